@@ -1,0 +1,110 @@
+"""The ``turnout`` command: demo, serve and manage (Django's own commands)."""
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+DEMO_LOGIN = ("organiser@example.org", "turnout-demo")
+
+
+def _django(mode: str | None = None) -> None:
+    if mode:
+        os.environ["TURNOUT_MODE"] = mode
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "turnout.settings")
+    import django
+
+    django.setup()
+
+
+def manage(args: list[str]) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["turnout manage", *args])
+    return 0
+
+
+def serve(bind: str, workers: int) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    command = [
+        sys.executable, "-m", "gunicorn", "turnout.wsgi:application",
+        "--bind", bind, "--workers", str(workers), "--worker-class", "sync",
+        "--access-logfile", "-", "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(L)ss',
+    ]  # fmt: skip
+    # The access log leaves out query strings: tokens must never reach server logs.
+    return subprocess.call(command)
+
+
+def demo(port: int) -> int:
+    var = Path(os.environ.get("TURNOUT_VAR_DIR", "var"))
+    var.mkdir(parents=True, exist_ok=True)
+    key_file = var / "demo-secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+    os.environ.setdefault("TURNOUT_SECRET_KEY", key_file.read_text().strip())
+    os.environ.setdefault("TURNOUT_DATABASE_URL", f"sqlite:///{(var / 'demo.sqlite3').resolve()}")
+    os.environ["TURNOUT_BASE_URL"] = f"http://127.0.0.1:{port}"
+    os.environ["TURNOUT_EMAIL_URL"] = "console://"
+    _django(mode="demo")
+    from django.core.management import call_command
+
+    from turnout.demo import load_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    email, password = DEMO_LOGIN
+    load_demo(organiser_email=email, organiser_password=password)
+    print(
+        f"\nTurnout demo: http://127.0.0.1:{port}/\n"
+        f"Organiser log in: http://127.0.0.1:{port}/organise/login/\n"
+        f"  email: {email}\n  password: {password}\n"
+        "Emails the site sends are printed below. Press Ctrl+C to stop.\n",
+        flush=True,
+    )
+    return serve(f"127.0.0.1:{port}", workers=2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    except ImproperlyConfigured as exc:
+        print(f"turnout: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="turnout", description="Organise public meetings and publish the case for them."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo_parser = commands.add_parser("demo", help="run a demo on SQLite with sample data")
+    demo_parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_parser = commands.add_parser("serve", help="serve the site with gunicorn")
+    serve_parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
+    serve_parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)"
+    )
+    commands.add_parser(
+        "manage", help="run a Django management command, e.g. 'turnout manage migrate'"
+    )
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        if not 1 <= args.port <= 65535:
+            parser.error("--port must be between 1 and 65535")
+        return demo(args.port)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    return serve(args.bind, args.workers)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

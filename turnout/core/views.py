@@ -1,0 +1,61 @@
+"""Error pages: plain words, the site's look, never a traceback."""
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "core/error.html", context, status=status)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        return _error(
+            request,
+            413,
+            _("That was too much to send"),
+            _(
+                "The form you sent is larger than this site accepts (1 MB). "
+                "Shorten it and try again."
+            ),
+        )
+    return _error(
+        request,
+        400,
+        _("Bad request"),
+        _("This request could not be understood. Go back and try again."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 403, _("Not allowed"), _("You do not have permission to see this page."))
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("There is nothing at this address. The meeting may have moved or not be public yet."),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the page must render even when the database is down.
+    return HttpResponse(loader.render_to_string("core/500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Form expired"),
+        _(
+            "This form could not be checked (its security token was missing or old). "
+            "Go back, reload the page and send it again; cookies must be allowed."
+        ),
+    )

@@ -1,0 +1,107 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from turnout.core.slugs import SLUG_MAX_LENGTH, validate_slug
+from turnout.core.timezones import to_aware, validate_time_zone
+from turnout.core.validators import validate_web_url
+from turnout.groups.models import Group, Venue
+
+DESCRIPTION_MAX_LENGTH = 20_000
+
+
+class Event(models.Model):
+    """A meeting, kept as the organiser meant it: local date and time in a named zone.
+
+    ``starts_at``/``ends_at`` are the UTC instants derived from the local fields
+    (by ``turnout.events.services``) for ordering and feeds; if time zone rules
+    change, they are derived again and the announced local time stays put.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="events")
+    slug = models.SlugField(
+        _("web address"), max_length=SLUG_MAX_LENGTH, validators=[validate_slug]
+    )
+    title = models.CharField(_("title"), max_length=150)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text=_("Markdown. Up to 20,000 characters."),
+    )
+    start_date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_date = models.DateField(_("end date"))
+    end_time = models.TimeField(_("end time"))
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    starts_at = models.DateTimeField(editable=False, db_index=True)
+    ends_at = models.DateTimeField(editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    online_url = models.URLField(
+        _("online meeting link"),
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_("Shown only to confirmed attendees."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("How many people fit. Leave empty for no limit."),
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "slug"], name="event_slug_unique_in_group"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=0),
+                name="event_capacity_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return to_aware(self.start_date, self.start_time, self.time_zone)
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return to_aware(self.end_date, self.end_time, self.time_zone)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()

@@ -1,0 +1,30 @@
+"""Reads of events that span relations, shaped for the pages that show them."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from turnout.events.models import Event
+from turnout.groups.models import Group
+
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+
+
+def public_events(*, group: Group | None = None) -> QuerySet[Event]:
+    events = Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("group", "venue")
+    return events.filter(group=group) if group else events
+
+
+def upcoming_events(*, group: Group | None = None) -> QuerySet[Event]:
+    return public_events(group=group).filter(ends_at__gt=timezone.now()).order_by("starts_at")
+
+
+def past_events(*, group: Group) -> QuerySet[Event]:
+    return public_events(group=group).filter(ends_at__lte=timezone.now()).order_by("-starts_at")
+
+
+def public_event(*, group_slug: str, event_slug: str) -> Event | None:
+    return public_events().filter(group__slug=group_slug, slug=event_slug).first()
+
+
+def events_for_organisers(*, group: Group) -> QuerySet[Event]:
+    return Event.objects.filter(group=group).select_related("venue").order_by("-starts_at")

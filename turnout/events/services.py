@@ -1,0 +1,148 @@
+"""Every write to events: create, edit, publish, cancel, duplicate."""
+
+import calendar
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from turnout.core.slugs import slug_from
+from turnout.core.timezones import available_time_zones, to_aware
+from turnout.events.models import Event
+from turnout.groups.models import Group
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
+        "end_time", "time_zone", "language", "venue", "online_url", "capacity",
+    }
+)  # fmt: skip
+
+
+def _derive_instants(event: Event) -> None:
+    event.starts_at = to_aware(event.start_date, event.start_time, event.time_zone)
+    event.ends_at = to_aware(event.end_date, event.end_time, event.time_zone)
+
+
+def _check(event: Event) -> None:
+    """The rules a form cannot see alone; raise field-level ValidationErrors."""
+    errors = {}
+    parts = (event.start_date, event.start_time, event.end_date, event.end_time)
+    if event.time_zone in available_time_zones() and all(p is not None for p in parts):
+        _derive_instants(event)
+        if event.ends_at <= event.starts_at:
+            errors["end_time"] = _("The meeting must end after it starts.")
+    if event.venue_id and event.venue.group_id != event.group_id:
+        errors["venue"] = _("Choose one of this group's venues.")
+    if Event.objects.filter(group=event.group, slug=event.slug).exclude(pk=event.pk).exists():
+        errors["slug"] = _("Another meeting of this group has this web address; choose another.")
+    try:
+        # The constraints are checked above with clearer messages (and by the database).
+        event.full_clean(exclude=["starts_at", "ends_at"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_slug(group: Group, base: str, *, exclude_pk: int | None = None) -> str:
+    taken = set(
+        Event.objects.filter(group=group, slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
+    base = f"{slug_from(title, fallback='event')[:38].strip('-')}-{start_date:%Y-%m-%d}"
+    return _unique_slug(group, base)
+
+
+@transaction.atomic
+def create_event(*, group: Group, **fields) -> Event:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    fields.setdefault("time_zone", group.time_zone)
+    fields.setdefault("language", group.language)
+    if not fields.get("end_date"):
+        fields["end_date"] = fields.get("start_date")
+    if not fields.get("slug") and fields.get("title") and fields.get("start_date"):
+        fields["slug"] = default_slug(
+            group=group, title=fields["title"], start_date=fields["start_date"]
+        )
+    event = Event(group=group, **fields)
+    _check(event)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def update_event(*, event: Event, **fields) -> Event:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    if not fields.get("slug"):
+        fields.pop("slug", None)  # an emptied address field keeps the old address
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if not event.end_date:
+        event.end_date = event.start_date
+    event.updated_at = timezone.now()
+    _check(event)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def publish_event(*, event: Event) -> Event:
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be published again."))
+    if not event.venue_id and not event.online_url:
+        raise ValidationError(_("Add a venue or an online meeting link before publishing."))
+    if event.status == Event.Status.DRAFT:
+        event.status = Event.Status.PUBLISHED
+        event.published_at = event.updated_at = timezone.now()
+        event.save(update_fields=["status", "published_at", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def cancel_event(*, event: Event) -> Event:
+    if event.status != Event.Status.CANCELLED:
+        event.status = Event.Status.CANCELLED
+        event.cancelled_at = event.updated_at = timezone.now()
+        event.save(update_fields=["status", "cancelled_at", "updated_at"])
+    return event
+
+
+def same_weekday_next_month(day: dt.date) -> dt.date:
+    """The same weekday in the same week of next month: 2nd Tuesday → 2nd Tuesday.
+
+    A 5th weekday that next month lacks becomes that month's last one.
+    """
+    nth = (day.day - 1) // 7  # 0 for the first such weekday of the month
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    weeks = [
+        week[day.weekday()]
+        for week in calendar.Calendar().monthdatescalendar(year, month)
+        if week[day.weekday()].month == month
+    ]
+    return weeks[min(nth, len(weeks) - 1)]
+
+
+@transaction.atomic
+def duplicate_event(*, event: Event) -> Event:
+    """A draft copy of the meeting on the same weekday next month, same times and place."""
+    start = same_weekday_next_month(event.start_date)
+    shift = start - event.start_date
+    fields = {name: getattr(event, name) for name in EDITABLE_FIELDS - {"slug"}}
+    fields.update(start_date=start, end_date=event.end_date + shift)
+    return create_event(group=event.group, **fields)

@@ -1,0 +1,137 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from turnout.core import ratelimit
+from turnout.core.timezones import time_zone_choices
+from turnout.groups.models import Group, User, Venue
+
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_EMAIL = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email already exists. Log in or reset your password."),
+                code="email_taken",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing unverified emails and throttling failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That email and password do not match an account."),
+        "throttled": _(
+            "Too many failed attempts. Wait 15 minutes, or reset your password by email."
+        ),
+        "unverified": _("Confirm your email address first: we have just sent you a new link."),
+    }
+
+    def _counters(self) -> list[tuple[str, str, int]]:
+        email = (self.data.get("username") or "").strip().lower()
+        address = ratelimit.client_address(self.request) if self.request else ""
+        return [
+            ("login-email", email, LOGIN_FAILURES_PER_EMAIL),
+            ("login-address", address, LOGIN_FAILURES_PER_ADDRESS),
+        ]
+
+    def clean(self):
+        for action, subject, limit in self._counters():
+            count = ratelimit.peek(
+                action=action, subject=subject, window_seconds=LOGIN_WINDOW_SECONDS
+            )
+            if count >= limit:
+                raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                for action, subject, _limit in self._counters():
+                    ratelimit.hit(
+                        action=action, subject=subject, window_seconds=LOGIN_WINDOW_SECONDS
+                    )
+            raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.email_verified:
+            raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class GroupForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
+            )
+        },
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "slug", "about", "contact_email", "website", "time_zone", "language"]
+        widgets = {"about": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {
+            "slug": {"unique": _("Another group has this web address; choose another.")}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Leave empty to make one from the name. Lower-case letters, digits and hyphens."
+            )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Their email address"), max_length=254)
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = [
+            "name", "address_line1", "address_line2", "city", "postcode", "country",
+            "accessibility", "latitude", "longitude",
+        ]  # fmt: skip
+        widgets = {"accessibility": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            raise ValidationError(
+                _("Give both latitude and longitude, or leave both empty."), code="coordinates"
+            )
+        return cleaned

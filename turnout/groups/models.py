@@ -1,0 +1,187 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from turnout.core.slugs import SLUG_MAX_LENGTH, validate_group_slug
+from turnout.core.timezones import validate_time_zone
+from turnout.core.validators import validate_web_url
+
+ABOUT_MAX_LENGTH = 10_000
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, email_verified=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An organiser or instance admin; attendees never need an account."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("your name"), max_length=150)
+    email_verified = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class Group(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        validators=[validate_group_slug],
+        help_text=_("Lower-case letters, digits and hyphens; the group's page is /<address>/."),
+    )
+    about = models.TextField(
+        _("about"),
+        blank=True,
+        max_length=ABOUT_MAX_LENGTH,
+        help_text=_("Markdown. Up to 10,000 characters."),
+    )
+    contact_email = models.EmailField(_("contact email"))
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, validators=[validate_time_zone], default="Europe/London"
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        ORGANISER = "organiser", _("organiser")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ORGANISER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.group}"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to become a co-organiser; only a hash of its token is kept."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "group",
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.group}"
+
+
+class Venue(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(_("name"), max_length=120)
+    address_line1 = models.CharField(_("street address"), max_length=200)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("town or city"), max_length=100)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    accessibility = models.TextField(
+        _("accessibility notes"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Step-free access, toilets, hearing loop, how to find the room…"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="venue_coordinates_both_or_neither",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        place = " ".join(part for part in (self.city, self.postcode) if part)
+        return [p for p in (self.address_line1, self.address_line2, place, self.country) if p]
+
+    @property
+    def map_url(self) -> str:
+        """An OpenStreetMap link: the pin if coordinates are known, else an address search."""
+        if self.latitude is not None and self.longitude is not None:
+            lat, lon = self.latitude, self.longitude
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+        query = urlencode({"query": ", ".join(self.address_lines)})
+        return f"https://www.openstreetmap.org/search?{query}"

@@ -1,0 +1,139 @@
+"""Every write to organiser accounts, groups, invitations and venues."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from turnout.core.mail import send_templated
+from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
+from turnout.core.tokens import new_token, token_hash
+from turnout.core.urls_abs import absolute_url
+from turnout.groups.models import Group, Invitation, Membership, User, Venue
+from turnout.groups.tokens import email_verification_token
+
+INVITATION_VALID_FOR = dt.timedelta(days=14)
+
+
+class InvitationInvalid(Exception):
+    """The invitation link is unknown, used or expired."""
+
+
+def sign_up(*, email: str, name: str, password: str) -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, name=name, password=password)
+        send_verification_email(user=user)
+    return user
+
+
+def send_verification_email(*, user: User) -> None:
+    link = absolute_url(
+        "accounts:verify",
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=email_verification_token.make_token(user),
+    )
+    send_templated(
+        template="groups/email/verify", to=user.email, context={"user": user, "link": link}
+    )
+
+
+def verify_email(*, user: User) -> None:
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def unique_group_slug(name: str) -> str:
+    base = slug_from(name, fallback="group")
+    slug, n = base, 2
+    while Group.objects.filter(slug=slug).exists() or slug in RESERVED_GROUP_SLUGS:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_group(*, owner: User, **fields) -> Group:
+    if not fields.get("slug"):
+        fields["slug"] = unique_group_slug(fields.get("name", ""))
+    group = _saved(Group(**fields))
+    Membership.objects.create(group=group, user=owner, role=Membership.Role.OWNER)
+    return group
+
+
+@transaction.atomic
+def update_group(*, group: Group, **fields) -> Group:
+    for name, value in fields.items():
+        setattr(group, name, value)
+    return _saved(group)
+
+
+def invite_organiser(*, group: Group, email: str, invited_by: User) -> Invitation:
+    """Email an invitation link; raises ValidationError if they already organise it."""
+    email = email.strip().lower()
+    if Membership.objects.filter(group=group, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("%(email)s already organises this group.") % {"email": email}}
+        )
+    token = new_token()
+    with transaction.atomic():
+        Invitation.objects.filter(
+            group=group, email__iexact=email, accepted_at__isnull=True
+        ).delete()
+        invitation = Invitation.objects.create(
+            group=group, email=email, token_hash=token_hash(token), invited_by=invited_by
+        )
+        send_templated(
+            template="groups/email/invitation",
+            to=email,
+            context={
+                "group": group,
+                "invited_by": invited_by,
+                "link": absolute_url("organise:invitation", token=token),
+                "days": INVITATION_VALID_FOR.days,
+            },
+            reply_to=invited_by.email,
+        )
+    return invitation
+
+
+def find_invitation(*, token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("group", "invited_by")
+        .filter(token_hash=token_hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.created_at < timezone.now() - INVITATION_VALID_FOR:
+        raise InvitationInvalid
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: User) -> Membership:
+    invitation = find_invitation(token=token)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership, _created = Membership.objects.get_or_create(
+        group=invitation.group, user=user, defaults={"role": Membership.Role.ORGANISER}
+    )
+    return membership
+
+
+@transaction.atomic
+def create_venue(*, group: Group, **fields) -> Venue:
+    return _saved(Venue(group=group, **fields))
+
+
+@transaction.atomic
+def update_venue(*, venue: Venue, **fields) -> Venue:
+    for name, value in fields.items():
+        setattr(venue, name, value)
+    return _saved(venue)

@@ -1,0 +1,61 @@
+"""Organiser accounts: sign up, verify the email, log in (throttled), log out."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from turnout.groups import services as groups
+from turnout.groups.forms import LoginForm, SignUpForm
+from turnout.groups.models import User
+from turnout.groups.tokens import email_verification_token
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        groups.sign_up(**form.cleaned_data)
+        context = {"email": form.cleaned_data["email"]}
+        return render(request, "groups/accounts/check_inbox.html", context)
+    return render(request, "groups/accounts/sign_up.html", {"form": form})
+
+
+def _user_from(uidb64: str, token: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not email_verification_token.check_token(user, token):
+        return None
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The emailed link shows a button; only its POST verifies (mail scanners open links)."""
+    user = _user_from(uidb64, token)
+    if user is None:
+        return render(request, "groups/accounts/verify_invalid.html", status=400)
+    if request.method == "POST":
+        groups.verify_email(user=user)
+        messages.success(request, _("Your email address is confirmed. Log in to start."))
+        return redirect("accounts:login")
+    return render(request, "groups/accounts/verify.html", {"user": user})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "groups/accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "unverified"):
+            groups.send_verification_email(user=form.get_user())
+        return super().form_invalid(form)

@@ -1,0 +1,112 @@
+"""The organiser's side of groups: dashboard, group settings, co-organisers, venues."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from turnout.events import selectors as events
+from turnout.groups import selectors
+from turnout.groups import services as groups
+from turnout.groups.forms import GroupForm, InviteForm, VenueForm
+from turnout.groups.models import Group, Venue
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "groups/organise/dashboard.html",
+        {"groups": selectors.groups_organised_by(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_new(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = groups.create_group(owner=request.user, **form.cleaned_data)
+        messages.success(request, _("Your group is ready. Add a venue, then a meeting."))
+        return redirect("organise:group", group=group.slug)
+    return render(request, "groups/organise/group_form.html", {"form": form})
+
+
+@login_required
+def group_home(request: HttpRequest, group: str) -> HttpResponse:
+    found = selectors.group_for_organiser(user=request.user, slug=group)
+    return render(
+        request,
+        "groups/organise/group.html",
+        {
+            "group": found,
+            "events": events.events_for_organisers(group=found),
+            "venues": found.venues.all(),
+            "organisers": selectors.organisers(group=found),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, group: str) -> HttpResponse:
+    found = selectors.group_for_organiser(user=request.user, slug=group)
+    form = GroupForm(request.POST or None, instance=Group.objects.get(pk=found.pk))
+    if request.method == "POST" and form.is_valid():
+        found = groups.update_group(group=found, **form.cleaned_data)
+        messages.success(request, _("Group saved."))
+        return redirect("organise:group", group=found.slug)
+    return render(request, "groups/organise/group_form.html", {"form": form, "group": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, group: str) -> HttpResponse:
+    found = selectors.group_for_organiser(user=request.user, slug=group)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = groups.invite_organiser(
+                group=found, email=form.cleaned_data["email"], invited_by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            sent = _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            messages.success(request, sent)
+            return redirect("organise:group", group=found.slug)
+    return render(request, "groups/organise/invite.html", {"form": form, "group": found})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link shows the invitation; the logged-in POST accepts it."""
+    try:
+        found = groups.find_invitation(token=token)
+    except groups.InvitationInvalid:
+        return render(request, "groups/organise/invitation_invalid.html", status=400)
+    if request.method == "POST" and request.user.is_authenticated:
+        membership = groups.accept_invitation(token=token, user=request.user)
+        messages.success(request, _("You now organise %(group)s.") % {"group": membership.group})
+        return redirect("organise:group", group=membership.group.slug)
+    return render(request, "groups/organise/invitation.html", {"invitation": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_form(request: HttpRequest, group: str, venue: int | None = None) -> HttpResponse:
+    found = selectors.group_for_organiser(user=request.user, slug=group)
+    instance = get_object_or_404(Venue, pk=venue, group=found) if venue else None
+    form = VenueForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        if instance:
+            groups.update_venue(venue=instance, **form.cleaned_data)
+        else:
+            groups.create_venue(group=found, **form.cleaned_data)
+        messages.success(request, _("Venue saved."))
+        return redirect("organise:group", group=found.slug)
+    context = {"form": form, "group": found, "venue": instance}
+    return render(request, "groups/organise/venue_form.html", context)

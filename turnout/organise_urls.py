@@ -1,0 +1,34 @@
+"""Everything under /organise/ that needs a logged-in organiser."""
+
+from django.urls import path
+
+from turnout.events.views import organise as events
+from turnout.groups.views import organise as groups
+
+app_name = "organise"
+
+urlpatterns = [
+    path("", groups.dashboard, name="dashboard"),
+    path("new-group/", groups.group_new, name="group_new"),
+    path("invitations/<str:token>/", groups.invitation, name="invitation"),
+    path("groups/<slug:group>/", groups.group_home, name="group"),
+    path("groups/<slug:group>/edit/", groups.group_edit, name="group_edit"),
+    path("groups/<slug:group>/invite/", groups.invite, name="invite"),
+    path("groups/<slug:group>/venues/new/", groups.venue_form, name="venue_new"),
+    path("groups/<slug:group>/venues/<int:venue>/", groups.venue_form, name="venue_edit"),
+    path("groups/<slug:group>/events/new/", events.event_new, name="event_new"),
+    path("groups/<slug:group>/events/<slug:event>/", events.event_edit, name="event_edit"),
+    path(
+        "groups/<slug:group>/events/<slug:event>/publish/",
+        events.event_publish,
+        name="event_publish",
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/cancel/", events.event_cancel, name="event_cancel"
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/duplicate/",
+        events.event_duplicate,
+        name="event_duplicate",
+    ),
+]

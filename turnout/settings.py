@@ -1,0 +1,206 @@
+"""Turnout's one settings module, configured by environment variables only.
+
+Every ``TURNOUT_*`` variable read here is listed in ``.env.example``.
+
+Turnout runs in production mode unless ``TURNOUT_DEBUG`` is on, it was started
+by ``turnout demo`` or the test settings are in use (both set ``TURNOUT_MODE``).
+Production mode refuses to start without a secret key and a base URL.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from turnout.core.email_url import parse_email_url
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("TURNOUT_VAR_DIR", "var")).resolve()
+
+MODE = os.environ.get("TURNOUT_MODE", "production")  # "production", "demo" or "test"
+if MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured("TURNOUT_MODE must be production, demo or test.")
+DEBUG = env_bool("TURNOUT_DEBUG")
+PRODUCTION = MODE == "production" and not DEBUG
+
+SECRET_KEY = os.environ.get("TURNOUT_SECRET_KEY", "")
+BASE_URL = os.environ.get("TURNOUT_BASE_URL", "").rstrip("/")
+if PRODUCTION:
+    missing = [
+        name
+        for name, value in (("TURNOUT_SECRET_KEY", SECRET_KEY), ("TURNOUT_BASE_URL", BASE_URL))
+        if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            "Turnout is in production mode and needs "
+            + " and ".join(missing)
+            + ". Set them (see .env.example), or set TURNOUT_DEBUG=1 on a development machine."
+        )
+if not SECRET_KEY:
+    # Demo, test and debug runs only: a fixed, obviously insecure key.
+    SECRET_KEY = "insecure-demo-key-do-not-use-in-production-" + "x" * 20
+if not BASE_URL:
+    BASE_URL = "http://127.0.0.1:8000"
+
+_base = urlsplit(BASE_URL)
+if _base.scheme not in {"http", "https"} or not _base.hostname:
+    raise ImproperlyConfigured("TURNOUT_BASE_URL must look like https://events.example.org")
+HTTPS = _base.scheme == "https"
+
+ALLOWED_HOSTS = [_base.hostname]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost", "testserver"]
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+
+# Behind a reverse proxy, trust its X-Forwarded-Proto (and X-Forwarded-For for
+# the client address that rate limits count, see turnout.core.ratelimit).
+TURNOUT_BEHIND_PROXY = env_bool("TURNOUT_BEHIND_PROXY")
+if TURNOUT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TURNOUT_HSTS_PRELOAD")
+    SECURE_HSTS_PRELOAD = env_bool("TURNOUT_HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "turnout.core",
+    "turnout.groups",
+    "turnout.events",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "turnout.urls"
+WSGI_APPLICATION = "turnout.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("TURNOUT_DATABASE_URL", f"sqlite:///{VAR_DIR / 'turnout.sqlite3'}"),
+        conn_max_age=int(os.environ.get("TURNOUT_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work beside a writer; IMMEDIATE makes every write
+    # transaction take the database lock when it starts, not halfway through.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if MODE == "test" else 600
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "groups.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "organise:dashboard"
+LOGOUT_REDIRECT_URL = "public:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ar", _("Arabic"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+TURNOUT_DEFAULT_TIME_ZONE = os.environ.get("TURNOUT_DEFAULT_TIME_ZONE", "Europe/London")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Requests larger than this are refused with a clear "too large" page (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+_email = parse_email_url(os.environ.get("TURNOUT_EMAIL_URL", "console://"))
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("TURNOUT_FROM_EMAIL", f"Turnout <noreply@{_base.hostname}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Rate limits on public forms; a benchmark's load client may be exempted.
+TURNOUT_RATE_LIMIT_EXEMPT = [
+    ip.strip() for ip in os.environ.get("TURNOUT_RATE_LIMIT_EXEMPT", "").split(",") if ip.strip()
+]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+CSRF_FAILURE_VIEW = "turnout.core.views.csrf_failure"
