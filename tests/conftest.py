@@ -41,3 +41,37 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if report:
         with open(report, "w") as f:
             json.dump({"database": DATABASE, **counts}, f)
+
+
+@pytest.fixture
+def organiser(db):
+    from tests.factories import make_user
+
+    return make_user(email="olena@example.org")
+
+
+@pytest.fixture
+def group(organiser):
+    from tests.factories import make_group
+
+    return make_group(owner=organiser, name="Ukraine Information Group", slug="uig")
+
+
+@pytest.fixture
+def venue(group):
+    from tests.factories import make_venue
+
+    return make_venue(group=group)
+
+
+@pytest.fixture
+def event(group, venue):
+    from tests.factories import make_event
+
+    return make_event(group=group, venue=venue, title="What internationalism means")
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client

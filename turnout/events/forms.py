@@ -7,6 +7,13 @@ from turnout.groups.models import Group
 
 
 class EventForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=_("Online meeting link"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=Event._meta.get_field("online_url").help_text,
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,

@@ -88,6 +88,9 @@ class LoginForm(AuthenticationForm):
 
 
 class GroupForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", max_length=200
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,
