@@ -8,11 +8,15 @@ from tests.postgres import ThrowawayPostgres
 DATABASE = os.environ.get("TURNOUT_TEST_DATABASE", "sqlite")
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """On ``TURNOUT_TEST_DATABASE=postgres``, point the suite at a server of its own."""
+@pytest.fixture(scope="session", autouse=True)
+def database_server():
+    """On ``TURNOUT_TEST_DATABASE=postgres``, point the suite at a PostgreSQL of its own.
+
+    Autouse and session-scoped so it runs before anything opens a connection
+    (pytest-django's session-scoped ``live_server`` does, before the test database).
+    """
     if DATABASE != "postgres":
-        yield
+        yield None
         return
     from django.conf import settings
     from django.db import connections
@@ -23,9 +27,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     del connections["default"]  # the next use builds a PostgreSQL connection from these settings
     os.environ["TURNOUT_DATABASE_URL"] = server.url  # for processes the tests start
     try:
-        yield
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(database_server, django_db_modify_db_settings_parallel_suffix):
+    pass
 
 
 def pytest_report_header(config):
@@ -75,3 +84,37 @@ def event(group, venue):
 def organiser_client(client, organiser):
     client.force_login(organiser)
     return client
+
+
+@pytest.fixture
+def outsider(db):
+    """An organiser of another group: signed in, verified, and a stranger to ``group``."""
+    from tests.factories import make_group, make_user
+
+    user = make_user(email="mykola@example.org", name="Mykola Outsider")
+    make_group(owner=user, name="Another Group", slug="another")
+    return user
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def table_rows(db):
+    """A callable returning every row of Turnout's own tables, to prove nothing changed."""
+    from django.apps import apps
+
+    def rows() -> dict[str, list[dict]]:
+        return {
+            model._meta.label: list(model.objects.order_by("pk").values())
+            for label in ("groups", "events")
+            for model in apps.get_app_config(label).get_models()
+        }
+
+    return rows

@@ -36,8 +36,9 @@ def serve(bind: str, workers: int) -> int:
         sys.executable, "-m", "gunicorn", "turnout.wsgi:application",
         "--bind", bind, "--workers", str(workers), "--worker-class", "sync",
         "--access-logfile", "-", "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(L)ss',
+        "--logger-class", "turnout.core.logredact.GunicornLogger",
     ]  # fmt: skip
-    # The access log leaves out query strings: tokens must never reach server logs.
+    # The access log leaves out query strings and redacts token paths (core/logredact.py).
     return subprocess.call(command)
 
 

@@ -35,7 +35,8 @@ def parse_email_url(url: str) -> EmailConfig:
         raise ImproperlyConfigured("TURNOUT_EMAIL_URL needs a host, e.g. smtp://mail.example.org")
     query = parse_qs(parts.query)
     implicit_tls = parts.scheme == "smtps"
-    starttls = not implicit_tls and query.get("tls", ["on"])[0] != "off"
+    tls_off = query.get("tls", ["on"])[0].lower() in {"off", "0", "false", "no"}
+    starttls = not implicit_tls and not tls_off
     try:
         port = parts.port or (465 if implicit_tls else 587 if starttls else 25)
     except ValueError as exc:

@@ -3,19 +3,36 @@
 markdown-it renders with raw HTML switched off, then nh3 keeps only the tags,
 attributes and link schemes listed here, so ``<script>`` and ``javascript:``
 links become harmless text whatever the renderer lets through.
+
+Headings move down one level ("# Agenda" becomes an <h2>: the page has its own
+<h1>), and images show as their alt text: a user's Markdown never makes a
+visitor's browser fetch from another server.
 """
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+
+def _shift_headings(state) -> None:
+    for token in state.tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _image_as_alt_text(renderer, tokens, idx, options, env) -> str:
+    return renderer.renderInline(tokens[idx].children or [], options, env)
+
+
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_renderer.core.ruler.push("shift_headings", _shift_headings)
+_renderer.add_render_rule("image", _image_as_alt_text)
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 

@@ -36,27 +36,34 @@ def _key(action: str, subject: str) -> str:
     return f"{action}:{digest}"
 
 
+def _increment(key: str, start) -> int | None:
+    """Add one to the counter row in a single statement; None when there is no row yet."""
+    table = RateCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET count = count + 1 "  # noqa: S608 -- table name is ours
+            "WHERE key = %s AND window_start = %s RETURNING count",
+            # Raw SQL gets the datetime as the ORM stores it (naive UTC text on SQLite).
+            [key, connection.ops.adapt_datetimefield_value(start)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def hit(*, action: str, subject: str, window_seconds: int) -> int:
     """Count one attempt and return how many this window now holds."""
     key = _key(action, subject)
     start = _window_start(timezone.now(), window_seconds)
-    table = RateCounter._meta.db_table
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET count = count + 1 "  # noqa: S608 -- table name is ours
-                "WHERE key = %s AND window_start = %s RETURNING count",
-                [key, start],
-            )
-            row = cursor.fetchone()
-        if row:
-            return row[0]
+        count = _increment(key, start)
+        if count is not None:
+            return count
         try:
             with transaction.atomic():
                 RateCounter.objects.create(key=key, window_start=start, count=1)
             return 1
-        except IntegrityError:  # another process created the row first
-            return hit(action=action, subject=subject, window_seconds=window_seconds)
+        except IntegrityError:  # another process created the row first: it is there now
+            return _increment(key, start)
 
 
 def peek(*, action: str, subject: str, window_seconds: int) -> int:

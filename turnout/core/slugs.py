@@ -22,15 +22,16 @@ RESERVED_GROUP_SLUGS = frozenset(
 )  # fmt: skip
 
 
+# Also given to the forms' slug fields, so every bad slug gets this one message.
+SLUG_MESSAGE = _(
+    "Use only lower-case letters a-z, digits and single hyphens between them, "
+    "e.g. “tuesday-meeting”."
+)
+
+
 def validate_slug(value: str) -> None:
     if not SLUG_PATTERN.fullmatch(value or ""):
-        raise ValidationError(
-            _(
-                "Use only lower-case letters a-z, digits and single hyphens "
-                "between them, e.g. “tuesday-meeting”."
-            ),
-            code="invalid_slug",
-        )
+        raise ValidationError(SLUG_MESSAGE, code="invalid_slug")
 
 
 def validate_group_slug(value: str) -> None:
@@ -43,9 +44,11 @@ def validate_group_slug(value: str) -> None:
         )
 
 
-def slug_from(text: str, *, fallback: str) -> str:
-    """An ASCII slug from free text; ``fallback`` when nothing ASCII is left."""
-    slug = slugify(text)[:SLUG_MAX_LENGTH].strip("-")
-    slug = re.sub(r"[^a-z0-9-]", "", slug)
+def slug_from(text: str, *, fallback: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """An ASCII slug from free text, cut between words; ``fallback`` when nothing is left."""
+    slug = re.sub(r"[^a-z0-9-]", "", slugify(text))
     slug = re.sub(r"-{2,}", "-", slug).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug or fallback

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
 from turnout.events.models import Event
 from turnout.groups.models import Group
@@ -49,6 +50,7 @@ class EventForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         help_texts = {"end_date": _("Leave empty if it ends on the same day.")}
+        error_messages = {"slug": {"invalid": SLUG_MESSAGE}}
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)

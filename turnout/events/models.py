@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,7 @@ class Event(models.Model):
         _("description"),
         blank=True,
         max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
         help_text=_("Markdown. Up to 20,000 characters."),
     )
     start_date = models.DateField(_("date"))

@@ -19,6 +19,7 @@ EDITABLE_FIELDS = frozenset(
         "end_time", "time_zone", "language", "venue", "online_url", "capacity",
     }
 )  # fmt: skip
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _derive_instants(event: Event) -> None:
@@ -29,8 +30,17 @@ def _derive_instants(event: Event) -> None:
 def _check(event: Event) -> None:
     """The rules a form cannot see alone; raise field-level ValidationErrors."""
     errors = {}
+    for name in ("start_date", "end_date"):
+        day = getattr(event, name)
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # A typo, and year 1 or 9999 would overflow on the way to UTC.
+            errors[name] = _("Choose a date between the years %(first)s and %(last)s.") % {
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            }
     parts = (event.start_date, event.start_time, event.end_date, event.end_time)
-    if event.time_zone in available_time_zones() and all(p is not None for p in parts):
+    in_range = not errors
+    if in_range and event.time_zone in available_time_zones() and all(p is not None for p in parts):
         _derive_instants(event)
         if event.ends_at <= event.starts_at:
             errors["end_time"] = _("The meeting must end after it starts.")
@@ -61,7 +71,7 @@ def _unique_slug(group: Group, base: str, *, exclude_pk: int | None = None) -> s
 
 
 def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
-    base = f"{slug_from(title, fallback='event')[:38].strip('-')}-{start_date:%Y-%m-%d}"
+    base = f"{slug_from(title, fallback='event', max_length=38)}-{start_date:%Y-%m-%d}"
     return _unique_slug(group, base)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core import ratelimit
+from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
 from turnout.groups.models import Group, User, Venue
 
@@ -106,7 +107,10 @@ class GroupForm(forms.ModelForm):
         fields = ["name", "slug", "about", "contact_email", "website", "time_zone", "language"]
         widgets = {"about": forms.Textarea(attrs={"rows": 8})}
         error_messages = {
-            "slug": {"unique": _("Another group has this web address; choose another.")}
+            "slug": {
+                "invalid": SLUG_MESSAGE,
+                "unique": _("Another group has this web address; choose another."),
+            }
         }
 
     def __init__(self, *args, **kwargs):
@@ -133,8 +137,10 @@ class VenueForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
-            raise ValidationError(
-                _("Give both latitude and longitude, or leave both empty."), code="coordinates"
-            )
+        if "latitude" in cleaned and "longitude" in cleaned:  # each valid or empty
+            empty = [name for name in ("latitude", "longitude") if cleaned[name] is None]
+            if len(empty) == 1:
+                # On the empty field, which also spares the model's constraint message.
+                message = _("Give both latitude and longitude, or leave both empty.")
+                self.add_error(empty[0], ValidationError(message, code="coordinates"))
         return cleaned

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -62,6 +62,8 @@ class Group(models.Model):
         _("about"),
         blank=True,
         max_length=ABOUT_MAX_LENGTH,
+        # A TextField's max_length only sizes the form field; the validator enforces it.
+        validators=[MaxLengthValidator(ABOUT_MAX_LENGTH)],
         help_text=_("Markdown. Up to 10,000 characters."),
     )
     contact_email = models.EmailField(_("contact email"))
@@ -140,6 +142,7 @@ class Venue(models.Model):
         _("accessibility notes"),
         blank=True,
         max_length=2000,
+        validators=[MaxLengthValidator(2000)],
         help_text=_("Step-free access, toilets, hearing loop, how to find the room…"),
     )
     latitude = models.DecimalField(
@@ -166,6 +169,7 @@ class Venue(models.Model):
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
                 | models.Q(latitude__isnull=False, longitude__isnull=False),
                 name="venue_coordinates_both_or_neither",
+                violation_error_message=_("Give both latitude and longitude, or leave both empty."),
             ),
         ]
 

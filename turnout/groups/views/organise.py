@@ -1,5 +1,7 @@
 """The organiser's side of groups: dashboard, group settings, co-organisers, venues."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -99,8 +101,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def venue_form(request: HttpRequest, group: str, venue: int | None = None) -> HttpResponse:
     found = selectors.group_for_organiser(user=request.user, slug=group)
-    instance = get_object_or_404(Venue, pk=venue, group=found) if venue else None
-    form = VenueForm(request.POST or None, instance=instance)
+    instance = get_object_or_404(Venue, pk=venue, group=found) if venue is not None else None
+    # The form changes its instance before it may reject it; the page shows the saved one.
+    form = VenueForm(request.POST or None, instance=copy.copy(instance))
     if request.method == "POST" and form.is_valid():
         if instance:
             groups.update_venue(venue=instance, **form.cleaned_data)

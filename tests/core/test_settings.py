@@ -1,0 +1,172 @@
+"""Production settings refuse to start half-configured and pass Django's deploy checks.
+
+Each test runs ``turnout`` in a fresh process with a clean environment: settings
+are read once, at import, so they cannot be tried in the test process itself.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TURNOUT = Path(sys.executable).parent / "turnout"
+
+
+@pytest.fixture
+def clean_env(tmp_path) -> dict[str, str]:
+    """No TURNOUT_MODE, no debug: what an admin's server starts with."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "turnout.settings",
+        "TURNOUT_DATABASE_URL": f"sqlite:///{tmp_path / 'turnout.sqlite3'}",
+        "TURNOUT_VAR_DIR": str(tmp_path / "var"),
+    }
+
+
+@pytest.fixture
+def production_env(clean_env) -> dict[str, str]:
+    return {
+        **clean_env,
+        "TURNOUT_SECRET_KEY": secrets.token_urlsafe(50),
+        "TURNOUT_BASE_URL": "https://events.example.org",
+    }
+
+
+def _turnout(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "turnout.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_secret_key_and_base_url_refuses_to_start(clean_env, tmp_path):
+    result = _turnout("manage", "check", env=clean_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "turnout: Turnout is in production mode and needs TURNOUT_SECRET_KEY and "
+        "TURNOUT_BASE_URL. Set them (see .env.example), or set TURNOUT_DEBUG=1 on a "
+        "development machine.\n"
+    )
+
+
+def test_production_without_base_url_names_only_that_variable(production_env, tmp_path):
+    del production_env["TURNOUT_BASE_URL"]
+
+    result = _turnout("manage", "check", env=production_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "needs TURNOUT_BASE_URL." in result.stderr
+    assert "TURNOUT_SECRET_KEY" not in result.stderr
+
+
+def test_production_without_secret_key_names_only_that_variable(production_env, tmp_path):
+    del production_env["TURNOUT_SECRET_KEY"]
+
+    result = _turnout("manage", "check", env=production_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "needs TURNOUT_SECRET_KEY." in result.stderr
+    assert "TURNOUT_BASE_URL" not in result.stderr
+
+
+def test_debug_mode_starts_without_secret_key_or_base_url(clean_env, tmp_path):
+    result = _turnout("manage", "check", env={**clean_env, "TURNOUT_DEBUG": "1"}, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_a_bad_base_url_is_a_clear_error(production_env, tmp_path):
+    env = {**production_env, "TURNOUT_BASE_URL": "events.example.org"}
+
+    result = _turnout("manage", "check", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "turnout: TURNOUT_BASE_URL must look like https://events.example.org\n"
+    )
+
+
+def test_a_bad_email_url_is_a_clear_error(production_env, tmp_path):
+    env = {**production_env, "TURNOUT_EMAIL_URL": "smtp://"}
+
+    result = _turnout("manage", "check", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "turnout: TURNOUT_EMAIL_URL needs a host, e.g. smtp://mail.example.org\n"
+    )
+
+
+def test_check_deploy_with_https_warns_only_about_hsts_subdomains_and_preload(
+    production_env, tmp_path
+):
+    result = _turnout("manage", "check", "--deploy", env=production_env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    warnings = sorted(
+        line.split(")")[0].split("(")[1]
+        for line in result.stderr.splitlines()
+        if line.startswith("?: (")
+    )
+    assert warnings == ["security.W005", "security.W021"]
+    assert "System check identified 2 issues (0 silenced)." in result.stderr
+
+
+def test_check_deploy_with_hsts_preload_finds_nothing(production_env, tmp_path):
+    env = {**production_env, "TURNOUT_HSTS_PRELOAD": "1"}
+
+    result = _turnout("manage", "check", "--deploy", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.stderr == ""
+
+
+def test_turnout_help_lists_the_commands(clean_env, tmp_path):
+    result = subprocess.run(
+        [TURNOUT, "--help"], env=clean_env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: turnout [-h] COMMAND ...\n")
+    commands = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("    ")]
+    assert commands[:3] == ["demo", "serve", "manage"]
+
+
+def test_turnout_demo_refuses_port_zero(clean_env, tmp_path):
+    result = _turnout("demo", "--port", "0", env=clean_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.endswith("turnout: error: --port must be between 1 and 65535\n")
+    assert result.stderr.startswith("usage: turnout")
+    assert list(tmp_path.iterdir()) == []  # refused before making ./var or a database
+
+
+def test_turnout_serve_refuses_zero_workers(clean_env, tmp_path):
+    result = _turnout("serve", "--workers", "0", env=clean_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.endswith("turnout: error: --workers must be at least 1\n")
+    assert result.stderr.startswith("usage: turnout")
+
+
+def test_turnout_without_a_command_is_a_usage_error(clean_env, tmp_path):
+    result = _turnout(env=clean_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: turnout")
+    assert "Traceback" not in result.stderr

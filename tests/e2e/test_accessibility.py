@@ -1,0 +1,92 @@
+"""axe-core finds nothing serious on the main pages, and keyboard focus is visible."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_event, make_group, make_user, make_venue
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def meeting(db):
+    organiser = make_user(email="olena@example.org")
+    group = make_group(
+        owner=organiser,
+        name="Ukraine Information Group",
+        slug="uig",
+        about="Volunteers in London sharing news from Ukraine.\n\n> Everyone is welcome.",
+    )
+    venue = make_venue(group=group, accessibility="Step-free entrance from the car park.")
+    event = make_event(
+        group=group,
+        venue=venue,
+        title="What internationalism means",
+        tagline="Unite the struggles of Palestine, Ukraine and beyond",
+        description="We ask what solidarity without double standards looks like.",
+        capacity=60,
+    )
+    make_event(group=group, venue=venue, title="Open meeting", days_ahead=-14)
+    return event
+
+
+def serious_violations(page) -> list[dict]:
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in BLOCKING]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['impact']}: {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+PAGES = {
+    "home": lambda event: "/",
+    "group": lambda event: f"/{event.group.slug}/",
+    "event": lambda event: f"/{event.group.slug}/events/{event.slug}/",
+    "event-form": lambda event: f"/organise/groups/{event.group.slug}/events/new/",
+}
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "375"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_serious_accessibility_violations(name, phone, meeting, new_context, log_in):
+    context = new_context(phone=phone)
+    if name == "event-form":
+        log_in(context, meeting.group.memberships.get().user)
+    page = context.new_page()
+    path = PAGES[name](meeting)
+
+    response = page.goto(path)
+
+    assert response.status == 200
+    violations = serious_violations(page)
+    assert violations == [], f"axe on {path}:\n{describe(violations)}"
+
+
+def test_keyboard_focus_is_visible_on_links_fields_and_buttons(page, meeting):
+    page.goto("/organise/login/")  # focus starts in the email field (autofocus)
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement, style = getComputedStyle(el);
+                return {tag: el.tagName.toLowerCase(), name: el.textContent.trim() || el.name,
+                        outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+            }"""
+        )
+        if focused["tag"] != "body":  # Tab passes through the browser's own UI once
+            seen.append(focused)
+
+    assert {"a", "input", "button"} <= {s["tag"] for s in seen}, seen
+    invisible = [s for s in seen if s["outline"] == "none" or s["width"] < 2]
+    assert invisible == [], f"focused without a visible outline: {invisible}"

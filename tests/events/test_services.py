@@ -1,0 +1,444 @@
+"""Meetings: local time kept as meant, UTC derived, and every rule enforced on write."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from tests.factories import make_event, make_group, make_venue
+from turnout.events import services as events
+from turnout.events.models import Event
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY = dt.date(2026, 6, 9)  # the 2nd Tuesday of June 2026
+
+
+def _meeting(**fields) -> dict:
+    return {
+        "title": "What internationalism means",
+        "start_date": TUESDAY,
+        "start_time": dt.time(19, 0),
+        "end_time": dt.time(21, 0),
+        **fields,
+    }
+
+
+def _utc(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+# Time
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "starts_at", "ends_at"),
+    [
+        ("Europe/London", dt.date(2026, 7, 7), _utc(2026, 7, 7, 18), _utc(2026, 7, 7, 20)),
+        ("Europe/London", dt.date(2026, 12, 1), _utc(2026, 12, 1, 19), _utc(2026, 12, 1, 21)),
+        ("Europe/Kyiv", dt.date(2026, 7, 7), _utc(2026, 7, 7, 16), _utc(2026, 7, 7, 18)),
+        ("Europe/Kyiv", dt.date(2026, 12, 1), _utc(2026, 12, 1, 17), _utc(2026, 12, 1, 19)),
+    ],
+)
+def test_create_event_derives_utc_instants_from_local_time_and_zone(
+    group, zone, day, starts_at, ends_at
+):
+    event = events.create_event(group=group, **_meeting(start_date=day, time_zone=zone))
+
+    saved = Event.objects.get(pk=event.pk)
+    assert (saved.starts_at, saved.ends_at) == (starts_at, ends_at)
+    assert saved.starts_at.utcoffset() == dt.timedelta(0)
+    assert (saved.start_date, saved.start_time, saved.time_zone) == (day, dt.time(19, 0), zone)
+    assert (saved.local_start.hour, saved.local_end.hour) == (19, 21)
+
+
+def test_create_event_across_the_clock_change_keeps_local_times(group):
+    # The clocks went back in London at 2am on 25 October 2026.
+    event = events.create_event(
+        group=group,
+        **_meeting(
+            start_date=dt.date(2026, 10, 24),
+            start_time=dt.time(22, 0),
+            end_date=dt.date(2026, 10, 25),
+            end_time=dt.time(3, 0),
+        ),
+    )
+
+    saved = Event.objects.get(pk=event.pk)
+    assert (saved.starts_at, saved.ends_at) == (_utc(2026, 10, 24, 21), _utc(2026, 10, 25, 3))
+
+
+def test_create_event_takes_zone_and_language_from_the_group():
+    group = make_group(time_zone="Europe/Kyiv", language="uk")
+
+    event = events.create_event(group=group, **_meeting())
+
+    assert (event.time_zone, event.language) == ("Europe/Kyiv", "uk")
+    assert Event.objects.get(pk=event.pk).starts_at == _utc(2026, 6, 9, 16)
+
+
+def test_create_event_keeps_a_zone_and_language_of_its_own(group):
+    event = events.create_event(
+        group=group, **_meeting(time_zone="America/New_York", language="ar")
+    )
+
+    assert (event.time_zone, event.language) == ("America/New_York", "ar")
+    assert Event.objects.get(pk=event.pk).starts_at == _utc(2026, 6, 9, 23)
+
+
+def test_create_event_ends_on_its_start_date_unless_told(group):
+    event = events.create_event(group=group, **_meeting())
+
+    assert event.end_date == TUESDAY
+
+
+# Slugs
+
+
+def test_create_event_makes_a_slug_from_title_and_date(group):
+    event = events.create_event(group=group, **_meeting())
+
+    assert event.slug == "what-internationalism-means-2026-06-09"
+
+
+def test_create_event_de_duplicates_the_default_slug(group):
+    slugs = [events.create_event(group=group, **_meeting()).slug for _ in range(3)]
+
+    assert slugs == [
+        "what-internationalism-means-2026-06-09",
+        "what-internationalism-means-2026-06-09-2",
+        "what-internationalism-means-2026-06-09-3",
+    ]
+
+
+def test_create_event_with_a_ukrainian_title_gets_a_slug_from_the_date(group):
+    event = events.create_event(group=group, **_meeting(title="Що таке інтернаціоналізм"))
+
+    assert event.slug == "event-2026-06-09"
+
+
+def test_create_event_with_a_long_title_keeps_the_slug_short(group):
+    event = events.create_event(group=group, **_meeting(title="Solidarity " * 12))
+
+    assert event.slug == "solidarity-solidarity-solidarity-2026-06-09"
+    assert len(event.slug) <= 50
+
+
+def test_create_event_refuses_a_slug_taken_in_the_same_group(group):
+    events.create_event(group=group, **_meeting(slug="june-meeting"))
+
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(slug="june-meeting"))
+
+    assert exc.value.message_dict == {
+        "slug": ["Another meeting of this group has this web address; choose another."]
+    }
+    assert Event.objects.count() == 1
+
+
+def test_create_event_allows_a_slug_taken_in_another_group(group):
+    events.create_event(group=group, **_meeting(slug="june-meeting"))
+    other = make_group()
+
+    event = events.create_event(group=other, **_meeting(slug="june-meeting"))
+
+    assert event.slug == "june-meeting"
+    assert Event.objects.filter(slug="june-meeting").count() == 2
+
+
+@pytest.mark.parametrize("slug", ["../admin", "a/b", "June", "київ", "-june"])
+def test_create_event_refuses_a_bad_slug(group, slug):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(slug=slug))
+
+    assert list(exc.value.message_dict) == ["slug"]
+    assert exc.value.message_dict["slug"][-1] == (
+        "Use only lower-case letters a-z, digits and single hyphens between them, "
+        "e.g. “tuesday-meeting”."
+    )
+    assert Event.objects.count() == 0
+
+
+# Bad input
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"start_time": dt.time(21, 0), "end_time": dt.time(19, 0)},
+        {"start_time": dt.time(19, 0), "end_time": dt.time(19, 0)},
+        {"end_date": dt.date(2026, 6, 8)},
+    ],
+)
+def test_create_event_refuses_an_end_before_the_start(group, times):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(**times))
+
+    assert exc.value.message_dict == {"end_time": ["The meeting must end after it starts."]}
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.parametrize("zone", ["London", "../etc", "Mars/Base", ""])
+def test_create_event_refuses_an_unknown_time_zone(group, zone):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(time_zone=zone))
+
+    message = f"“{zone}” is not a time zone. Pick one from the list, e.g. Europe/London."
+    expected = {"time_zone": ["This field cannot be blank."] if zone == "" else [message]}
+    assert exc.value.message_dict == expected
+    assert Event.objects.count() == 0
+
+
+def test_create_event_refuses_a_negative_capacity(group):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(capacity=-1))
+
+    assert exc.value.message_dict == {
+        "capacity": ["Ensure this value is greater than or equal to 0."]
+    }
+    assert Event.objects.count() == 0
+
+
+def test_create_event_refuses_a_venue_of_another_group(group):
+    elsewhere = make_venue(group=make_group(), name="Elsewhere Hall")
+
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(venue=elsewhere))
+
+    assert exc.value.message_dict == {"venue": ["Choose one of this group's venues."]}
+    assert Event.objects.count() == 0
+
+
+def test_create_event_refuses_a_description_over_20000_characters(group):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(description="x" * 20_001))
+
+    assert exc.value.message_dict == {
+        "description": ["Ensure this value has at most 20000 characters (it has 20001)."]
+    }
+    assert Event.objects.count() == 0
+
+
+def test_create_event_accepts_a_description_of_exactly_20000_characters(group):
+    event = events.create_event(group=group, **_meeting(description="x" * 20_000))
+
+    assert len(Event.objects.get(pk=event.pk).description) == 20_000
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org"])
+def test_create_event_refuses_an_online_link_that_is_not_http(group, url):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(online_url=url))
+
+    assert list(exc.value.message_dict) == ["online_url"]
+    assert exc.value.message_dict["online_url"][-1] == (
+        "Enter a web address starting with https:// or http://."
+    )
+    assert Event.objects.count() == 0
+
+
+def test_create_event_refuses_fields_it_does_not_edit(group):
+    with pytest.raises(TypeError) as exc:
+        events.create_event(group=group, status="published", **_meeting())
+
+    assert str(exc.value) == "Not editable: ['status']"
+
+
+def test_update_event_refuses_bad_input_and_changes_nothing(event):
+    before = Event.objects.filter(pk=event.pk).values().get()
+
+    with pytest.raises(ValidationError) as exc:
+        events.update_event(event=event, title="Renamed", end_time=dt.time(18, 0))
+
+    assert exc.value.message_dict == {"end_time": ["The meeting must end after it starts."]}
+    assert Event.objects.filter(pk=event.pk).values().get() == before
+
+
+def test_update_event_moves_the_utc_instants_with_the_local_time(event):
+    day = dt.date(2026, 12, 1)
+
+    events.update_event(event=event, start_date=day, end_date=day, time_zone="Europe/Kyiv")
+
+    saved = Event.objects.get(pk=event.pk)
+    assert (saved.starts_at, saved.ends_at) == (_utc(2026, 12, 1, 17), _utc(2026, 12, 1, 19))
+
+
+def test_update_event_with_an_empty_slug_keeps_the_old_one(event):
+    slug = event.slug
+
+    events.update_event(event=event, slug="", title="Renamed")
+
+    assert Event.objects.get(pk=event.pk).slug == slug
+
+
+# Publishing and cancelling
+
+
+def test_publish_event_makes_a_draft_public(group, venue):
+    event = events.create_event(group=group, **_meeting(venue=venue))
+
+    events.publish_event(event=event)
+
+    saved = Event.objects.get(pk=event.pk)
+    assert saved.status == Event.Status.PUBLISHED
+    assert saved.published_at is not None
+
+
+def test_publish_event_with_only_an_online_link(group):
+    event = events.create_event(group=group, **_meeting(online_url="https://meet.example.org/x"))
+
+    events.publish_event(event=event)
+
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+
+
+def test_publish_event_needs_a_venue_or_an_online_link(group):
+    event = events.create_event(group=group, **_meeting())
+
+    with pytest.raises(ValidationError) as exc:
+        events.publish_event(event=event)
+
+    assert exc.value.messages == ["Add a venue or an online meeting link before publishing."]
+    assert Event.objects.get(pk=event.pk).status == Event.Status.DRAFT
+
+
+def test_publish_event_twice_keeps_the_first_publication_time(event):
+    published_at = Event.objects.get(pk=event.pk).published_at
+
+    events.publish_event(event=event)
+
+    assert Event.objects.get(pk=event.pk).published_at == published_at
+
+
+def test_publish_event_cannot_bring_back_a_cancelled_one(event):
+    events.cancel_event(event=event)
+
+    with pytest.raises(ValidationError) as exc:
+        events.publish_event(event=event)
+
+    assert exc.value.messages == ["A cancelled meeting cannot be published again."]
+    assert Event.objects.get(pk=event.pk).status == Event.Status.CANCELLED
+
+
+def test_cancel_event_marks_it_cancelled(event):
+    events.cancel_event(event=event)
+
+    saved = Event.objects.get(pk=event.pk)
+    assert saved.status == Event.Status.CANCELLED
+    assert saved.is_cancelled is True
+    assert saved.cancelled_at is not None
+
+
+def test_cancel_event_twice_keeps_the_first_cancellation_time(event):
+    events.cancel_event(event=event)
+    cancelled_at = Event.objects.get(pk=event.pk).cancelled_at
+
+    events.cancel_event(event=Event.objects.get(pk=event.pk))
+
+    assert Event.objects.get(pk=event.pk).cancelled_at == cancelled_at
+
+
+# Duplicating
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 6, 9), dt.date(2026, 7, 14)),  # 2nd Tuesday → 2nd Tuesday
+        (dt.date(2026, 6, 2), dt.date(2026, 7, 7)),  # 1st Tuesday → 1st Tuesday
+        (dt.date(2026, 6, 30), dt.date(2026, 7, 28)),  # 5th Tuesday → July's last (4th)
+        (dt.date(2026, 12, 8), dt.date(2027, 1, 12)),  # December → January
+        (dt.date(2026, 12, 29), dt.date(2027, 1, 26)),  # 5th Tuesday → January's last
+        (dt.date(2026, 1, 29), dt.date(2026, 2, 26)),  # 5th Thursday → February's 4th
+        (dt.date(2026, 7, 31), dt.date(2026, 8, 28)),  # 5th Friday → August's last
+    ],
+)
+def test_same_weekday_next_month(day, expected):
+    assert events.same_weekday_next_month(day) == expected
+    assert expected.weekday() == day.weekday()
+
+
+def test_duplicate_event_makes_a_draft_on_the_same_weekday_next_month(group, venue):
+    event = events.create_event(
+        group=group,
+        **_meeting(
+            tagline="Unite the struggles", venue=venue, capacity=60, time_zone="Europe/London"
+        ),
+    )
+    events.publish_event(event=event)
+
+    copy = events.duplicate_event(event=event)
+
+    copy = Event.objects.get(pk=copy.pk)
+    assert copy.pk != event.pk
+    assert copy.status == Event.Status.DRAFT
+    assert (copy.start_date, copy.end_date) == (dt.date(2026, 7, 14), dt.date(2026, 7, 14))
+    assert (copy.start_time, copy.end_time) == (dt.time(19, 0), dt.time(21, 0))
+    assert (copy.venue, copy.capacity, copy.tagline) == (venue, 60, "Unite the struggles")
+    assert (copy.title, copy.time_zone, copy.language) == (event.title, "Europe/London", "en")
+    assert copy.slug == "what-internationalism-means-2026-07-14"
+    assert (copy.starts_at, copy.ends_at) == (_utc(2026, 7, 14, 18), _utc(2026, 7, 14, 20))
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+
+
+def test_duplicate_event_keeps_a_meeting_over_midnight_over_midnight(group, venue):
+    event = events.create_event(
+        group=group,
+        **_meeting(
+            venue=venue,
+            start_time=dt.time(22, 0),
+            end_date=dt.date(2026, 6, 10),
+            end_time=dt.time(2, 0),
+        ),
+    )
+
+    copy = events.duplicate_event(event=event)
+
+    assert (copy.start_date, copy.end_date) == (dt.date(2026, 7, 14), dt.date(2026, 7, 15))
+
+
+def test_duplicate_event_twice_gives_two_slugs(event):
+    first = events.duplicate_event(event=event)
+    second = events.duplicate_event(event=event)
+
+    assert second.slug == f"{first.slug}-2"
+
+
+# What the database itself refuses
+
+
+def test_database_refuses_a_negative_capacity(event):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(capacity=-1)
+
+    assert Event.objects.get(pk=event.pk).capacity is None
+
+
+def test_database_refuses_an_end_before_the_start(event):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(ends_at=F("starts_at") - dt.timedelta(hours=1))
+
+
+def test_database_refuses_an_end_equal_to_the_start(event):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(ends_at=F("starts_at"))
+
+
+def test_database_refuses_a_duplicate_slug_in_a_group(group):
+    first = make_event(group=group)
+    second = make_event(group=group)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=second.pk).update(slug=first.slug)
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1899, 12, 31)])
+def test_create_event_refuses_a_date_in_an_implausible_year(group, day):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(start_date=day))
+
+    message = "Choose a date between the years 1900 and 2999."
+    assert exc.value.message_dict == {"start_date": [message], "end_date": [message]}
+    assert Event.objects.count() == 0

@@ -1,0 +1,443 @@
+"""The organiser's event pages: create, edit, publish, cancel, duplicate, and bad input."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import make_event, make_group, make_venue
+from turnout.events.models import Event
+
+TIME_ZONE_MESSAGE = "“%s” is not a time zone. Pick one from the list, e.g. Europe/London."
+SLUG_MESSAGE = (
+    "Use only lower-case letters a-z, digits and single hyphens between them, "
+    "e.g. “tuesday-meeting”."
+)
+
+
+@pytest.fixture
+def day():
+    return timezone.localdate() + dt.timedelta(days=30)
+
+
+@pytest.fixture
+def form_data(venue, day):
+    """A valid event form, as the browser posts it; tests change one field at a time."""
+
+    def data(**changes) -> dict:
+        return {
+            "title": "What internationalism means",
+            "tagline": "Unite the struggles of Palestine, Ukraine and beyond",
+            "slug": "",
+            "description": "A public meeting.",
+            "start_date": day.isoformat(),
+            "start_time": "19:00",
+            "end_date": "",
+            "end_time": "21:00",
+            "time_zone": "Europe/London",
+            "language": "en",
+            "venue": str(venue.pk),
+            "online_url": "",
+            "capacity": "40",
+            **changes,
+        }
+
+    return data
+
+
+def field_errors(response, field: str) -> list[str]:
+    return list(response.context["form"].errors.get(field, []))
+
+
+# --- create ---
+
+
+def test_new_event_page_offers_the_groups_zone_and_language(organiser_client, group):
+    response = organiser_client.get("/organise/groups/uig/events/new/")
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["time_zone"].value() == "Europe/London"
+    assert form["language"].value() == "en"
+
+
+def test_create_event_saves_a_draft_with_a_slug_from_title_and_date(
+    organiser_client, group, venue, form_data, day
+):
+    response = organiser_client.post("/organise/groups/uig/events/new/", form_data())
+
+    event = Event.objects.get()
+    assert event.slug == f"what-internationalism-means-{day:%Y-%m-%d}"
+    assert response.status_code == 302
+    assert response["Location"] == f"/organise/groups/uig/events/{event.slug}/"
+    assert event.status == Event.Status.DRAFT
+    assert (event.group, event.venue, event.capacity) == (group, venue, 40)
+    assert (event.start_date, event.end_date) == (day, day)
+    assert (event.start_time, event.end_time) == (dt.time(19), dt.time(21))
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert "Draft saved. Publish it when it is ready." in page
+
+
+def test_create_online_event_without_venue(organiser_client, group, form_data):
+    organiser_client.post(
+        "/organise/groups/uig/events/new/",
+        form_data(venue="", online_url="meet.example.org/room"),
+    )
+
+    event = Event.objects.get()
+    assert (event.venue, event.online_url) == (None, "https://meet.example.org/room")
+
+
+def test_create_event_in_another_zone_keeps_the_local_time(organiser_client, group, form_data, day):
+    organiser_client.post("/organise/groups/uig/events/new/", form_data(time_zone="Europe/Kyiv"))
+
+    event = Event.objects.get()
+    assert event.time_zone == "Europe/Kyiv"
+    assert event.start_time == dt.time(19)
+    assert event.starts_at == dt.datetime.combine(day, dt.time(19), tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+# --- edit ---
+
+
+def test_edit_event_saves_the_changes(organiser_client, event, form_data):
+    url = f"/organise/groups/uig/events/{event.slug}/"
+
+    response = organiser_client.post(url, form_data(title="Renamed", slug=event.slug))
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Renamed"
+    assert "Meeting saved." in organiser_client.get(url).content.decode()
+
+
+def test_edit_event_with_an_empty_slug_keeps_the_address(organiser_client, event, form_data):
+    old = event.slug
+
+    organiser_client.post(f"/organise/groups/uig/events/{old}/", form_data(title="Renamed"))
+
+    event.refresh_from_db()
+    assert (event.title, event.slug) == ("Renamed", old)
+
+
+def test_edit_event_to_a_slug_another_meeting_uses_is_refused(
+    organiser_client, group, venue, event, form_data, table_rows
+):
+    other = make_event(group=group, venue=venue, title="Other")
+    before = table_rows()
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/", form_data(slug=other.slug)
+    )
+
+    assert response.status_code == 200
+    assert field_errors(response, "slug") == [
+        "Another meeting of this group has this web address; choose another."
+    ]
+    assert table_rows() == before
+
+
+def test_edit_page_of_a_failed_edit_still_shows_the_saved_title(organiser_client, event, form_data):
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/",
+        form_data(title="Unsaved title", capacity="ten"),
+    )
+
+    assert "<h1>What internationalism means</h1>" in response.content.decode()
+
+
+# --- bad input: a field-level message, status 200, and no row changed ---
+
+BAD_INPUT = [
+    pytest.param({"end_time": "18:00"}, "end_time", ["The meeting must end after it starts."],
+                 id="end-before-start"),
+    pytest.param({"end_time": "19:00"}, "end_time", ["The meeting must end after it starts."],
+                 id="end-at-start"),
+    pytest.param({"capacity": "-1"}, "capacity",
+                 ["Capacity cannot be negative; leave it empty for no limit."], id="capacity-neg"),
+    pytest.param({"capacity": "ten"}, "capacity",
+                 ["Enter the capacity as a whole number, like 40, or leave it empty."],
+                 id="capacity-ten"),
+    pytest.param({"capacity": "2.5"}, "capacity",
+                 ["Enter the capacity as a whole number, like 40, or leave it empty."],
+                 id="capacity-fraction"),
+    pytest.param({"capacity": "99999999999999999999"}, "capacity",
+                 ["Ensure this value is less than or equal to 1000000."], id="capacity-huge"),
+    pytest.param({"time_zone": "London"}, "time_zone", [TIME_ZONE_MESSAGE % "London"],
+                 id="zone-london"),
+    pytest.param({"time_zone": "Mars/Base"}, "time_zone", [TIME_ZONE_MESSAGE % "Mars/Base"],
+                 id="zone-mars"),
+    pytest.param({"time_zone": "../etc"}, "time_zone", [TIME_ZONE_MESSAGE % "../etc"],
+                 id="zone-dotdot"),
+    pytest.param({"slug": "a/b"}, "slug", [SLUG_MESSAGE], id="slug-slash"),
+    pytest.param({"slug": ".."}, "slug", [SLUG_MESSAGE], id="slug-dotdot"),
+    pytest.param({"slug": "two words"}, "slug", [SLUG_MESSAGE], id="slug-space"),
+    pytest.param({"slug": "Caps"}, "slug", [SLUG_MESSAGE], id="slug-caps"),
+    pytest.param({"slug": "київ"}, "slug", [SLUG_MESSAGE], id="slug-non-ascii"),
+    pytest.param({"slug": "under_score"}, "slug", [SLUG_MESSAGE], id="slug-underscore"),
+    pytest.param({"description": "x" * 20_001}, "description",
+                 ["Ensure this value has at most 20000 characters (it has 20001)."],
+                 id="description-too-long"),
+    pytest.param({"title": ""}, "title", ["This field is required."], id="title-missing"),
+    pytest.param({"start_date": "31/02/2030"}, "start_date", ["Enter a valid date."],
+                 id="date-nonsense"),
+    pytest.param({"start_time": "25:00"}, "start_time", ["Enter a valid time."],
+                 id="time-nonsense"),
+    pytest.param({"online_url": "javascript:alert(1)"}, "online_url", ["Enter a valid URL."],
+                 id="url-javascript"),
+    pytest.param({"language": "xx"}, "language",
+                 ["Select a valid choice. xx is not one of the available choices."],
+                 id="language-unknown"),
+    pytest.param({"venue": "999999"}, "venue",
+                 ["Select a valid choice. That choice is not one of the available choices."],
+                 id="venue-unknown"),
+    pytest.param({"start_date": "2030-06-11", "end_date": "0001-01-01",
+                  "time_zone": "Asia/Tokyo"}, "end_date",
+                 ["Choose a date between the years 1900 and 2999."], id="date-year-1"),
+    pytest.param({"start_date": "9999-12-31", "end_date": "2030-06-11",
+                  "time_zone": "America/New_York"}, "start_date",
+                 ["Choose a date between the years 1900 and 2999."], id="date-year-9999"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "field", "messages"), BAD_INPUT)
+def test_create_event_with_bad_input_shows_the_message_and_saves_nothing(
+    organiser_client, group, form_data, table_rows, changes, field, messages
+):
+    before = table_rows()
+
+    response = organiser_client.post("/organise/groups/uig/events/new/", form_data(**changes))
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {field: messages}
+    assert table_rows() == before
+    assert f'id="id_{field}_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize(("changes", "field", "messages"), BAD_INPUT)
+def test_edit_event_with_bad_input_shows_the_message_and_changes_nothing(
+    organiser_client, event, form_data, table_rows, changes, field, messages
+):
+    before = table_rows()
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/", form_data(**changes)
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {field: messages}
+    assert table_rows() == before
+
+
+def test_event_form_offers_only_this_groups_venues(organiser_client, group, venue):
+    make_venue(group=make_group(), name="Their Hall")
+
+    html = organiser_client.get("/organise/groups/uig/events/new/").content.decode()
+
+    assert venue.name in html
+    assert "Their Hall" not in html
+
+
+def test_venue_of_another_group_cannot_be_chosen(organiser_client, group, form_data, table_rows):
+    theirs = make_venue(group=make_group(), name="Their Hall")
+    before = table_rows()
+
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(venue=str(theirs.pk))
+    )
+
+    assert field_errors(response, "venue") == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert table_rows() == before
+
+
+def test_event_form_renders_hostile_values_harmless(organiser_client, group, form_data):
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/",
+        form_data(title="<script>alert(1)</script>", capacity="ten"),
+    )
+
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_three_megabyte_post_gets_a_clear_page(organiser_client, group, form_data, table_rows):
+    before = table_rows()
+
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(description="x" * 3 * 1024 * 1024)
+    )
+
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "<h1>That was too much to send</h1>" in html
+    assert (
+        "The form you sent is larger than this site accepts (1 MB). Shorten it and try again."
+        in html
+    )
+    assert "Traceback" not in html
+    assert table_rows() == before
+
+
+def test_post_without_csrf_token_is_refused(organiser, group, form_data, table_rows):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organiser)
+    before = table_rows()
+
+    response = client.post("/organise/groups/uig/events/new/", form_data())
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Form expired</h1>" in html
+    assert "Go back, reload the page and send it again; cookies must be allowed." in html
+    assert table_rows() == before
+
+
+def test_post_with_the_pages_csrf_token_is_accepted(organiser, group, form_data):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organiser)
+    page = client.get("/organise/groups/uig/events/new/")
+    token = page.context["csrf_token"]
+
+    response = client.post(
+        "/organise/groups/uig/events/new/", form_data(csrfmiddlewaretoken=str(token))
+    )
+
+    assert response.status_code == 302
+    assert Event.objects.count() == 1
+
+
+# --- publish ---
+
+
+@pytest.fixture
+def draft(group, venue):
+    return make_event(group=group, venue=venue, published=False, title="Draft meeting")
+
+
+def test_publish_makes_the_draft_public(organiser_client, client, draft):
+    response = organiser_client.post(f"/organise/groups/uig/events/{draft.slug}/publish/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/organise/groups/uig/events/{draft.slug}/"
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.PUBLISHED
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert "Published: the meeting is now on the public pages." in page
+    assert Client().get(f"/uig/events/{draft.slug}/").status_code == 200
+
+
+def test_publish_by_get_is_refused(organiser_client, draft):
+    response = organiser_client.get(f"/organise/groups/uig/events/{draft.slug}/publish/")
+
+    assert response.status_code == 405
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.DRAFT
+
+
+def test_publish_without_venue_or_link_says_why_and_stays_draft(organiser_client, group):
+    draft = make_event(group=group, published=False, online_url="https://meet.example.org/x")
+    Event.objects.filter(pk=draft.pk).update(online_url="")
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{draft.slug}/publish/", follow=True
+    )
+
+    html = response.content.decode()
+    assert "Add a venue or an online meeting link before publishing." in html
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.DRAFT
+
+
+def test_draft_without_venue_or_link_can_be_saved_but_not_published(
+    organiser_client, group, form_data
+):
+    organiser_client.post("/organise/groups/uig/events/new/", form_data(venue=""))
+    draft = Event.objects.get()
+
+    organiser_client.post(f"/organise/groups/uig/events/{draft.slug}/publish/")
+
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.DRAFT
+
+
+def test_publishing_a_cancelled_event_is_refused(organiser_client, event):
+    organiser_client.post(f"/organise/groups/uig/events/{event.slug}/cancel/")
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/publish/", follow=True
+    )
+
+    assert "A cancelled meeting cannot be published again." in response.content.decode()
+    event.refresh_from_db()
+    assert event.status == Event.Status.CANCELLED
+
+
+# --- cancel ---
+
+
+def test_cancel_page_asks_first_and_changes_nothing(organiser_client, event, table_rows):
+    before = table_rows()
+
+    response = organiser_client.get(f"/organise/groups/uig/events/{event.slug}/cancel/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Cancel this meeting?</h1>" in html
+    assert '<button type="submit" class="danger">Yes, cancel the meeting</button>' in html
+    assert table_rows() == before
+
+
+def test_cancel_post_cancels_and_the_public_page_says_so(organiser_client, event):
+    response = organiser_client.post(f"/organise/groups/uig/events/{event.slug}/cancel/")
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == Event.Status.CANCELLED
+    assert event.cancelled_at is not None
+    public = Client().get(f"/uig/events/{event.slug}/").content.decode()
+    assert "This meeting has been cancelled." in public
+
+
+# --- duplicate ---
+
+
+def test_duplicate_makes_a_draft_on_the_same_weekday_next_month(organiser_client, group, venue):
+    original = make_event(group=group, venue=venue, start_date=dt.date(2030, 6, 11))
+
+    response = organiser_client.post(f"/organise/groups/uig/events/{original.slug}/duplicate/")
+
+    copy = Event.objects.exclude(pk=original.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/organise/groups/uig/events/{copy.slug}/"
+    assert copy.start_date == dt.date(2030, 7, 9)  # the second Tuesday again
+    assert (copy.title, copy.venue, copy.status) == (original.title, venue, Event.Status.DRAFT)
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert "A draft copy for 2030-07-09 is ready to check and publish." in page
+
+
+def test_duplicate_by_get_is_refused(organiser_client, event, table_rows):
+    before = table_rows()
+
+    response = organiser_client.get(f"/organise/groups/uig/events/{event.slug}/duplicate/")
+
+    assert response.status_code == 405
+    assert table_rows() == before
+
+
+# --- another group's events ---
+
+
+def test_event_of_another_group_is_not_found_under_this_group(organiser_client, group, table_rows):
+    theirs = make_event(group=make_group(slug="theirs"), title="Theirs")
+    before = table_rows()
+
+    for action in ("", "publish/", "cancel/", "duplicate/"):
+        response = organiser_client.post(f"/organise/groups/uig/events/{theirs.slug}/{action}")
+        assert response.status_code == 404
+
+    assert table_rows() == before

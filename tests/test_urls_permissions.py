@@ -1,0 +1,236 @@
+"""Every /organise/ route, read from the URL resolver, as three people.
+
+Anonymous visitors are sent to the login page; another group's organiser gets a 404
+and learns nothing; this group's organiser gets the page. A route added without a
+way to build its URL here fails ``test_every_route_can_be_built``.
+"""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.test import Client
+from django.urls import URLResolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import make_event, make_user
+from turnout import organise_urls
+from turnout.groups import services as groups
+from turnout.groups import urls_accounts
+from turnout.groups.tokens import email_verification_token
+
+# Routes whose secret token is the credential: whoever holds the emailed link may open
+# it, logged in or not. Every other /organise/ route needs a logged-in organiser.
+TOKEN_ROUTES = {"invitation"}
+
+
+def routes(patterns, namespace: str, outer: tuple = ()) -> list[tuple[str, list[str]]]:
+    """(view name, its URL keyword arguments) for every pattern, includes followed."""
+    found = []
+    for pattern in patterns:
+        kwargs = [*outer, *pattern.pattern.converters]
+        if isinstance(pattern, URLResolver):
+            found += routes(pattern.url_patterns, namespace, tuple(kwargs))
+        else:
+            found.append((f"{namespace}:{pattern.name}", kwargs))
+    return found
+
+
+ORGANISE = routes(organise_urls.urlpatterns, organise_urls.app_name)
+ACCOUNTS = routes(urls_accounts.urlpatterns, urls_accounts.app_name)
+LOGIN_REQUIRED = [route for route in ORGANISE if route[0].split(":")[1] not in TOKEN_ROUTES]
+BY_TOKEN = [route for route in ORGANISE if route[0].split(":")[1] in TOKEN_ROUTES]
+
+
+class World:
+    """One group with a venue, a published meeting, a draft and an open invitation."""
+
+    def __init__(self, *, organiser, group, venue, event):
+        self.group, self.venue, self.event = group, venue, event
+        self.draft = make_event(group=group, venue=venue, published=False, title="Draft plans")
+        groups.invite_organiser(group=group, email="taras@example.org", invited_by=organiser)
+        (self.invitation_token,) = re.findall(
+            r"/organise/invitations/([^/\s]+)/", mail.outbox[-1].body
+        )
+        self.newcomer = make_user(email="newcomer@example.org", verified=False)
+
+
+@pytest.fixture
+def world(organiser, group, venue, event):
+    return World(organiser=organiser, group=group, venue=venue, event=event)
+
+
+KWARGS = {
+    "group": lambda world, name: world.group.slug,
+    "event": lambda world, name: world.event.slug,
+    "venue": lambda world, name: world.venue.pk,
+    "token": lambda world, name: {
+        "organise:invitation": world.invitation_token,
+        "accounts:verify": email_verification_token.make_token(world.newcomer),
+        "accounts:password_reset_confirm": default_token_generator.make_token(world.newcomer),
+    }[name],
+    "uidb64": lambda world, name: urlsafe_base64_encode(force_bytes(world.newcomer.pk)),
+}
+
+
+def url(world: World, name: str, kwargs: list[str]) -> str:
+    missing = [kwarg for kwarg in kwargs if kwarg not in KWARGS]
+    if missing:
+        pytest.fail(f"{name} takes {missing}: add them to KWARGS in {__name__}")
+    return reverse(name, kwargs={kwarg: KWARGS[kwarg](world, name) for kwarg in kwargs})
+
+
+def send(client: Client, method: str, path: str):
+    return client.get(path) if method == "GET" else client.post(path, {})
+
+
+def ids(route) -> str:
+    return route[0]
+
+
+def test_every_route_is_listed():
+    assert LOGIN_REQUIRED, "the resolver walk found no routes"
+    assert {name for name, _kwargs in BY_TOKEN} == {f"organise:{n}" for n in TOKEN_ROUTES}
+
+
+@pytest.mark.parametrize("route", ORGANISE + ACCOUNTS, ids=ids)
+def test_every_route_can_be_built(world, route):
+    name, kwargs = route
+
+    assert url(world, name, kwargs).startswith("/organise/")
+
+
+# --- anonymous ---
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("route", LOGIN_REQUIRED, ids=ids)
+def test_anonymous_is_sent_to_log_in(world, table_rows, route, method):
+    path = url(world, *route)
+    before = table_rows()
+
+    response = send(Client(), method, path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/organise/login/?next={quote(path)}"
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("route", BY_TOKEN, ids=ids)
+def test_anonymous_with_the_token_sees_the_page_and_changes_nothing(
+    world, table_rows, route, method
+):
+    path = url(world, *route)
+    before = table_rows()
+
+    response = send(Client(), method, path)
+
+    assert response.status_code == 200
+    assert f'href="/organise/login/?next={path}"' in response.content.decode()
+    assert table_rows() == before
+
+
+# --- another group's organiser ---
+
+
+def assert_no_peek(response, world: World) -> None:
+    html = response.content.decode()
+    for secret in (world.group.name, world.event.title, world.draft.title, world.venue.name):
+        assert secret not in html
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("route", LOGIN_REQUIRED, ids=ids)
+def test_another_groups_organiser_learns_nothing(world, outsider_client, table_rows, route, method):
+    name, kwargs = route
+    path = url(world, name, kwargs)
+    before = table_rows()
+
+    response = send(outsider_client, method, path)
+
+    if response.status_code == 405:  # refused for any address alike, so it tells nothing
+        assert method == "GET"
+        assert response["Allow"] == "POST"
+    elif "group" in kwargs:
+        assert response.status_code == 404
+    else:  # their own dashboard or a new group of their own
+        assert response.status_code == 200
+    assert_no_peek(response, world)
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("route", BY_TOKEN, ids=ids)
+def test_another_groups_organiser_without_the_token_gets_a_400(
+    world, outsider_client, table_rows, route, method
+):
+    path = url(world, *route).replace(world.invitation_token, "guessed-token")
+    before = table_rows()
+
+    response = send(outsider_client, method, path)
+
+    assert response.status_code == 400
+    assert_no_peek(response, world)
+    assert table_rows() == before
+
+
+def test_another_groups_organiser_gets_404_for_the_groups_objects_under_their_own_group(
+    world, outsider_client, table_rows
+):
+    before = table_rows()
+
+    for path in (
+        f"/organise/groups/another/events/{world.event.slug}/",
+        f"/organise/groups/another/events/{world.draft.slug}/cancel/",
+        f"/organise/groups/another/venues/{world.venue.pk}/",
+    ):
+        assert outsider_client.get(path).status_code == 404
+        assert outsider_client.post(path).status_code == 404
+
+    assert table_rows() == before
+
+
+# --- this group's organiser ---
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("route", ORGANISE, ids=ids)
+def test_this_groups_organiser_gets_the_page(world, organiser_client, route, method):
+    response = send(organiser_client, method, url(world, *route))
+
+    if response.status_code == 405:  # a button's action: POST only, never a page
+        assert method == "GET"
+        assert response["Allow"] == "POST"
+    else:
+        assert response.status_code in (200, 302)
+
+
+def test_a_co_organiser_gets_the_same_pages(world, table_rows):
+    co = Client()
+    co.force_login(make_user(email="taras@example.org"))
+    co.post(f"/organise/invitations/{world.invitation_token}/")
+
+    for name, kwargs in LOGIN_REQUIRED:
+        response = co.get(url(world, name, kwargs))
+        assert response.status_code in (200, 405), name
+
+
+# --- account pages are for people not logged in yet ---
+
+
+@pytest.mark.parametrize("route", ACCOUNTS, ids=ids)
+def test_account_pages_are_open_to_anonymous(world, route):
+    response = Client().get(url(world, *route))
+
+    if response.status_code == 302:  # the reset link moves its token out of the URL
+        assert route[0] == "accounts:password_reset_confirm"
+        assert response["Location"].endswith("/set-password/")
+    elif response.status_code == 405:
+        assert route[0] == "accounts:logout"
+        assert response["Allow"] == "POST, OPTIONS"
+    else:
+        assert response.status_code == 200

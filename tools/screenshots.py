@@ -1,0 +1,155 @@
+"""Screenshots of the demo for the docs: ``.venv/bin/python tools/screenshots.py``.
+
+Starts ``turnout demo`` on a free port with its data in a temporary folder, takes
+full-page PNGs of the home page, a group page, the demo meeting's page and the new
+meeting form (logged in as the demo organiser) at 375 px and 1280 px wide, writes
+them to docs/screenshots/ and stops the demo. Uses Debian's chromium (never a
+downloaded browser); set TURNOUT_CHROMIUM to use another binary.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from turnout.cli import DEMO_LOGIN  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("TURNOUT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTHS = {375: {"height": 812, "is_mobile": True, "has_touch": True}, 1280: {"height": 900}}
+GROUP = "ukraine-information-group"
+MEETING = "What internationalism means"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, demo: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if demo.poll() is not None:
+            sys.exit(f"turnout demo exited with {demo.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http://127.0.0.1)
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"turnout demo did not answer on {url} within {timeout:.0f}s:\n{log.read_text()}")
+
+
+def start_demo(var: Path, port: int) -> tuple[subprocess.Popen, Path]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TURNOUT_", "DJANGO_"))}
+    env["TURNOUT_VAR_DIR"] = str(var)
+    log = var / "demo.log"
+    with open(log, "w") as out:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "turnout.cli", "demo", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # gunicorn and its workers share a process group we stop
+        )
+    return demo, log
+
+
+def stop_demo(demo: subprocess.Popen) -> None:
+    """Stop the demo's whole process group (the demo, gunicorn and its workers)."""
+
+    def group_alive() -> bool:
+        try:
+            os.killpg(demo.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    if group_alive():
+        os.killpg(demo.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while group_alive() and time.monotonic() < deadline:
+        demo.poll()  # reap the demo itself so its group can empty
+        time.sleep(0.1)
+    if group_alive():
+        os.killpg(demo.pid, signal.SIGKILL)
+    demo.wait()
+
+
+def shoot(page, path: str, name: str, width: int) -> None:
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    file = OUT / f"{name}-{width}.png"
+    page.screenshot(path=str(file), full_page=True)
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    note = "" if scroll <= width else f"  (scrolls sideways: {scroll}px wide)"
+    print(f"{file.relative_to(ROOT)}{note}")
+
+
+def take_screenshots(base_url: str) -> None:
+    email, password = DEMO_LOGIN
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width, options in WIDTHS.items():
+                height = options["height"]
+                extra = {k: v for k, v in options.items() if k != "height"}
+                viewport = {"width": width, "height": height}
+                # Public pages as a visitor sees them: not logged in.
+                visitor = browser.new_context(base_url=base_url, viewport=viewport, **extra)
+                page = visitor.new_page()
+                shoot(page, "/", "home", width)
+                meeting = page.get_by_role("link", name=MEETING).get_attribute("href")
+                shoot(page, f"/{GROUP}/", "group", width)
+                shoot(page, meeting, "event", width)
+                visitor.close()
+
+                organiser = browser.new_context(base_url=base_url, viewport=viewport, **extra)
+                page = organiser.new_page()
+                page.goto("/organise/login/")
+                page.get_by_label("Email address").fill(email)
+                page.get_by_label("Password").fill(password)
+                page.get_by_role("button", name="Log in").click()
+                expect(page.get_by_role("heading", name="Your groups")).to_be_visible()
+                shoot(page, f"/organise/groups/{GROUP}/events/new/", "event-form", width)
+                organiser.close()
+        finally:
+            browser.close()
+
+
+def main() -> int:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="turnout-screenshots-") as tmp:
+        demo, log = start_demo(Path(tmp), port)
+        try:
+            wait_until_up(base_url + "/", demo, log)
+            take_screenshots(base_url)
+        finally:
+            stop_demo(demo)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
