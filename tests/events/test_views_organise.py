@@ -113,6 +113,27 @@ def test_edit_event_saves_the_changes(organiser_client, event, form_data):
     assert "Meeting saved." in organiser_client.get(url).content.decode()
 
 
+def test_edit_form_of_a_one_day_meeting_leaves_the_end_date_empty(organiser_client, event):
+    response = organiser_client.get(f"/organise/groups/uig/events/{event.slug}/")
+
+    assert response.context["form"]["end_date"].value() is None
+
+
+def test_moving_a_one_day_meeting_by_the_edit_form_moves_its_end(
+    organiser_client, event, form_data
+):
+    url = f"/organise/groups/uig/events/{event.slug}/"
+    later = event.start_date + dt.timedelta(days=9)
+    posted = {**form_data(slug=event.slug), "start_date": later.isoformat()}
+    posted["end_date"] = organiser_client.get(url).context["form"]["end_date"].value() or ""
+
+    response = organiser_client.post(url, posted)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.start_date, event.end_date) == (later, later)
+
+
 def test_edit_event_with_an_empty_slug_keeps_the_address(organiser_client, event, form_data):
     old = event.slug
 
@@ -274,9 +295,9 @@ def test_three_megabyte_post_gets_a_clear_page(organiser_client, group, form_dat
 
     assert response.status_code == 413
     html = response.content.decode()
-    assert "<h1>That was too much to send</h1>" in html
+    assert "<h1>Too large to send</h1>" in html
     assert (
-        "The form you sent is larger than this site accepts (1 MB). Shorten it and try again."
+        "The form you sent is too large: this site accepts up to 1 MB. Shorten it and try again."
         in html
     )
     assert "Traceback" not in html

@@ -24,7 +24,7 @@ def next_weekday(weekday: int, *, at_least: int) -> dt.date:
 
 def titles_in(html: str) -> list[str]:
     """The meeting titles of a page's event cards, in page order."""
-    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a></h[23]>', html)
 
 
 def titles(response) -> list[str]:

@@ -394,5 +394,5 @@ def test_oversized_post_gets_a_clear_413_page(db, data):
 
     assert response.status_code == 413
     html = response.content.decode()
-    assert "<h1>That was too much to send</h1>" in html
+    assert "<h1>Too large to send</h1>" in html
     assert "Traceback" not in html

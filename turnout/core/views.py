@@ -17,9 +17,9 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
         return _error(
             request,
             413,
-            _("That was too much to send"),
+            _("Too large to send"),
             _(
-                "The form you sent is larger than this site accepts (1 MB). "
+                "The form you sent is too large: this site accepts up to 1 MB. "
                 "Shorten it and try again."
             ),
         )

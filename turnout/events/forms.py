@@ -39,8 +39,8 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title", "tagline", "slug", "description", "start_date", "start_time",
-            "end_date", "end_time", "time_zone", "language", "venue", "online_url", "capacity",
+            "title", "tagline", "description", "start_date", "start_time", "end_date",
+            "end_time", "time_zone", "language", "venue", "online_url", "capacity", "slug",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -55,6 +55,7 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = group.venues.all()
+        self.fields["venue"].empty_label = _("No venue (online only)")
         self.fields["end_date"].required = False
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _(
@@ -64,7 +65,10 @@ class EventForm(forms.ModelForm):
         if self.instance.pk is None:
             self.initial.setdefault("time_zone", group.time_zone)
             self.initial.setdefault("language", group.language)
+        elif self.instance.end_date == self.instance.start_date:
+            # Shown empty, so moving a one-day meeting to another day moves its end too.
+            self.initial["end_date"] = None
 
     def _post_clean(self):
-        # The service runs the model's validation with the group set; see EventFormView.
+        # The service runs the model's validation, with the group set (views/organise.py).
         pass
