@@ -22,19 +22,10 @@ from playwright.sync_api import expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.chromium import launch  # noqa: E402
 from turnout.cli import DEMO_LOGIN  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("TURNOUT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = {375: {"height": 812, "is_mobile": True, "has_touch": True}, 1280: {"height": 900}}
 GROUP = "ukraine-information-group"
 MEETING = "What internationalism means"
@@ -110,7 +101,7 @@ def take_screenshots(base_url: str) -> None:
     email, password = DEMO_LOGIN
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             for width, options in WIDTHS.items():
                 height = options["height"]
