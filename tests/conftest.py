@@ -9,27 +9,31 @@ DATABASE = os.environ.get("TURNOUT_TEST_DATABASE", "sqlite")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def database_server():
-    """On ``TURNOUT_TEST_DATABASE=postgres``, point the suite at a PostgreSQL of its own.
+def database_server(tmp_path_factory):
+    """Point the suite at a database that other processes (workers) can open too.
 
+    SQLite: a file in WAL mode, not the in-memory database. PostgreSQL
+    (``TURNOUT_TEST_DATABASE=postgres``): a throwaway server of the session's own.
     Autouse and session-scoped so it runs before anything opens a connection
     (pytest-django's session-scoped ``live_server`` does, before the test database).
     """
-    if DATABASE != "postgres":
-        yield None
-        return
     from django.conf import settings
     from django.db import connections
 
-    server = ThrowawayPostgres().start()
-    settings.DATABASES["default"].update(server.django_settings())
+    server = None
+    if DATABASE == "postgres":
+        server = ThrowawayPostgres().start()
+        settings.DATABASES["default"].update(server.django_settings())
+    else:
+        test_file = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(test_file)
     connections.close_all()
-    del connections["default"]  # the next use builds a PostgreSQL connection from these settings
-    os.environ["TURNOUT_DATABASE_URL"] = server.url  # for processes the tests start
+    del connections["default"]  # the next use builds a connection from these settings
     try:
         yield server
     finally:
-        server.stop()
+        if server:
+            server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver
 from django.urls.resolvers import RoutePattern
@@ -21,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_event, make_user
+from tests.mail import outbox
 from turnout import urls
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
@@ -68,7 +68,7 @@ PATTERNS = patterns()
 def valid(organiser, group, venue, event):
     """A value for each URL keyword argument that finds something real."""
     groups.invite_organiser(group=group, email="taras@example.org", invited_by=organiser)
-    (invitation,) = re.findall(r"/organise/invitations/([^/\s]+)/", mail.outbox[-1].body)
+    (invitation,) = re.findall(r"/organise/invitations/([^/\s]+)/", outbox()[-1].body)
     newcomer = make_user(email="newcomer@example.org", verified=False)
     return {
         "group": group.slug,

@@ -10,13 +10,13 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.core import mail
 from django.test import Client
 from django.urls import URLResolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import make_event, make_user
+from tests.mail import outbox
 from turnout import organise_urls
 from turnout.groups import services as groups
 from turnout.groups import urls_accounts
@@ -53,7 +53,7 @@ class World:
         self.draft = make_event(group=group, venue=venue, published=False, title="Draft plans")
         groups.invite_organiser(group=group, email="taras@example.org", invited_by=organiser)
         (self.invitation_token,) = re.findall(
-            r"/organise/invitations/([^/\s]+)/", mail.outbox[-1].body
+            r"/organise/invitations/([^/\s]+)/", outbox()[-1].body
         )
         self.newcomer = make_user(email="newcomer@example.org", verified=False)
 

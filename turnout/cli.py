@@ -1,4 +1,4 @@
-"""The ``turnout`` command: demo, serve and manage (Django's own commands)."""
+"""The ``turnout`` command: demo, serve, worker and manage (Django's own commands)."""
 
 import argparse
 import os
@@ -42,6 +42,14 @@ def serve(bind: str, workers: int) -> int:
     return subprocess.call(command)
 
 
+def worker() -> int:
+    _django()
+    from turnout.core.worker import run
+
+    run()
+    return 0
+
+
 def demo(port: int) -> int:
     var = Path(os.environ.get("TURNOUT_VAR_DIR", "var"))
     var.mkdir(parents=True, exist_ok=True)
@@ -67,7 +75,13 @@ def demo(port: int) -> int:
         "Emails the site sends are printed below. Press Ctrl+C to stop.\n",
         flush=True,
     )
-    return serve(f"127.0.0.1:{port}", workers=2)
+    # The worker beside the server delivers the emails (printed to this terminal).
+    background = subprocess.Popen([sys.executable, "-m", "turnout.cli", "worker"])
+    try:
+        return serve(f"127.0.0.1:{port}", workers=2)
+    finally:
+        background.terminate()
+        background.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +106,7 @@ def _run(argv: list[str]) -> int:
     serve_parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)"
     )
+    commands.add_parser("worker", help="run a background worker (emails, periodic jobs)")
     commands.add_parser(
         "manage", help="run a Django management command, e.g. 'turnout manage migrate'"
     )
@@ -102,6 +117,8 @@ def _run(argv: list[str]) -> int:
         if not 1 <= args.port <= 65535:
             parser.error("--port must be between 1 and 65535")
         return demo(args.port)
+    if args.command == "worker":
+        return worker()
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     return serve(args.bind, args.workers)

@@ -1,6 +1,6 @@
 """Everything under /organise/ that needs a logged-in organiser."""
 
-from django.urls import path
+from django.urls import include, path
 
 from turnout.events.views import organise as events
 from turnout.groups.views import organise as groups
@@ -8,6 +8,8 @@ from turnout.groups.views import organise as groups
 app_name = "organise"
 
 urlpatterns = [
+    path("groups/<slug:group>/", include("turnout.mailing.organise_urls_subscribers")),
+    path("groups/<slug:group>/", include("turnout.mailing.organise_urls_announcements")),
     path("", groups.dashboard, name="dashboard"),
     path("new-group/", groups.group_new, name="group_new"),
     path("invitations/<str:token>/", groups.invitation, name="invitation"),

@@ -90,9 +90,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "turnout.core",
     "turnout.groups",
     "turnout.events",
+    "turnout.mailing",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +193,26 @@ EMAIL_USE_SSL = _email.use_ssl
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("TURNOUT_FROM_EMAIL", f"Turnout <noreply@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work: Django's Tasks API on the database queue (see docs/admin-guide.md
+# for Redis). The task row is the outbox: it commits or rolls back with the change.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email"],
+    }
+}
+# A RUNNING task whose worker has sent no heartbeat for this long is run again.
+TURNOUT_WORKER_LEASE_SECONDS = float(os.environ.get("TURNOUT_WORKER_LEASE_SECONDS", "60"))
+TURNOUT_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TURNOUT_WORKER_HEARTBEAT_SECONDS", "5"))
+# Email delivery: attempts before a message shows as failed, and the first retry delay
+# (then doubling: 30 s, 1 min, 2 min … capped at an hour; 10 attempts span about 4 hours).
+TURNOUT_EMAIL_ATTEMPTS = int(os.environ.get("TURNOUT_EMAIL_ATTEMPTS", "10"))
+TURNOUT_EMAIL_RETRY_SECONDS = float(os.environ.get("TURNOUT_EMAIL_RETRY_SECONDS", "30"))
+# Bulk mail: how many messages each group may send a day, and whether the instance
+# admin must approve a new group before it can send announcements.
+TURNOUT_DAILY_EMAIL_QUOTA = int(os.environ.get("TURNOUT_DAILY_EMAIL_QUOTA", "2000"))
+TURNOUT_REQUIRE_GROUP_APPROVAL = env_bool("TURNOUT_REQUIRE_GROUP_APPROVAL")
 
 # Rate limits on public forms; a benchmark's load client may be exempted.
 TURNOUT_RATE_LIMIT_EXEMPT = [

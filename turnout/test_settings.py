@@ -13,5 +13,16 @@ os.environ.setdefault("TURNOUT_DATABASE_URL", "sqlite://:memory:")
 from turnout.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = None  # static files come from the apps' folders through whitenoise's finders
+
+# Emails are outbox rows delivered by real workers to a real SMTP server started by
+# the tests (tests/mailing/), which pass its address as TURNOUT_EMAIL_URL. Without
+# one, nothing may leave: locmem.
+if not os.environ.get("TURNOUT_EMAIL_URL"):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A fast periodic job for the tests of the schedule (tests/core/test_worker.py).
+if os.environ.get("TURNOUT_TEST_TICK_SECONDS"):
+    TURNOUT_EXTRA_PERIODIC_JOBS = [
+        ("test-tick", "tests.jobs.tick", float(os.environ["TURNOUT_TEST_TICK_SECONDS"]))
+    ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organise/", include("turnout.groups.urls_accounts")),
     path("organise/", include("turnout.organise_urls")),
+    path("", include("turnout.mailing.urls_subscriptions")),
     path("", include(public)),
 ]
 

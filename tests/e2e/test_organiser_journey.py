@@ -5,11 +5,11 @@ import re
 import zoneinfo
 from urllib.parse import urlsplit
 
-from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_user
+from tests.mail import outbox
 
 EMAIL = "ana@example.org"
 VERIFY_LINK = re.compile(r"https?://\S+/organise/verify/\S+/")
@@ -39,8 +39,8 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
     # The emailed link shows a page with a button; the button confirms.
-    assert [message.to for message in mail.outbox] == [[EMAIL]]
-    link = VERIFY_LINK.search(mail.outbox[0].body).group(0)
+    assert [message.to for message in outbox()] == [[EMAIL]]
+    link = VERIFY_LINK.search(outbox()[0].body).group(0)
     page.goto(urlsplit(link).path)
     page.get_by_role("button", name="Confirm my email address").click()
     expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from tests.factories import make_group, make_user, make_venue
+from tests.mail import outbox
 from turnout.core.slugs import RESERVED_GROUP_SLUGS
 from turnout.groups import services as groups
 from turnout.groups.models import Group, Invitation, Membership, User, Venue
@@ -51,8 +51,8 @@ def test_sign_up_creates_an_unverified_organiser():
 def test_sign_up_sends_one_email_with_a_verify_link_in_both_parts():
     user = groups.sign_up(email="taras@example.org", name="Taras", password="a long passphrase")
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(outbox()) == 1
+    message = outbox()[0]
     assert message.to == ["taras@example.org"]
     [link] = _links(message.body)
     [(html, mimetype)] = message.alternatives
@@ -70,7 +70,7 @@ def test_sign_up_with_a_taken_email_creates_nothing_and_sends_nothing(organiser)
         groups.sign_up(email="olena@example.org", name="Olena", password="a long passphrase")
 
     assert User.objects.count() == 1
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_verify_email_marks_the_email_verified_and_spends_the_link():
@@ -220,7 +220,7 @@ def test_update_group_saves_good_changes(group):
 
 
 def _invitation_token() -> str:
-    [link] = _links(mail.outbox[-1].body)
+    [link] = _links(outbox()[-1].body)
     prefix = f"{settings.BASE_URL}/organise/invitations/"
     assert link.startswith(prefix)
     return link.removeprefix(prefix).rstrip("/")
@@ -229,8 +229,8 @@ def _invitation_token() -> str:
 def test_invite_organiser_emails_a_link(group, organiser):
     groups.invite_organiser(group=group, email="Taras@Example.org", invited_by=organiser)
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(outbox()) == 1
+    message = outbox()[0]
     assert message.to == ["taras@example.org"]
     assert message.reply_to == ["olena@example.org"]
     token = _invitation_token()
@@ -269,7 +269,7 @@ def test_invite_organiser_refuses_someone_who_already_organises_the_group(group,
 
     assert exc.value.message_dict == {"email": ["olena@example.org already organises this group."]}
     assert Invitation.objects.count() == 0
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_accept_invitation_makes_an_organiser_membership(group, organiser):

@@ -4,12 +4,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import PASSWORD, make_user
+from tests.mail import outbox
 from turnout.groups.models import User
 
 UNVERIFIED = "Confirm your email address first: we have just sent you a new link."
@@ -56,8 +56,8 @@ def test_sign_up_creates_an_unverified_account_and_emails_a_link(client, db):
     )
     user = User.objects.get()
     assert (user.email, user.name, user.email_verified) == ("taras@example.org", "Taras", False)
-    assert [m.to for m in mail.outbox] == [["taras@example.org"]]
-    assert mail.outbox[0].subject == "Confirm your email address for Turnout"
+    assert [m.to for m in outbox()] == [["taras@example.org"]]
+    assert outbox()[0].subject == "Confirm your email address for Turnout"
     assert not logged_in(client)
 
 
@@ -95,7 +95,7 @@ def test_sign_up_with_bad_input_shows_the_message_and_creates_no_one(
     assert list(response.context["form"].errors[field]) == messages
     assert f'id="id_{field}_error"' in response.content.decode()
     assert User.objects.count() == 0
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_sign_up_with_an_existing_email_is_refused(client, organiser):
@@ -105,7 +105,7 @@ def test_sign_up_with_an_existing_email_is_refused(client, organiser):
         "An account with this email already exists. Log in or reset your password."
     ]
     assert list(User.objects.values_list("email", flat=True)) == ["olena@example.org"]
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_sign_up_form_never_echoes_the_password(client, db):
@@ -119,7 +119,7 @@ def test_sign_up_form_never_echoes_the_password(client, db):
 
 def test_verify_link_shows_a_button_and_only_the_post_verifies(client, db):
     client.post("/organise/signup/", sign_up_data())
-    path = link_path(mail.outbox[0], "/organise/verify/")
+    path = link_path(outbox()[0], "/organise/verify/")
 
     page = client.get(path)
 
@@ -140,7 +140,7 @@ def test_verify_link_shows_a_button_and_only_the_post_verifies(client, db):
 
 def test_verify_link_works_once(client, db):
     client.post("/organise/signup/", sign_up_data())
-    path = link_path(mail.outbox[0], "/organise/verify/")
+    path = link_path(outbox()[0], "/organise/verify/")
     client.post(path)
 
     response = client.post(path)
@@ -150,7 +150,7 @@ def test_verify_link_works_once(client, db):
 
 def test_full_sign_up_then_log_in(client, db):
     client.post("/organise/signup/", sign_up_data())
-    client.post(link_path(mail.outbox[0], "/organise/verify/"))
+    client.post(link_path(outbox()[0], "/organise/verify/"))
 
     response = log_in(client, "taras@example.org", "solidarity across borders")
 
@@ -182,7 +182,7 @@ def test_forged_verify_link_shows_a_400_page(client, db, path):
 
 def test_verify_link_of_one_user_does_not_verify_another(client, db):
     client.post("/organise/signup/", sign_up_data())
-    path = link_path(mail.outbox[0], "/organise/verify/")
+    path = link_path(outbox()[0], "/organise/verify/")
     other = make_user(verified=False)
     token = path.split("/")[-2]
 
@@ -235,9 +235,9 @@ def test_log_in_of_an_unverified_user_is_refused_and_sends_a_new_link(client, db
     assert response.status_code == 200
     assert non_field_errors(response) == [UNVERIFIED]
     assert not logged_in(client)
-    assert [m.to for m in mail.outbox] == [["taras@example.org"]]
-    assert mail.outbox[0].subject == "Confirm your email address for Turnout"
-    client.post(link_path(mail.outbox[0], "/organise/verify/"))
+    assert [m.to for m in outbox()] == [["taras@example.org"]]
+    assert outbox()[0].subject == "Confirm your email address for Turnout"
+    client.post(link_path(outbox()[0], "/organise/verify/"))
     assert log_in(client, "taras@example.org").status_code == 302
 
 
@@ -247,7 +247,7 @@ def test_log_in_of_an_unverified_user_with_the_wrong_password_sends_nothing(clie
     response = log_in(client, "taras@example.org", "wrong password")
 
     assert non_field_errors(response) == [WRONG]
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_log_in_is_throttled_after_five_failures_even_with_the_right_password(client, organiser):
@@ -320,9 +320,9 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client, organiser
 
     assert response.status_code == 302
     assert response["Location"] == "/organise/password-reset/sent/"
-    assert [m.to for m in mail.outbox] == [["olena@example.org"]]
-    assert mail.outbox[0].subject == "Reset your Turnout password"
-    path = link_path(mail.outbox[0], "/organise/password-reset/")
+    assert [m.to for m in outbox()] == [["olena@example.org"]]
+    assert outbox()[0].subject == "Reset your Turnout password"
+    path = link_path(outbox()[0], "/organise/password-reset/")
 
     form_page = client.get(path, follow=True)
 
@@ -344,7 +344,7 @@ def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(cli
 
     assert response.status_code == 302
     assert response["Location"] == "/organise/password-reset/sent/"
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_password_reset_with_a_forged_link_says_it_does_not_work(client, organiser):
@@ -356,7 +356,7 @@ def test_password_reset_with_a_forged_link_says_it_does_not_work(client, organis
 
 def test_password_reset_refuses_a_weak_new_password(client, organiser):
     client.post("/organise/password-reset/", {"email": "olena@example.org"})
-    form_page = client.get(link_path(mail.outbox[0], "/organise/password-reset/"), follow=True)
+    form_page = client.get(link_path(outbox()[0], "/organise/password-reset/"), follow=True)
     (set_password_path, _status) = form_page.redirect_chain[-1]
     before = User.objects.get().password
 
@@ -375,10 +375,10 @@ def test_password_reset_refuses_a_weak_new_password(client, organiser):
 def test_hostile_name_is_harmless_in_the_verification_email(client, db):
     client.post("/organise/signup/", sign_up_data(name="<script>alert(1)</script>"))
 
-    (html, _type) = mail.outbox[0].alternatives[0]
+    (html, _type) = outbox()[0].alternatives[0]
     assert "<script" not in html
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;," in html
-    assert "Hello <script>alert(1)</script>," in mail.outbox[0].body  # plain text is inert
+    assert "Hello <script>alert(1)</script>," in outbox()[0].body  # plain text is inert
 
 
 @pytest.mark.parametrize(

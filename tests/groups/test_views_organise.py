@@ -4,10 +4,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from tests.factories import make_group, make_user, make_venue
+from tests.mail import outbox
 from turnout.groups.models import Group, Invitation, Membership, Venue
 
 TIME_ZONE_MESSAGE = "“%s” is not a time zone. Pick one from the list, e.g. Europe/London."
@@ -217,9 +217,9 @@ def test_invite_emails_a_link_to_the_invitee(organiser_client, group):
 
     assert response.status_code == 302
     assert response["Location"] == "/organise/groups/uig/"
-    assert [m.to for m in mail.outbox] == [["taras@example.org"]]
-    assert mail.outbox[0].subject == "Help organise Ukraine Information Group on Turnout"
-    assert mail.outbox[0].reply_to == ["olena@example.org"]
+    assert [m.to for m in outbox()] == [["taras@example.org"]]
+    assert outbox()[0].subject == "Help organise Ukraine Information Group on Turnout"
+    assert outbox()[0].reply_to == ["olena@example.org"]
     assert list(Invitation.objects.values_list("email", flat=True)) == ["taras@example.org"]
     page = organiser_client.get("/organise/groups/uig/").content.decode()
     assert "Invitation sent to taras@example.org." in page
@@ -227,7 +227,7 @@ def test_invite_emails_a_link_to_the_invitee(organiser_client, group):
 
 def test_invitation_link_shows_a_button_and_accepts_only_on_post(organiser_client, group):
     organiser_client.post("/organise/groups/uig/invite/", {"email": "taras@example.org"})
-    path = invitation_path(mail.outbox[0])
+    path = invitation_path(outbox()[0])
     taras = Client()
     taras.force_login(make_user(email="taras@example.org", name="Taras"))
 
@@ -258,7 +258,7 @@ def test_invitation_link_asks_an_anonymous_visitor_to_log_in_first(
     organiser_client, group, table_rows
 ):
     organiser_client.post("/organise/groups/uig/invite/", {"email": "taras@example.org"})
-    path = invitation_path(mail.outbox[0])
+    path = invitation_path(outbox()[0])
     anonymous = Client()
     before = table_rows()
 
@@ -272,7 +272,7 @@ def test_invitation_link_asks_an_anonymous_visitor_to_log_in_first(
 
 def test_invitation_works_once(organiser_client, group):
     organiser_client.post("/organise/groups/uig/invite/", {"email": "taras@example.org"})
-    path = invitation_path(mail.outbox[0])
+    path = invitation_path(outbox()[0])
     taras = Client()
     taras.force_login(make_user(email="taras@example.org"))
     taras.post(path)
@@ -303,7 +303,7 @@ def test_invite_someone_who_already_organises_is_refused(organiser_client, group
 
     assert response.status_code == 200
     assert field_errors(response, "email") == ["olena@example.org already organises this group."]
-    assert mail.outbox == []
+    assert outbox() == []
     assert table_rows() == before
 
 
@@ -313,19 +313,19 @@ def test_invite_with_a_bad_email_is_refused(organiser_client, group, table_rows)
     response = organiser_client.post("/organise/groups/uig/invite/", {"email": "taras"})
 
     assert field_errors(response, "email") == ["Enter a valid email address."]
-    assert mail.outbox == []
+    assert outbox() == []
     assert table_rows() == before
 
 
 def test_inviting_again_replaces_the_open_invitation(organiser_client, group):
     organiser_client.post("/organise/groups/uig/invite/", {"email": "taras@example.org"})
-    first = invitation_path(mail.outbox[0])
+    first = invitation_path(outbox()[0])
 
     organiser_client.post("/organise/groups/uig/invite/", {"email": "taras@example.org"})
 
     assert Invitation.objects.count() == 1
     assert organiser_client.get(first).status_code == 400
-    assert organiser_client.get(invitation_path(mail.outbox[1])).status_code == 200
+    assert organiser_client.get(invitation_path(outbox()[1])).status_code == 200
 
 
 # --- venues ---

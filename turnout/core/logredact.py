@@ -16,6 +16,7 @@ TOKEN_PATH_PREFIXES = (
     "/organise/verify/",
     "/organise/invitations/",
     "/organise/password-reset/",
+    "/subscriptions/",
 )
 NOT_SECRET = {"sent/", "done/"}  # the plain pages under /organise/password-reset/
 _TOKEN_PATH = re.compile(

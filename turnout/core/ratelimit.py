@@ -76,3 +76,8 @@ def peek(*, action: str, subject: str, window_seconds: int) -> int:
 def exempt(request: HttpRequest) -> bool:
     """Documented escape hatch for a benchmark's load client (the limiter still counts)."""
     return client_address(request) in settings.TURNOUT_RATE_LIMIT_EXEMPT
+
+
+def purge_older_than(age) -> int:
+    deleted, _ = RateCounter.objects.filter(window_start__lt=timezone.now() - age).delete()
+    return deleted

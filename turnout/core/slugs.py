@@ -17,7 +17,7 @@ RESERVED_GROUP_SLUGS = frozenset(
         "events.ics", "feed.atom", ".well-known", "u", "users", "nodeinfo",
         "events", "feed", "groups", "widget", "login", "logout", "signup",
         "about", "help", "search", "robots.txt", "favicon.ico", "sitemap.xml",
-        "healthz", "new", "www", "mail", "flyers", "comparisons",
+        "healthz", "new", "www", "mail", "flyers", "comparisons", "subscriptions",
     }
 )  # fmt: skip
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -7,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from turnout.core import ratelimit
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
+from turnout.core.urls_abs import absolute_url
 from turnout.groups.models import Group, User, Venue
+from turnout.mailing.outbox import queue_email
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_EMAIL = 5
@@ -144,3 +147,17 @@ class VenueForm(forms.ModelForm):
                 message = _("Give both latitude and longitude, or leave both empty.")
                 self.add_error(empty[0], ValidationError(message, code="coordinates"))
         return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, with the email sent through Turnout's outbox."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        link = absolute_url(
+            "accounts:password_reset_confirm", uidb64=context["uid"], token=context["token"]
+        )
+        queue_email(
+            template="groups/email/password_reset",
+            to=context["email"],
+            context={"user": context["user"], "link": link},
+        )

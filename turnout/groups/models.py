@@ -75,6 +75,11 @@ class Group(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When TURNOUT_REQUIRE_GROUP_APPROVAL is on, announcements wait for the instance admin.
+    email_approved_at = models.DateTimeField(null=True, blank=True)
+    daily_email_quota = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty: the instance's TURNOUT_DAILY_EMAIL_QUOTA.")
+    )
 
     class Meta:
         ordering = ["name"]

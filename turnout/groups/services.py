@@ -9,12 +9,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from turnout.core.mail import send_templated
 from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
 from turnout.core.tokens import new_token, token_hash
 from turnout.core.urls_abs import absolute_url
 from turnout.groups.models import Group, Invitation, Membership, User, Venue
 from turnout.groups.tokens import email_verification_token
+from turnout.mailing.outbox import queue_email
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 
@@ -36,9 +36,7 @@ def send_verification_email(*, user: User) -> None:
         uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
         token=email_verification_token.make_token(user),
     )
-    send_templated(
-        template="groups/email/verify", to=user.email, context={"user": user, "link": link}
-    )
+    queue_email(template="groups/email/verify", to=user.email, context={"user": user, "link": link})
 
 
 def verify_email(*, user: User) -> None:
@@ -91,9 +89,10 @@ def invite_organiser(*, group: Group, email: str, invited_by: User) -> Invitatio
         invitation = Invitation.objects.create(
             group=group, email=email, token_hash=token_hash(token), invited_by=invited_by
         )
-        send_templated(
+        queue_email(
             template="groups/email/invitation",
             to=email,
+            group=group,
             context={
                 "group": group,
                 "invited_by": invited_by,

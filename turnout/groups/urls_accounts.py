@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from turnout.groups.forms import PasswordResetForm
 from turnout.groups.views import accounts
 
 app_name = "accounts"
@@ -14,9 +15,7 @@ urlpatterns = [
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="groups/accounts/password_reset.html",
-            email_template_name="groups/email/password_reset.txt",
-            html_email_template_name="groups/email/password_reset.html",
-            subject_template_name="groups/email/password_reset_subject.txt",
+            form_class=PasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

@@ -1,0 +1,3 @@
+"""Organiser URLs for announcements (included under /organise/groups/<group>/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Organiser URLs for a group's subscribers (included under /organise/groups/<group>/)."""
+
+urlpatterns: list = []

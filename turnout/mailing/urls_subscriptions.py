@@ -1,0 +1,5 @@
+"""Public mailing-list URLs: subscribe from the group page, confirm, unsubscribe."""
+
+app_name = "mailing"
+
+urlpatterns: list = []
