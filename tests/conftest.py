@@ -117,7 +117,7 @@ def table_rows(db):
     def rows() -> dict[str, list[dict]]:
         return {
             model._meta.label: list(model.objects.order_by("pk").values())
-            for label in ("groups", "events")
+            for label in ("groups", "events", "mailing")
             for model in apps.get_app_config(label).get_models()
         }
 

@@ -1,9 +1,11 @@
-"""Real processes for tests: ``turnout worker`` on the test database, and an SMTP server."""
+"""Real processes for tests: ``turnout worker`` on the test database (SMTP: tests/smtp.py)."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +23,7 @@ def database_url() -> str:
 
 
 def worker_env(**extra: str) -> dict:
+    """The environment of a test worker; ``extra`` may override any default here."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TURNOUT_")}
     env.update(
         DJANGO_SETTINGS_MODULE="turnout.test_settings",
@@ -29,32 +32,46 @@ def worker_env(**extra: str) -> dict:
         TURNOUT_WORKER_LEASE_SECONDS="3",
         TURNOUT_EMAIL_RETRY_SECONDS="0.5",
         PYTHONPATH=str(ROOT),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
 class Workers:
-    """Start, kill and stop ``turnout worker`` processes; always stopped by the fixture."""
+    """Start, kill and stop ``turnout worker`` processes; always stopped by the fixture.
+
+    Each worker's stderr goes to a file (``logs()`` reads them all): a pipe nobody
+    reads would fill up with log lines and block the worker.
+    """
 
     def __init__(self, **env: str) -> None:
         self.env = env
         self.processes: list[subprocess.Popen] = []
+        self.log_dir = Path(tempfile.mkdtemp(prefix="turnout-workers-"))
 
     def start(self, count: int = 1) -> list[subprocess.Popen]:
-        started = [
-            subprocess.Popen(
-                [sys.executable, "-m", "turnout.cli", "worker"],
-                env=worker_env(**self.env),
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-            for _ in range(count)
-        ]
-        self.processes += started
+        started = []
+        for _ in range(count):
+            log = self.log_dir / f"worker-{len(self.processes) + 1}.log"
+            with open(log, "wb") as stderr:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "turnout.cli", "worker"],
+                    env=worker_env(**self.env),
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+            self.processes.append(process)
+            started.append(process)
         return started
+
+    def logs(self) -> str:
+        """Everything the workers wrote to stderr, one section per worker."""
+        return "\n".join(
+            f"--- {log.name}\n{log.read_text(errors='replace')}"
+            for log in sorted(self.log_dir.glob("*.log"))
+        )
 
     def kill(self, process: subprocess.Popen) -> None:
         process.send_signal(signal.SIGKILL)
@@ -70,6 +87,9 @@ class Workers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def remove_logs(self) -> None:
+        shutil.rmtree(self.log_dir, ignore_errors=True)
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1):

@@ -24,6 +24,7 @@ from tests.mail import outbox
 from turnout import urls
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
+from turnout.mailing.services import announcements, subscriptions
 
 HOSTILE = [
     "..",
@@ -70,15 +71,26 @@ def valid(organiser, group, venue, event):
     groups.invite_organiser(group=group, email="taras@example.org", invited_by=organiser)
     (invitation,) = re.findall(r"/organise/invitations/([^/\s]+)/", outbox()[-1].body)
     newcomer = make_user(email="newcomer@example.org", verified=False)
+    follower = subscriptions.confirm_subscription(
+        token=subscriptions.confirmation_token(group=group, email="follower@example.org")
+    )
+    announcement = announcements.create(
+        group=group, subject="Meeting", body="Come along.", created_by=organiser
+    )
     return {
         "group": group.slug,
         "event": event.slug,
         "venue": str(venue.pk),
+        "announcement": str(announcement.pk),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
         "token": {
             "invitation": invitation,
             "verify": email_verification_token.make_token(newcomer),
             "password_reset_confirm": default_token_generator.make_token(newcomer),
+            "confirm_subscription": subscriptions.confirmation_token(
+                group=group, email="reader@example.org"
+            ),
+            "unsubscribe": subscriptions.unsubscribe_token(follower),
         },
     }
 

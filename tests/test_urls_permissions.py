@@ -21,6 +21,7 @@ from turnout import organise_urls
 from turnout.groups import services as groups
 from turnout.groups import urls_accounts
 from turnout.groups.tokens import email_verification_token
+from turnout.mailing.services import announcements
 
 # Routes whose secret token is the credential: whoever holds the emailed link may open
 # it, logged in or not. Every other /organise/ route needs a logged-in organiser.
@@ -46,7 +47,8 @@ BY_TOKEN = [route for route in ORGANISE if route[0].split(":")[1] in TOKEN_ROUTE
 
 
 class World:
-    """One group with a venue, a published meeting, a draft and an open invitation."""
+    """One group with a venue, a published meeting, a draft, an open invitation and a
+    draft announcement."""
 
     def __init__(self, *, organiser, group, venue, event):
         self.group, self.venue, self.event = group, venue, event
@@ -56,6 +58,9 @@ class World:
             r"/organise/invitations/([^/\s]+)/", outbox()[-1].body
         )
         self.newcomer = make_user(email="newcomer@example.org", verified=False)
+        self.announcement = announcements.create(
+            group=group, subject="Plans for Tuesday", body="Come along.", created_by=organiser
+        )
 
 
 @pytest.fixture
@@ -67,6 +72,7 @@ KWARGS = {
     "group": lambda world, name: world.group.slug,
     "event": lambda world, name: world.event.slug,
     "venue": lambda world, name: world.venue.pk,
+    "announcement": lambda world, name: world.announcement.pk,
     "token": lambda world, name: {
         "organise:invitation": world.invitation_token,
         "accounts:verify": email_verification_token.make_token(world.newcomer),
@@ -139,7 +145,13 @@ def test_anonymous_with_the_token_sees_the_page_and_changes_nothing(
 
 def assert_no_peek(response, world: World) -> None:
     html = response.content.decode()
-    for secret in (world.group.name, world.event.title, world.draft.title, world.venue.name):
+    for secret in (
+        world.group.name,
+        world.event.title,
+        world.draft.title,
+        world.venue.name,
+        world.announcement.subject,
+    ):
         assert secret not in html
 
 

@@ -164,7 +164,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
-TURNOUT_DEFAULT_TIME_ZONE = os.environ.get("TURNOUT_DEFAULT_TIME_ZONE", "Europe/London")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -206,7 +205,7 @@ TASKS = {
 TURNOUT_WORKER_LEASE_SECONDS = float(os.environ.get("TURNOUT_WORKER_LEASE_SECONDS", "60"))
 TURNOUT_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TURNOUT_WORKER_HEARTBEAT_SECONDS", "5"))
 # Email delivery: attempts before a message shows as failed, and the first retry delay
-# (then doubling: 30 s, 1 min, 2 min … capped at an hour; 10 attempts span about 4 hours).
+# (then doubling: 30 s, 1 min, 2 min … capped at an hour; 10 attempts span about 3 hours).
 TURNOUT_EMAIL_ATTEMPTS = int(os.environ.get("TURNOUT_EMAIL_ATTEMPTS", "10"))
 TURNOUT_EMAIL_RETRY_SECONDS = float(os.environ.get("TURNOUT_EMAIL_RETRY_SECONDS", "30"))
 # Bulk mail: how many messages each group may send a day, and whether the instance

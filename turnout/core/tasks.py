@@ -1,23 +1,78 @@
 """Turnout's additions to Django's Tasks API: retries with back-off, and core jobs.
 
 django-tasks runs a task once. ``retrying_task`` makes a task that, when its body
-raises ``TryAgain``, enqueues itself again with ``run_after`` further and further
-in the future; after the last attempt it calls ``on_give_up`` and fails visibly.
+raises ``TryAgain`` (or the database has a passing error), enqueues itself again
+with ``run_after`` further and further in the future; after the last attempt it
+calls ``on_give_up`` and fails visibly. Any other exception is a bug, not bad
+luck: ``on_give_up`` is called at once and the task fails with its traceback, so
+nothing it was doing stays "queued" for ever.
+
+When a worker runs the task, the next attempt is enqueued in the same transaction
+that marks this run finished. A worker killed between the two would otherwise
+leave both the next attempt and this run (put back by crash recovery) to run
+again, side by side: two deliveries of one batch, more than one duplicate per kill.
 """
 
+import contextvars
 import datetime as dt
 import functools
 import random
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.signals import task_finished, task_started
 
 from turnout.core import ratelimit
 
 
 class TryAgain(Exception):
     """A temporary failure (a mail server down): run the task again later."""
+
+
+# Worth another attempt: the body said so, or the database was busy or unreachable
+# (SQLite locked past its timeout, a PostgreSQL restart).
+TRANSIENT = (TryAgain, OperationalError, InterfaceError)
+
+
+# The task this worker process is running (set from django-tasks' signals), or None
+# when a task's function is called directly.
+_running = contextvars.ContextVar("turnout_running_task", default=None)
+
+
+@receiver(task_started)
+def _started(sender, task_result, **kwargs) -> None:
+    _running.set(task_result)
+
+
+@receiver(task_finished)
+def _finished(sender, task_result, **kwargs) -> None:
+    _running.set(None)
+
+
+def _finish_running_task(the_task, return_value: str) -> bool:
+    """Mark the run in progress successful, unless it is no longer this worker's.
+
+    False when crash recovery put it back and another worker claimed it since
+    (its ``started_at`` changed): that run does what remains. True, doing nothing,
+    when ``the_task`` is not what a database worker is running (called directly).
+    """
+    current = _running.get()
+    if (
+        current is None
+        or not hasattr(current, "db_result")  # another backend: no row to finish
+        or current.task.module_path != the_task.module_path
+    ):
+        return True
+    from django_tasks_db.models import DBTaskResult
+
+    return bool(
+        DBTaskResult.objects.filter(
+            id=current.id, status="RUNNING", started_at=current.started_at
+        ).update(status="SUCCESSFUL", finished_at=timezone.now(), return_value=return_value)
+    )
 
 
 def backoff(attempt: int, *, base_seconds: float, cap_seconds: float = 3600) -> dt.timedelta:
@@ -35,6 +90,10 @@ def retrying_task(
 ):
     """Decorate a module-level function as a task retried on ``TryAgain``.
 
+    ``on_give_up(*args, error=..., **kwargs)`` runs after the last attempt, or at
+    once when the body raises anything not transient; the exception is then
+    raised again so the task shows as FAILED with its traceback.
+
     ``attempts`` and ``base_seconds`` are callables so settings are read when the
     task runs, not at import. The task takes an extra ``attempt`` keyword.
     """
@@ -44,16 +103,24 @@ def retrying_task(
         def run(*args, attempt: int = 1, **kwargs):
             try:
                 return body(*args, **kwargs)
-            except TryAgain as exc:
+            except TRANSIENT as exc:
                 if attempt >= attempts():
                     if on_give_up:
                         on_give_up(*args, error=str(exc), **kwargs)
                     raise
                 delay = backoff(attempt, base_seconds=base_seconds())
-                the_task.using(run_after=timezone.now() + delay).enqueue(
-                    *args, attempt=attempt + 1, **kwargs
-                )
-                return f"attempt {attempt} failed ({exc}); attempt {attempt + 1} scheduled"
+                note = f"attempt {attempt} failed ({exc}); attempt {attempt + 1} scheduled"
+                with transaction.atomic():
+                    if not _finish_running_task(the_task, note):
+                        return f"attempt {attempt} failed ({exc}); taken over by another worker"
+                    the_task.using(run_after=timezone.now() + delay).enqueue(
+                        *args, attempt=attempt + 1, **kwargs
+                    )
+                return note
+            except Exception as exc:
+                if on_give_up:
+                    on_give_up(*args, error=f"{type(exc).__name__}: {exc}", **kwargs)
+                raise
 
         the_task = task(queue_name=queue_name)(run)
         return the_task

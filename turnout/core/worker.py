@@ -38,18 +38,28 @@ def recover_abandoned_tasks() -> int:
         )
     )
     recovered = 0
-    running = DBTaskResult.objects.filter(status="RUNNING").only("id", "worker_ids")
+    running = DBTaskResult.objects.filter(status="RUNNING").only("id", "worker_ids", "started_at")
     for result in running:
         if result.worker_ids and result.worker_ids[-1] in alive:
             continue
-        # Conditional: only one worker's upkeep puts a given task back.
-        recovered += DBTaskResult.objects.filter(id=result.id, status="RUNNING").update(
-            status="READY", started_at=None
-        )
+        recovered += put_back(result)
     if recovered:
         logger.warning("Put %d abandoned task(s) back in the queue.", recovered)
     WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - 10 * lease()).delete()
     return recovered
+
+
+def put_back(result: DBTaskResult) -> int:
+    """READY again, if it is still the claim read in ``result``; returns 1 or 0.
+
+    Several workers' upkeep may find the same abandoned task. The first puts it
+    back and a worker claims it again at once; the others, acting on what they
+    read before, must not put back that new, live claim (two workers would then
+    run it side by side). A claim is known by its ``started_at``.
+    """
+    return DBTaskResult.objects.filter(
+        id=result.id, status="RUNNING", started_at=result.started_at
+    ).update(status="READY", started_at=None)
 
 
 class Upkeep(threading.Thread):
@@ -99,4 +109,5 @@ def run(*, queues: list[str] | None = None, interval: float = 0.2) -> None:
         worker.run()
     finally:
         upkeep.stopped.set()
+        upkeep.join(timeout=10)  # so its last beat cannot land after the goodbye below
         WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

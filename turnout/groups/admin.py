@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from turnout.groups import services as groups
 from turnout.groups.models import Group, Membership, User, Venue
 
 
@@ -27,9 +29,25 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "contact_email", "time_zone", "created_at"]
+    list_display = ["name", "slug", "contact_email", "time_zone", "created_at", "email_approved_at"]
+    list_filter = [("email_approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug", "contact_email"]
     inlines = [MembershipInline]
+    actions = ["approve_for_email"]
+
+    @admin.action(description=_("Approve for sending email"))
+    def approve_for_email(self, request, queryset):
+        for group in queryset:
+            groups.approve_for_email(group=group)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d group may now send email.",
+                "%(count)d groups may now send email.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+        )
 
 
 @admin.register(Venue)

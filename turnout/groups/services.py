@@ -127,6 +127,16 @@ def accept_invitation(*, token: str, user: User) -> Membership:
 
 
 @transaction.atomic
+def approve_for_email(*, group: Group) -> Group:
+    """The instance admin lets the group send announcements (a first approval is kept)."""
+    Group.objects.filter(pk=group.pk, email_approved_at__isnull=True).update(
+        email_approved_at=timezone.now()
+    )
+    group.refresh_from_db(fields=["email_approved_at"])
+    return group
+
+
+@transaction.atomic
 def create_venue(*, group: Group, **fields) -> Venue:
     return _saved(Venue(group=group, **fields))
 

@@ -25,7 +25,10 @@ class Message(models.Model):
     announcement = models.ForeignKey(
         "Announcement", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
     )
-    kind = models.CharField(max_length=100)  # the template's name, e.g. "groups/email/verify"
+    kind = models.CharField(max_length=100)
+    # Bulk mail (announcements, confirmations of imported addresses) counts against the
+    # group's daily quota; mail a person asked for (a confirmation link) does not.
+    bulk = models.BooleanField(default=False)  # the template's name, e.g. "groups/email/verify"
     to_email = models.EmailField()
     from_name = models.CharField(max_length=150, blank=True)
     reply_to = models.EmailField(blank=True)

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from turnout.core.tasks import TryAgain
@@ -27,9 +28,14 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _plain(name: str, context: dict) -> str:
+    """Render a plain-text template without HTML escaping ("&" stays "&")."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render(template: str, context: dict) -> tuple[str, str, str]:
-    subject = one_line(render_to_string(f"{template}_subject.txt", context))
-    text = render_to_string(f"{template}.txt", context)
+    subject = one_line(_plain(f"{template}_subject.txt", context))
+    text = _plain(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
 
@@ -41,6 +47,7 @@ def queue_email(
     context: dict,
     group: Group | None = None,
     reply_to: str = "",
+    bulk: bool = False,
 ) -> Message:
     from turnout.mailing import tasks
 
@@ -49,6 +56,7 @@ def queue_email(
         message = Message.objects.create(
             group=group,
             kind=template,
+            bulk=bulk,
             to_email=to,
             from_name=one_line(group.name) if group else "",
             reply_to=reply_to or (group.contact_email if group else ""),
@@ -83,12 +91,28 @@ def _mark_failed(ids, error: str) -> None:
     )
 
 
+def _note_error(ids, error: str) -> None:
+    """Why these messages are still waiting: the organiser sees it, the next try may clear it."""
+    Message.objects.filter(id__in=ids, status=Message.Status.QUEUED).update(last_error=error[:1000])
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {one_line(text)}"
+
+
 def deliver(*, message_ids: list[int]) -> int:
     """Send each still-queued message over one SMTP connection; returns how many went.
 
-    A refusal for one recipient (5xx) fails that message and the rest go on; a
-    server that is down or says "try later" raises TryAgain for the whole batch
-    (messages already sent are skipped on the next attempt).
+    Each message is marked sent right after the server accepted it, so a worker
+    killed mid-batch re-sends at most the one message in flight. One message never
+    holds up the rest of its batch: a permanent refusal (5xx) or an address that
+    cannot be sent fails that message; a temporary refusal of one recipient (4xx)
+    leaves it queued for the next attempt. A server that is down or drops the
+    connection stops the batch. Either way the messages still queued keep the
+    reason in ``last_error`` and TryAgain retries the batch later (messages sent or
+    failed meanwhile are skipped then).
     """
     queued = list(
         Message.objects.filter(id__in=message_ids, status=Message.Status.QUEUED).order_by("id")
@@ -100,26 +124,40 @@ def deliver(*, message_ids: list[int]) -> int:
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
-        Message.objects.filter(id__in=[m.id for m in queued]).update(last_error=str(exc)[:1000])
-        raise TryAgain(f"mail server unreachable: {exc}") from exc
-    sent = 0
+        error = f"mail server unreachable: {exc}"
+        _note_error([m.id for m in queued], error)
+        raise TryAgain(error) from exc
+    sent = deferred = 0
     try:
-        for message in queued:
+        for n, message in enumerate(queued):
             try:
                 build_email(message, connection).send()
             except smtplib.SMTPRecipientsRefused as exc:
-                code, reason = next(iter(exc.recipients.values()))
+                code, text = next(iter(exc.recipients.values()))
                 if code >= 500:
-                    _mark_failed([message.id], f"{code} {reason!r}")
-                    continue
-                raise TryAgain(f"recipient deferred: {code}") from exc
+                    _mark_failed([message.id], _reply(code, text))
+                else:
+                    _note_error([message.id], f"recipient deferred: {_reply(code, text)}")
+                    deferred += 1
+                continue
             except smtplib.SMTPResponseException as exc:
                 if exc.smtp_code >= 500:
-                    _mark_failed([message.id], f"{exc.smtp_code} {exc.smtp_error!r}")
+                    _mark_failed([message.id], _reply(exc.smtp_code, exc.smtp_error))
                     continue
-                raise TryAgain(f"server said try later: {exc.smtp_code}") from exc
+                if exc.smtp_code != 421:  # 421: the server is closing the connection
+                    _note_error([message.id], f"deferred: {_reply(exc.smtp_code, exc.smtp_error)}")
+                    deferred += 1
+                    continue
+                error = f"mail server busy: {_reply(exc.smtp_code, exc.smtp_error)}"
+                _note_error([m.id for m in queued[n:]], error)
+                raise TryAgain(error) from exc
             except (OSError, smtplib.SMTPException) as exc:
-                raise TryAgain(f"sending failed: {exc}") from exc
+                error = f"sending failed: {exc}"
+                _note_error([m.id for m in queued[n:]], error)
+                raise TryAgain(error) from exc
+            except ValueError as exc:  # an invalid address, a header Django refuses
+                _mark_failed([message.id], f"cannot be sent: {exc}")
+                continue
             Message.objects.filter(id=message.id).update(
                 status=Message.Status.SENT, sent_at=timezone.now(), last_error=""
             )
@@ -127,9 +165,17 @@ def deliver(*, message_ids: list[int]) -> int:
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
+    if deferred:
+        raise TryAgain(f"{deferred} of {len(queued)} deferred by the mail server")
     return sent
 
 
 def give_up(*, message_ids: list[int], error: str) -> None:
-    """After the last attempt: the messages show as failed to the organiser."""
-    _mark_failed(message_ids, error)
+    """After the last attempt: the messages show as failed to the organiser.
+
+    Each keeps the reason noted at its last try (a recipient's 4xx); ``error`` is
+    for any that has none.
+    """
+    still_queued = Message.objects.filter(id__in=message_ids, status=Message.Status.QUEUED)
+    still_queued.filter(last_error="").update(status=Message.Status.FAILED, last_error=error[:1000])
+    still_queued.update(status=Message.Status.FAILED)

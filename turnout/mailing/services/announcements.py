@@ -1,0 +1,336 @@
+"""Every write to announcements: draft, preview, test, send, fan out, follow progress.
+
+Sending is two steps so the organiser's request returns at once. ``send`` checks
+the rules under a lock (a draft, not empty, approved, within the daily quota),
+marks the announcement SENDING and enqueues ``fan_out_announcement``, all in one
+transaction. The worker then runs ``fan_out``: in one transaction it writes a
+Message per recipient and enqueues their delivery in batches, so a worker killed
+halfway rolls back and its re-run starts clean; a re-run after the commit finds
+the rows and does nothing.
+"""
+
+import datetime as dt
+import logging
+import secrets
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from turnout.core.markdown import render_markdown
+from turnout.groups.models import Group, User
+from turnout.mailing import outbox
+from turnout.mailing.models import (
+    ANNOUNCEMENT_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    Announcement,
+    Message,
+    Subscriber,
+)
+from turnout.mailing.services import subscriptions
+
+logger = logging.getLogger("turnout.mailing")
+
+TEMPLATE = "mailing/email/announcement"
+DELIVERY_BATCH = 50  # message ids per delivery task
+INSERT_BATCH = 500  # rows per INSERT while fanning out
+QUOTA_WINDOW = dt.timedelta(hours=24)
+
+
+def empty_subject_message() -> str:
+    return _("Give the announcement a subject.")
+
+
+def empty_body_message() -> str:
+    return _("Write the message before sending it.")
+
+
+def body_too_long_message(length: int) -> str:
+    return _("Keep the message to %(limit)s characters or fewer (it has %(length)s).") % {
+        "limit": f"{ANNOUNCEMENT_MAX_LENGTH:,}",
+        "length": f"{length:,}",
+    }
+
+
+def _cleaned(*, subject: str, body: str) -> tuple[str, str]:
+    """The subject on one line and both within their limits, or field-level errors."""
+    subject = outbox.one_line(subject)
+    errors = {}
+    if not subject:
+        errors["subject"] = empty_subject_message()
+    elif len(subject) > SUBJECT_MAX_LENGTH:
+        errors["subject"] = _("Keep the subject to %(limit)s characters or fewer.") % {
+            "limit": SUBJECT_MAX_LENGTH
+        }
+    if len(body) > ANNOUNCEMENT_MAX_LENGTH:
+        errors["body"] = body_too_long_message(len(body))
+    if errors:
+        raise ValidationError(errors)
+    return subject, body
+
+
+@transaction.atomic
+def create(*, group: Group, subject: str, body: str, created_by: User | None) -> Announcement:
+    subject, body = _cleaned(subject=subject, body=body)
+    return Announcement.objects.create(
+        group=group, subject=subject, body=body, created_by=created_by
+    )
+
+
+@transaction.atomic
+def update(*, announcement: Announcement, subject: str, body: str) -> Announcement:
+    """Change a draft; one that has been sent stays as it went out."""
+    subject, body = _cleaned(subject=subject, body=body)
+    locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    if locked.status != Announcement.Status.DRAFT:
+        raise ValidationError(already_sent_message(), code="already_sent")
+    locked.subject, locked.body = subject, body
+    locked.save(update_fields=["subject", "body"])
+    return locked
+
+
+# --- what recipients get ---
+
+
+def _render(announcement: Announcement, *, unsubscribe_url: str) -> tuple[str, str, str]:
+    group = announcement.group
+    context = {
+        "group": group,
+        "announcement": announcement,
+        "body_html": render_markdown(announcement.body),
+        "unsubscribe_url": unsubscribe_url,
+        "group_url": settings.BASE_URL + group_page_path(group),
+    }
+    with translation.override(group.language):  # recipients read the group's language
+        subject, text, html = outbox.render(TEMPLATE, context)
+    return subject[:SUBJECT_MAX_LENGTH], text, html
+
+
+def group_page_path(group: Group) -> str:
+    return reverse("public:group", kwargs={"group": group.slug})
+
+
+def sender(*, group: Group) -> str:
+    """The From line as people read it: the group's name on the instance's own address."""
+    return f"{outbox.one_line(group.name)} <{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}>"
+
+
+def sample_unsubscribe_url(announcement: Announcement) -> str:
+    """Where the unsubscribe link of a preview or test leads: no real subscriber has it."""
+    return settings.BASE_URL + group_page_path(announcement.group)
+
+
+def preview(*, announcement: Announcement) -> tuple[str, str, str]:
+    """(subject, text, html) exactly as a subscriber gets it, but with a sample unsubscribe link."""
+    return _render(announcement, unsubscribe_url=sample_unsubscribe_url(announcement))
+
+
+def send_test(*, announcement: Announcement, to_user: User) -> Message:
+    """One copy to the organiser's own address; it counts toward no quota or progress."""
+    from turnout.mailing import tasks
+
+    subject, text, html = preview(announcement=announcement)
+    group = announcement.group
+    test_subject = _("[Test] %(subject)s") % {"subject": subject}
+    with transaction.atomic():
+        message = Message.objects.create(
+            group=None,  # not the group's: the daily quota counts the group's messages
+            announcement=None,  # nor the announcement's: progress counts its recipients
+            kind=TEMPLATE,
+            to_email=to_user.email,
+            from_name=outbox.one_line(group.name),
+            reply_to=group.contact_email,
+            subject=test_subject[:SUBJECT_MAX_LENGTH],
+            text_body=text,
+            html_body=html,
+        )
+        tasks.deliver.enqueue(message_ids=[message.pk])
+    return message
+
+
+# --- sending ---
+
+
+def already_sent_message() -> str:
+    return _("This announcement has already been sent.")
+
+
+def not_approved_message() -> str:
+    return _("The instance admin has not yet approved this group for sending email.")
+
+
+def no_recipients_message() -> str:
+    return _("Nobody follows this group by email yet, so there is nobody to send it to.")
+
+
+def over_quota_message(*, quota: int, left: int, needed: int) -> str:
+    if left == 0:
+        return _(
+            "This group has used all %(quota)s emails of its daily limit. Send the "
+            "announcement tomorrow, or ask the instance admin to raise the limit."
+        ) % {"quota": quota}
+    return ngettext(
+        "Only %(left)s email is left of this group's daily limit of %(quota)s, and this "
+        "announcement needs %(needed)s. Send it tomorrow, or ask the instance admin to "
+        "raise the limit.",
+        "Only %(left)s emails are left of this group's daily limit of %(quota)s, and this "
+        "announcement needs %(needed)s. Send it tomorrow, or ask the instance admin to "
+        "raise the limit.",
+        left,
+    ) % {"left": left, "quota": quota, "needed": needed}
+
+
+def daily_quota(*, group: Group) -> int:
+    if group.daily_email_quota is not None:
+        return group.daily_email_quota
+    return settings.TURNOUT_DAILY_EMAIL_QUOTA
+
+
+def emails_left_today(*, group: Group) -> int:
+    """The daily quota less the group's bulk messages of the last 24 hours.
+
+    An announcement already sent whose messages are not written yet (the worker has
+    not fanned it out) counts with its recipients, so two sends cannot both pass.
+    """
+    since = timezone.now() - QUOTA_WINDOW
+    written = Message.objects.filter(group=group, bulk=True, created_at__gte=since).count()
+    not_fanned_out = Announcement.objects.filter(
+        group=group, status=Announcement.Status.SENDING
+    ).exclude(Exists(Message.objects.filter(announcement=OuterRef("pk"))))
+    pending = not_fanned_out.aggregate(n=Sum("recipient_count"))["n"] or 0
+    return max(daily_quota(group=group) - written - pending, 0)
+
+
+def audience(*, group: Group):
+    """The group's confirmed subscribers: who an announcement goes to."""
+    return Subscriber.objects.filter(group=group)
+
+
+def check_sendable(*, announcement: Announcement) -> int:
+    """How many people it would go to, or a ValidationError saying why it cannot go.
+
+    ``send`` calls it under its lock; the confirmation page calls it to warn first.
+    """
+    if announcement.status != Announcement.Status.DRAFT:
+        raise ValidationError(already_sent_message(), code="already_sent")
+    errors = {}
+    if not announcement.subject.strip():
+        errors["subject"] = empty_subject_message()
+    if not announcement.body.strip():
+        errors["body"] = empty_body_message()
+    if errors:
+        raise ValidationError(errors)
+    group = announcement.group
+    if settings.TURNOUT_REQUIRE_GROUP_APPROVAL and group.email_approved_at is None:
+        raise ValidationError(not_approved_message(), code="not_approved")
+    needed = audience(group=group).count()
+    if needed == 0:
+        raise ValidationError(no_recipients_message(), code="no_recipients")
+    left = emails_left_today(group=group)
+    if needed > left:
+        raise ValidationError(
+            over_quota_message(quota=daily_quota(group=group), left=left, needed=needed),
+            code="over_quota",
+        )
+    return needed
+
+
+def send(*, announcement: Announcement, by: User) -> Announcement:
+    """Check the rules under a lock, then hand the sending to the worker."""
+    from turnout.mailing import tasks
+
+    with transaction.atomic():
+        locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
+        # The group's row too: two announcements of one group cannot both pass the quota.
+        locked.group = Group.objects.select_for_update().get(pk=locked.group_id)
+        needed = check_sendable(announcement=locked)
+        locked.status = Announcement.Status.SENDING
+        locked.recipient_count = needed
+        locked.sent_at = timezone.now()
+        locked.save(update_fields=["status", "recipient_count", "sent_at"])
+        tasks.fan_out_announcement.enqueue(announcement_id=locked.pk)
+    logger.info("Announcement %s to %d people, sent by user %s.", locked.pk, needed, by.pk)
+    return locked
+
+
+def fan_out(*, announcement: Announcement) -> int:
+    """Write one Message per recipient and enqueue their delivery; returns how many.
+
+    One transaction: all rows and delivery tasks, or none. Recipients are the
+    subscribers confirmed when the organiser pressed send, less any address
+    suppressed since.
+    """
+    from turnout.mailing import tasks
+
+    with transaction.atomic():
+        locked = (
+            Announcement.objects.select_for_update()
+            .filter(pk=announcement.pk, status=Announcement.Status.SENDING)
+            .first()
+        )
+        if locked is None or Message.objects.filter(announcement=locked).exists():
+            return 0  # gone, not sending, or a re-run after the rows were written
+        group = Group.objects.get(pk=locked.group_id)
+        locked.group = group
+        placeholder = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
+        subject, text, html = _render(locked, unsubscribe_url=placeholder)
+        suppressed = set(group.suppressions.values_list("email_hash", flat=True))
+        recipients = audience(group=group).filter(confirmed_at__lte=locked.sent_at).order_by("id")
+        ids: list[int] = []
+        batch: list[Message] = []
+        for subscriber in recipients.iterator(chunk_size=INSERT_BATCH):
+            if subscriptions.email_hash(subscriber.email) in suppressed:
+                continue
+            url = subscriptions.unsubscribe_url(subscriber)
+            batch.append(
+                Message(
+                    group=group,
+                    announcement=locked,
+                    kind=TEMPLATE,
+                    bulk=True,
+                    to_email=subscriber.email,
+                    from_name=outbox.one_line(group.name),
+                    reply_to=group.contact_email,
+                    subject=subject,
+                    text_body=text.replace(placeholder, url),
+                    html_body=html.replace(placeholder, escape(url)),
+                    headers={
+                        "List-Unsubscribe": f"<{url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                )
+            )
+            if len(batch) == INSERT_BATCH:
+                ids += [m.pk for m in Message.objects.bulk_create(batch)]
+                batch = []
+        ids += [m.pk for m in Message.objects.bulk_create(batch)]
+        for start in range(0, len(ids), DELIVERY_BATCH):
+            tasks.deliver.enqueue(message_ids=ids[start : start + DELIVERY_BATCH])
+        locked.recipient_count = len(ids)
+        if not ids:
+            locked.status = Announcement.Status.SENT
+        locked.save(update_fields=["recipient_count", "status"])
+    return len(ids)
+
+
+def progress(*, announcement: Announcement) -> dict:
+    """Queued, sent and failed counts; the announcement is SENT once nothing is queued."""
+    counts = Message.objects.filter(announcement=announcement).aggregate(
+        queued=Count("id", filter=Q(status=Message.Status.QUEUED)),
+        sent=Count("id", filter=Q(status=Message.Status.SENT)),
+        failed=Count("id", filter=Q(status=Message.Status.FAILED)),
+    )
+    written = counts["queued"] + counts["sent"] + counts["failed"]
+    if announcement.status == Announcement.Status.SENDING and written and not counts["queued"]:
+        Announcement.objects.filter(pk=announcement.pk, status=Announcement.Status.SENDING).update(
+            status=Announcement.Status.SENT
+        )
+        announcement.status = Announcement.Status.SENT
+    return {"status": announcement.status, **counts}
