@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core import ratelimit
+from turnout.core.links import absolute_url
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
-from turnout.core.urls_abs import absolute_url
 from turnout.groups.models import Group, User, Venue
 from turnout.mailing.outbox import queue_email
 

@@ -9,9 +9,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from turnout.core.links import absolute_url
 from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
 from turnout.core.tokens import new_token, token_hash
-from turnout.core.urls_abs import absolute_url
 from turnout.groups.models import Group, Invitation, Membership, User, Venue
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.outbox import queue_email

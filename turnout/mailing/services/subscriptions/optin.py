@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnout.core.urls_abs import absolute_url
+from turnout.core.links import absolute_url
 from turnout.groups.models import Group
 from turnout.mailing.models import Subscriber, Suppression
 from turnout.mailing.outbox import queue_email
