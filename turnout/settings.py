@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "turnout.core",
     "turnout.groups",
     "turnout.events",
+    "turnout.rsvp",
     "turnout.mailing",
 ]
 

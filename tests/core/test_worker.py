@@ -147,7 +147,7 @@ def test_enqueue_due_jobs_enqueues_each_job_once_per_period(db):
     first = schedule.enqueue_due_jobs()
     second = schedule.enqueue_due_jobs()
 
-    assert first == ["purge-rate-counters", "test-tick"]
+    assert first == ["purge-rate-counters", "expire-rsvp-holds", "test-tick"]
     assert second == []
     assert ticks() == 1
     job = ScheduledJob.objects.get(name="test-tick")

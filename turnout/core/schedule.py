@@ -17,6 +17,7 @@ from turnout.core.models import ScheduledJob
 
 PERIODIC_JOBS = [
     ("purge-rate-counters", "turnout.core.tasks.purge_rate_counters", 3600),
+    ("expire-rsvp-holds", "turnout.rsvp.tasks.expire_holds", 60),
 ]
 
 

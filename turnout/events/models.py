@@ -68,6 +68,26 @@ class Event(models.Model):
         blank=True,
         help_text=_("How many people fit. Leave empty for no limit."),
     )
+    max_guests = models.PositiveSmallIntegerField(
+        _("guests per person"),
+        default=0,
+        help_text=_("How many guests each person may bring. Each guest takes a seat."),
+    )
+    confirmation_required = models.BooleanField(
+        _("confirm by email"),
+        default=True,
+        help_text=_(
+            "Seats are held until the person confirms from the emailed link; "
+            "unconfirmed holds expire and free their seats."
+        ),
+    )
+    # Counters kept by turnout.rsvp.services, only ever changed by one UPDATE
+    # in the database (seats_taken = seats_taken + n), never saved from a loaded
+    # model (that would write back a stale count):
+    # seats taken by held and confirmed registrations (1 + guests each), and the
+    # last waitlist position handed out.
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    waitlist_counter = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -85,6 +105,9 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=0),
                 name="event_capacity_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(seats_taken__gte=0), name="event_seats_taken_not_negative"
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]

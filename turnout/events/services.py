@@ -16,7 +16,8 @@ from turnout.groups.models import Group
 EDITABLE_FIELDS = frozenset(
     {
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
-        "end_time", "time_zone", "language", "venue", "online_url", "capacity",
+        "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
+        "confirmation_required",
     }
 )  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -107,7 +108,12 @@ def update_event(*, event: Event, **fields) -> Event:
         event.end_date = event.start_date
     event.updated_at = timezone.now()
     _check(event)
-    event.save()
+    old_capacity = Event.objects.filter(pk=event.pk).values_list("capacity", flat=True).get()
+    event.save(update_fields=[*EDITABLE_FIELDS, "starts_at", "ends_at", "updated_at"])
+    if event.capacity != old_capacity:
+        from turnout.rsvp import services as rsvp  # rsvp builds on events
+
+        rsvp.promote_waitlist(event=event)  # a raised capacity frees seats
     return event
 
 

@@ -1,0 +1,206 @@
+"""Seats under a rush: many real connections at once, released together by a barrier.
+
+Each thread has its own database connection (Django's are per thread); on
+PostgreSQL the test checks they are distinct server backends. The SQLite database
+is a file in WAL mode, as in production, and each connection its own.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+
+from tests.factories import make_event, make_group
+from turnout.events.models import Event
+from turnout.rsvp import selectors
+from turnout.rsvp import services as rsvp
+from turnout.rsvp.models import Registration
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Status = Registration.Status
+CAPACITY = 10
+
+
+def race(count: int, action) -> list:
+    """Run ``action(i)`` in ``count`` threads, all started together; their results.
+
+    Fails if any thread raised, or (on PostgreSQL) if two threads shared a backend.
+    """
+    barrier = threading.Barrier(count)
+    results, errors, pids = [None] * count, [], [None] * count
+
+    def run(i: int) -> None:
+        try:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    pids[i] = cursor.fetchone()[0]
+            else:
+                connection.ensure_connection()
+            barrier.wait(timeout=30)
+            results[i] = action(i)
+        except Exception as exc:  # reported below, in the test's thread
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    if connection.vendor == "postgresql":
+        assert len(set(pids)) == count
+    return results
+
+
+def meeting(**fields) -> Event:
+    return make_event(group=make_group(), capacity=CAPACITY, **fields)
+
+
+def assert_seats_consistent(event: Event) -> int:
+    """The counter equals the seats the parties take, never above capacity; the free seats."""
+    event.refresh_from_db()
+    assert event.seats_taken == selectors.seats_taken(event=event)
+    assert event.seats_taken <= event.capacity
+    free = event.capacity - event.seats_taken
+    waiting = event.registrations.filter(status__in=Registration.ON_WAITLIST)
+    assert all(party.seats > free for party in waiting)  # free only when nobody fits
+    return free
+
+
+def assert_waitlist_in_joining_order(event: Event, expected: int) -> None:
+    waiting = list(event.registrations.filter(status__in=Registration.ON_WAITLIST).order_by("pk"))
+    positions = [r.waitlist_position for r in waiting]
+    assert len(positions) == expected
+    assert positions == sorted(positions)  # who joined first (inserted first) waits first
+    assert len(set(positions)) == expected
+
+
+def test_rush_of_single_people_takes_exactly_the_seats_and_waitlists_the_rest():
+    event = meeting()
+
+    results = race(60, lambda i: rsvp.register(event=event, name=f"P{i}", email=f"p{i}@x.org"))
+
+    assert Registration.objects.filter(event=event).count() == 60
+    assert sorted(r.pk for r, _token in results) == sorted(
+        Registration.objects.values_list("pk", flat=True)
+    )
+    assert assert_seats_consistent(event) == 0
+    assert event.seats_taken == 10
+    assert event.registrations.filter(status=Status.HELD).count() == 10
+    assert event.registrations.filter(status=Status.WAITLIST_UNCONFIRMED).count() == 50
+    assert_waitlist_in_joining_order(event, 50)
+    positions = event.registrations.exclude(waitlist_position=None)
+    assert sorted(positions.values_list("waitlist_position", flat=True)) == list(range(1, 51))
+
+
+def test_rush_with_guests_never_oversells_and_leaves_seats_only_when_nobody_fits():
+    event = meeting(max_guests=3, confirmation_required=False)
+
+    race(
+        60,
+        lambda i: rsvp.register(event=event, name=f"P{i}", email=f"p{i}@x.org", guests=i % 4),
+    )
+
+    assert Registration.objects.filter(event=event).count() == 60
+    assert_seats_consistent(event)
+    assert event.seats_taken >= CAPACITY - 3  # a free seat means every waiting party is bigger
+    waiting = event.registrations.filter(status=Status.WAITLISTED).count()
+    confirmed = event.registrations.filter(status=Status.CONFIRMED).count()
+    assert waiting + confirmed == 60
+    assert_waitlist_in_joining_order(event, waiting)
+
+
+def expected_promotions(waiting: list[tuple[int, int]], frees: int) -> list[int]:
+    """Which waiting (pk, seats) get in when ``frees`` seats come free one at a time."""
+    free, promoted = 0, []
+    for _ in range(frees):
+        free += 1
+        for pk, seats in waiting:
+            if pk not in promoted and seats <= free:
+                promoted.append(pk)
+                free -= seats
+    return promoted
+
+
+def test_simultaneous_cancellations_promote_the_waitlist_in_order():
+    event = meeting(max_guests=2, confirmation_required=False)
+    coming = [rsvp.register(event=event, name=f"C{i}", email=f"c{i}@x.org")[0] for i in range(10)]
+    waiting = [
+        rsvp.register(event=event, name=f"W{i}", email=f"w{i}@x.org", guests=(0, 2, 1)[i % 3])[0]
+        for i in range(20)
+    ]
+    assert {r.status for r in waiting} == {Status.WAITLISTED}
+
+    race(10, lambda i: rsvp.cancel(registration=coming[i]))
+
+    # Every cancellation frees one seat, so the outcome does not depend on their order.
+    expected = expected_promotions([(r.pk, r.seats) for r in waiting], frees=10)
+    promoted = event.registrations.filter(status=Status.CONFIRMED).order_by("pk")
+    assert list(promoted.values_list("pk", flat=True)) == sorted(expected)
+    assert event.registrations.filter(status=Status.CANCELLED).count() == 10
+    assert assert_seats_consistent(event) == 10 - sum(r.seats for r in waiting if r.pk in expected)
+
+
+def test_cancellations_and_new_registrations_at_once_never_oversell():
+    event = meeting(max_guests=1, confirmation_required=False)
+    coming = [rsvp.register(event=event, name=f"C{i}", email=f"c{i}@x.org")[0] for i in range(10)]
+    for i in range(10):
+        rsvp.register(event=event, name=f"W{i}", email=f"w{i}@x.org", guests=i % 2)
+
+    def act(i: int):
+        if i < 10:
+            return rsvp.cancel(registration=coming[i])
+        return rsvp.register(event=event, name=f"N{i}", email=f"n{i}@x.org", guests=i % 2)
+
+    race(40, act)
+
+    assert assert_seats_consistent(event) == 0
+    assert Registration.objects.filter(event=event).count() == 50
+
+
+def test_same_person_from_many_tabs_at_once_gets_one_registration():
+    event = meeting()
+
+    results = race(10, lambda i: rsvp.register(event=event, name=f"Tab {i}", email="ann@x.org"))
+
+    (registration,) = Registration.objects.filter(event=event)
+    assert {r.pk for r, _token in results} == {registration.pk}
+    assert [token is not None for _r, token in results].count(True) == 1
+    assert assert_seats_consistent(event) == CAPACITY - 1
+
+
+# --- the lock matters: the same rush with the check outside the lock oversells
+
+
+def naive_register(*, event: Event, email: str) -> None:
+    """Read the count, check it, then write: what Turnout must never do."""
+    with transaction.atomic():
+        taken, capacity = Event.objects.values_list("seats_taken", "capacity").get(pk=event.pk)
+        time.sleep(0.005)  # the Python work a real request does between reading and writing
+        if taken + 1 <= capacity:
+            Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
+
+
+def test_a_check_outside_the_lock_oversells_on_postgresql_and_sqlite_serialises_it():
+    """Without the conditional UPDATE, a rush puts more people in the room than it holds.
+
+    On PostgreSQL the naive read-check-write oversells. On SQLite every write
+    transaction takes the database lock at BEGIN (``transaction_mode`` IMMEDIATE in
+    settings), which serialises even this naive code: that setting is SQLite's lock.
+    """
+    event = meeting()
+
+    race(60, lambda i: naive_register(event=event, email=f"p{i}@x.org"))
+
+    event.refresh_from_db()
+    if connection.vendor == "postgresql":
+        assert event.seats_taken > CAPACITY
+    else:
+        assert event.seats_taken == CAPACITY

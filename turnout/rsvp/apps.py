@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RsvpConfig(AppConfig):
+    name = "turnout.rsvp"
+    label = "rsvp"

@@ -1,0 +1,96 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from turnout.events.models import Event
+
+NAME_MAX_LENGTH = 200
+EMAIL_MAX_LENGTH = 254
+
+
+class RegistrationStatus(models.TextChoices):
+    HELD = "held", _("seats held until the email is confirmed")
+    CONFIRMED = "confirmed", _("confirmed")
+    WAITLIST_UNCONFIRMED = "waitlist_unconfirmed", _("on the waitlist once the email is confirmed")
+    WAITLISTED = "waitlisted", _("on the waitlist")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+Status = RegistrationStatus
+TAKING_SEATS = (Status.HELD, Status.CONFIRMED)  # 1 + guests each, in Event.seats_taken
+ON_WAITLIST = (Status.WAITLIST_UNCONFIRMED, Status.WAITLISTED)  # with a waitlist_position
+AWAITING_EMAIL = (Status.HELD, Status.WAITLIST_UNCONFIRMED)  # until hold_expires_at
+
+
+class Registration(models.Model):
+    """One person's RSVP to one event, for themselves and ``guests`` more seats.
+
+    Held and confirmed registrations take ``1 + guests`` seats, counted in
+    ``Event.seats_taken`` by ``turnout.rsvp.services``. The attendee reaches it by a
+    secret token, of which only the hash is stored.
+    """
+
+    Status = RegistrationStatus
+    TAKING_SEATS = TAKING_SEATS
+    ON_WAITLIST = ON_WAITLIST
+    AWAITING_EMAIL = AWAITING_EMAIL
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH)
+    guests = models.PositiveSmallIntegerField(_("guests"), default=0)
+    status = models.CharField(max_length=24, choices=Status.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="registration_one_per_email"),
+            models.UniqueConstraint(
+                fields=["event", "waitlist_position"], name="registration_waitlist_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]), name="registration_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=AWAITING_EMAIL) | Q(hold_expires_at__isnull=False),
+                name="registration_hold_expires",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=ON_WAITLIST) | Q(waitlist_position__isnull=False),
+                name="registration_waitlist_has_position",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CONFIRMED) | Q(confirmed_at__isnull=False),
+                name="registration_confirmed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CANCELLED) | Q(cancelled_at__isnull=False),
+                name="registration_cancelled_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "waitlist_position"]),
+            models.Index(fields=["status", "hold_expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def seats(self) -> int:
+        return 1 + self.guests
+
+    @property
+    def takes_seats(self) -> bool:
+        return self.status in self.TAKING_SEATS
+
+    @property
+    def is_on_waitlist(self) -> bool:
+        return self.status in self.ON_WAITLIST

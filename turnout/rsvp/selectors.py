@@ -1,0 +1,27 @@
+"""Reads about registrations."""
+
+from django.db.models import F, Sum
+
+from turnout.core.tokens import token_hash
+from turnout.events.models import Event
+from turnout.rsvp.models import TAKING_SEATS, Registration
+
+
+def seats_taken(*, event: Event) -> int:
+    """Seats taken by held and confirmed parties, counted from the registrations.
+
+    ``Event.seats_taken`` is the counter kept equal to this without counting.
+    """
+    total = event.registrations.filter(status__in=TAKING_SEATS).aggregate(n=Sum(F("guests") + 1))[
+        "n"
+    ]
+    return total or 0
+
+
+def registration_for_token(*, token: str) -> Registration | None:
+    """The registration whose page this secret token opens (only the latest link works)."""
+    return (
+        Registration.objects.select_related("event", "event__group")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )

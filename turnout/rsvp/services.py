@@ -1,0 +1,358 @@
+"""Every write to registrations: register, confirm, cancel, expire holds, promote.
+
+Seats are counted in ``Event.seats_taken`` and taken with one conditional UPDATE
+on the event row (``SET seats_taken = seats_taken + n WHERE seats_taken + n <=
+capacity``): the database checks and writes in one step, so no two transactions
+can both take the last seat. On PostgreSQL the UPDATE waits for any other
+transaction holding the row and re-checks the condition on the row it committed;
+on SQLite every write transaction takes the database lock at BEGIN (IMMEDIATE).
+
+Every other change to an event's registrations (confirm, cancel, expire, promote)
+first locks the event row (``select_for_update``), so they run one at a time per
+event and always take their locks in the same order: event, then registrations.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from turnout.core.tokens import new_token, token_hash
+from turnout.events.models import Event
+from turnout.mailing.outbox import queue_email
+from turnout.mailing.services.subscriptions import normalise_email
+from turnout.rsvp.models import (
+    AWAITING_EMAIL,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    TAKING_SEATS,
+    Registration,
+)
+
+Status = Registration.Status
+HOLD_FOR = dt.timedelta(hours=24)  # an unconfirmed hold lasts this long, never past the start
+_PROMOTE_BATCH = 500
+
+
+class RegistrationClosed(ValidationError):
+    """The event takes no registrations now (draft, cancelled, started)."""
+
+
+# --- seats: the only statements that change Event.seats_taken ---
+
+
+def _take_seats(event_id: int, seats: int) -> bool:
+    """Take ``seats`` if they fit, in one conditional UPDATE; whether they were taken."""
+    fits = Q(capacity__isnull=True) | Q(capacity__gte=F("seats_taken") + seats)
+    return bool(
+        Event.objects.filter(fits, pk=event_id).update(seats_taken=F("seats_taken") + seats)
+    )
+
+
+def _free_seats(event_id: int, seats: int) -> None:
+    if seats:
+        Event.objects.filter(pk=event_id).update(seats_taken=F("seats_taken") - seats)
+
+
+def _next_waitlist_position(event_id: int) -> int:
+    """The event's next waitlist position from its counter (this locks the event row)."""
+    Event.objects.filter(pk=event_id).update(waitlist_counter=F("waitlist_counter") + 1)
+    return Event.objects.filter(pk=event_id).values_list("waitlist_counter", flat=True).get()
+
+
+def _lock_event(event_id: int) -> tuple[int | None, int]:
+    """Lock the event row for this transaction; its (capacity, seats_taken)."""
+    return (
+        Event.objects.select_for_update()
+        .filter(pk=event_id)
+        .values_list("capacity", "seats_taken")
+        .get()
+    )
+
+
+# --- input ---
+
+
+def _clean(*, event: Event, name: str, email: str, guests) -> tuple[str, str, int]:
+    """The input as stored, or a ValidationError naming each bad field."""
+    errors = {}
+    name = " ".join(str(name).split())
+    if not name:
+        errors["name"] = _("Give your name.")
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = _("A name can be at most %(max)s characters; this one has %(n)s.") % {
+            "max": NAME_MAX_LENGTH,
+            "n": len(name),
+        }
+    email = str(email)
+    if len(email.strip()) > EMAIL_MAX_LENGTH:
+        errors["email"] = _("An email address can be at most %(max)s characters.") % {
+            "max": EMAIL_MAX_LENGTH
+        }
+    else:
+        try:
+            email = normalise_email(email)
+        except ValidationError as exc:
+            errors["email"] = exc.messages[0]
+    try:
+        if isinstance(guests, (bool, float)):
+            raise ValueError
+        guests = int(str(guests).strip())
+    except ValueError:
+        errors["guests"] = _("Give the number of guests as a whole number, like 0 or 2.")
+    else:
+        if guests < 0:
+            errors["guests"] = _("The number of guests cannot be negative.")
+        elif guests > event.max_guests:
+            errors["guests"] = (
+                _("This meeting takes no guests: register each person on their own.")
+                if event.max_guests == 0
+                else ngettext(
+                    "Each person may bring at most %(max)s guest.",
+                    "Each person may bring at most %(max)s guests.",
+                    event.max_guests,
+                )
+                % {"max": event.max_guests}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return name, email, guests
+
+
+def _check_open(event: Event, now: dt.datetime) -> None:
+    if event.status == Event.Status.DRAFT:
+        raise RegistrationClosed(_("This meeting is not published yet; registration is closed."))
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationClosed(_("This meeting was cancelled; registration is closed."))
+    if event.starts_at <= now:
+        raise RegistrationClosed(_("This meeting has already started; registration is closed."))
+
+
+# --- emails ---
+
+
+def manage_url(token: str) -> str:
+    """The attendee's own page, where they confirm, see and cancel."""
+    return f"{settings.BASE_URL}/rsvp/{token}/"
+
+
+_TEMPLATES = {
+    Status.HELD: "rsvp/email/confirm",
+    Status.CONFIRMED: "rsvp/email/confirmed",
+    Status.WAITLIST_UNCONFIRMED: "rsvp/email/waitlisted",
+    Status.WAITLISTED: "rsvp/email/waitlisted",
+}
+
+
+def _email(registration: Registration, token: str, *, template: str | None = None) -> None:
+    event = registration.event
+    queue_email(
+        template=template or _TEMPLATES[registration.status],
+        to=registration.email,
+        group=event.group,
+        context={
+            "registration": registration,
+            "event": event,
+            "link": manage_url(token),
+            "needs_confirmation": registration.status in AWAITING_EMAIL,
+        },
+    )
+
+
+def _new_token(registration: Registration) -> str:
+    """A new secret for the registration's page; only its hash is kept.
+
+    So an email can carry a link only by making a new token, and the older links
+    stop working: the latest email's link is the one that works.
+    """
+    token = new_token()
+    registration.token_hash = token_hash(token)
+    return token
+
+
+def _new_token_saved(registration: Registration) -> str:
+    token = _new_token(registration)
+    Registration.objects.filter(pk=registration.pk).update(token_hash=registration.token_hash)
+    return token
+
+
+# --- the services ---
+
+
+def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None]:
+    """Take seats or a waitlist place for a party; (status, waitlist position)."""
+    if not _take_seats(event.pk, seats):
+        position = _next_waitlist_position(event.pk)  # now this transaction holds the row
+        if not _take_seats(event.pk, seats):  # seats freed meanwhile stay nobody's otherwise
+            if event.confirmation_required:
+                return Status.WAITLIST_UNCONFIRMED, position
+            return Status.WAITLISTED, position
+    return (Status.HELD if event.confirmation_required else Status.CONFIRMED), None
+
+
+def register(
+    *, event: Event, name: str, email: str, guests: int = 0
+) -> tuple[Registration, str | None]:
+    """Register a person and their guests: seats if the whole party fits, else the waitlist.
+
+    Returns the registration and the secret token of its page. An email that already
+    has a registration for this event changes nothing and gets its link emailed again
+    (under a new token: only hashes are stored); the token returned is then None, so
+    the caller cannot tell the two apart by what it shows.
+    """
+    name, email, guests = _clean(event=event, name=name, email=email, guests=guests)
+    now = timezone.now()
+    _check_open(event, now)
+    try:
+        with transaction.atomic():
+            existing = Registration.objects.filter(event=event, email=email).first()
+            if existing is not None and existing.status != Status.CANCELLED:
+                _remind(existing)
+                return existing, None
+            registration = existing or Registration(event=event, email=email)
+            status, position = _place(event, 1 + guests, now)
+            token = _new_token(registration)
+            registration.name, registration.guests = name, guests
+            registration.status, registration.waitlist_position = status, position
+            registration.created_at = now
+            registration.hold_expires_at = (
+                min(now + HOLD_FOR, event.starts_at) if status in AWAITING_EMAIL else None
+            )
+            registration.confirmed_at = now if status == Status.CONFIRMED else None
+            registration.cancelled_at = None
+            registration.save()
+            _email(registration, token)
+    except IntegrityError:
+        # The same address registered in another tab at the same moment: that one won.
+        with transaction.atomic():
+            existing = Registration.objects.get(event=event, email=email)
+            _remind(existing)
+        return existing, None
+    return registration, token
+
+
+def _remind(registration: Registration) -> None:
+    """Email the registration's page link again (a new one: the old link stops working)."""
+    _email(registration, _new_token_saved(registration))
+
+
+def confirm(*, registration: Registration) -> Registration:
+    """The attendee confirmed their email: a hold becomes a confirmed place; a waitlist
+    entry joins the queue proper (and is promoted at once if its party fits).
+
+    Confirming again changes nothing. A registration already cancelled (or whose
+    hold expired) cannot be confirmed: ValidationError. No email: the attendee is
+    on their page, and a new link would replace the one they are using.
+    """
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        now = timezone.now()
+        if current.status == Status.CANCELLED:
+            raise ValidationError(
+                _(
+                    "This registration was cancelled, or not confirmed in time. "
+                    "Register again if there is still room."
+                )
+            )
+        if current.status == Status.HELD:
+            current.status, current.confirmed_at, current.hold_expires_at = (
+                Status.CONFIRMED,
+                now,
+                None,
+            )
+            current.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+        elif current.status == Status.WAITLIST_UNCONFIRMED:
+            current.status, current.hold_expires_at = Status.WAITLISTED, None
+            current.save(update_fields=["status", "hold_expires_at"])
+            promote_waitlist(event=registration.event)
+            current.refresh_from_db()
+    return current
+
+
+def _cancel_locked(registrations: list[Registration], now: dt.datetime) -> int:
+    """Cancel these (locked) registrations of one event; the seats they freed."""
+    freed = sum(r.seats for r in registrations if r.status in TAKING_SEATS)
+    Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
+        status=Status.CANCELLED, cancelled_at=now, hold_expires_at=None
+    )
+    return freed
+
+
+def cancel(*, registration: Registration) -> Registration:
+    """Cancel a place or leave the waitlist; freed seats go to the waitlist. Twice is harmless."""
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Status.CANCELLED:
+            freed = _cancel_locked([current], timezone.now())
+            if freed:
+                _free_seats(current.event_id, freed)
+                promote_waitlist(event=registration.event)
+            current.refresh_from_db()
+    return current
+
+
+def expire_holds(*, now: dt.datetime | None = None) -> int:
+    """Cancel every hold (and unconfirmed waitlist entry) past its expiry; how many.
+
+    Each event's holds go in one transaction that then promotes its waitlist.
+    """
+    now = now or timezone.now()
+    expired = Q(status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
+    event_ids = set(Registration.objects.filter(expired).values_list("event_id", flat=True))
+    count = 0
+    for event_id in sorted(event_ids):
+        with transaction.atomic():
+            _lock_event(event_id)
+            # Locked and re-checked: one confirmed a moment ago is no longer expired.
+            found = list(
+                Registration.objects.select_for_update().filter(expired, event_id=event_id)
+            )
+            freed = _cancel_locked(found, now)
+            count += len(found)
+            if freed:
+                _free_seats(event_id, freed)
+                promote_waitlist(event=Event.objects.get(pk=event_id))
+    return count
+
+
+def promote_waitlist(*, event: Event) -> list[Registration]:
+    """Fill free seats from the waitlist, in order of joining, straight to confirmed.
+
+    The first waiting party that fits whole is promoted, then the next, and so on:
+    a party too big for the seats left is passed over, not the ones behind it.
+    Only entries whose email is confirmed wait in this queue.
+    """
+    promoted = []
+    with transaction.atomic():
+        capacity, taken = _lock_event(event.pk)
+        free = None if capacity is None else capacity - taken
+        now = timezone.now()
+        while free is None or free > 0:
+            waiting = Registration.objects.filter(event_id=event.pk, status=Status.WAITLISTED)
+            if free is not None:
+                waiting = waiting.filter(guests__lt=free)
+            batch = list(
+                waiting.order_by("waitlist_position")[: _PROMOTE_BATCH if free is None else free]
+            )
+            if not batch:
+                break
+            for registration in batch:
+                if free is not None and registration.seats > free:
+                    continue
+                if not _take_seats(event.pk, registration.seats):  # cannot happen under the lock
+                    break
+                registration.status, registration.confirmed_at = Status.CONFIRMED, now
+                registration.save(update_fields=["status", "confirmed_at"])
+                registration.event = event
+                _email(registration, _new_token_saved(registration), template="rsvp/email/promoted")
+                promoted.append(registration)
+                if free is not None:
+                    free -= registration.seats
+    return promoted
