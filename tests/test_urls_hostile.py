@@ -25,6 +25,8 @@ from turnout import urls
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements, subscriptions
+from turnout.rsvp import services as rsvp
+from turnout.rsvp.links import token_for
 
 HOSTILE = [
     "..",
@@ -77,6 +79,8 @@ def valid(organiser, group, venue, event):
     announcement = announcements.create(
         group=group, subject="Meeting", body="Come along.", created_by=organiser
     )
+    registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
+    attendee = token_for(registration)
     return {
         "group": group.slug,
         "event": event.slug,
@@ -91,6 +95,7 @@ def valid(organiser, group, venue, event):
                 group=group, email="reader@example.org"
             ),
             "unsubscribe": subscriptions.unsubscribe_token(follower),
+            **dict.fromkeys(["registration", "confirm", "cancel", "details", "calendar"], attendee),
         },
     }
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from turnout.events import services as events
+from turnout.events.models import PublicCounts
 from turnout.groups import services as groups
 from turnout.groups.models import Group, User
 
@@ -83,6 +84,8 @@ def _ukraine_information_group(organiser: User, today: dt.date) -> None:
         end_time=dt.time(21, 0),
         venue=venue,
         capacity=60,
+        max_guests=2,
+        public_counts=PublicCounts.SEATS_LEFT,
     )
     events.publish_event(event=event)
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("organise/", include("turnout.groups.urls_accounts")),
     path("organise/", include("turnout.organise_urls")),
     path("", include("turnout.mailing.urls_subscriptions")),
+    path("", include("turnout.rsvp.urls")),
     path("", include(public)),
 ]
 

@@ -41,6 +41,11 @@ def form_data(venue, day):
             "venue": str(venue.pk),
             "online_url": "",
             "capacity": "40",
+            "max_guests": "0",
+            "confirmation_required": "on",
+            "registration_opens_at": "",
+            "registration_closes_at": "",
+            "public_counts": "capacity",
             **changes,
         }
 

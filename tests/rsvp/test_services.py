@@ -11,6 +11,7 @@ from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.rsvp import selectors
 from turnout.rsvp import services as rsvp
+from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
 
 Status = Registration.Status
@@ -37,7 +38,7 @@ def small(group, venue):
 
 
 def test_register_holds_seats_and_emails_the_confirmation_link(small):
-    registration, token = rsvp.register(
+    registration, created = rsvp.register(
         event=small, name="  Ann   Smith ", email=" Ann@Example.ORG ", guests=1
     )
 
@@ -47,6 +48,8 @@ def test_register_holds_seats_and_emails_the_confirmation_link(small):
         "ann@example.org",
         1,
     )
+    assert created
+    token = token_for(registration)
     assert registration.token_hash == token_hash(token)
     assert registration.hold_expires_at == registration.created_at + dt.timedelta(hours=24)
     assert seats(small) == (2, 2)
@@ -61,7 +64,7 @@ def test_register_holds_seats_and_emails_the_confirmation_link(small):
 def test_register_without_confirmation_confirms_at_once(group, venue):
     event = make_event(group=group, venue=venue, capacity=3, confirmation_required=False)
 
-    registration, _token = rsvp.register(event=event, name="Ann", email="ann@example.org")
+    registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
 
     assert registration.status == Status.CONFIRMED
     assert registration.confirmed_at == registration.created_at
@@ -81,7 +84,7 @@ def test_register_hold_never_lasts_past_the_start(group, venue):
         end_time=(soon + dt.timedelta(hours=2)).time().replace(microsecond=0),
     )
 
-    registration, _token = rsvp.register(event=event, name="Ann", email="ann@example.org")
+    registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
 
     assert registration.hold_expires_at == event.starts_at
 
@@ -110,11 +113,11 @@ def test_register_without_capacity_never_waitlists(group, venue):
 
 
 def test_register_same_email_reveals_nothing_and_changes_nothing(small):
-    first, first_token = rsvp.register(event=small, name="Ann", email="ann@example.org")
+    first, _created = rsvp.register(event=small, name="Ann", email="ann@example.org")
 
-    again, token = rsvp.register(event=small, name="Mallory", email=" ANN@example.org", guests=2)
+    again, created = rsvp.register(event=small, name="Mallory", email=" ANN@example.org", guests=2)
 
-    assert token is None
+    assert not created
     assert again.pk == first.pk
     assert Registration.objects.count() == 1
     stored = Registration.objects.get()
@@ -122,21 +125,26 @@ def test_register_same_email_reveals_nothing_and_changes_nothing(small):
     assert seats(small) == (1, 1)
     emails = outbox()
     assert [e.to for e in emails] == [["ann@example.org"], ["ann@example.org"]]
-    assert emails[1].subject == f"Confirm your place at {small.title}"
-    # Only hashes are kept, so the link is a new one; the latest link works.
+    assert emails[1].subject == f"Your registration for {small.title}"
+    assert "It is registered already, so nothing has changed." in emails[1].body
+    # The same link both times: it is derived from the registration's stored secret.
+    assert link_token(emails[1]) == link_token(emails[0]) == token_for(stored)
     assert selectors.registration_for_token(token=link_token(emails[1])) == stored
-    assert selectors.registration_for_token(token=first_token) is None
 
 
 def test_register_again_after_cancelling_registers_afresh(small):
     ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org")
     rsvp.cancel(registration=ann)
 
-    again, token = rsvp.register(event=small, name="Ann B", email="ann@example.org", guests=2)
+    old_link = token_for(ann)
 
+    again, created = rsvp.register(event=small, name="Ann B", email="ann@example.org", guests=2)
+
+    assert created
     assert again.pk == ann.pk
     assert (again.status, again.guests, again.cancelled_at) == (Status.HELD, 2, None)
-    assert again.token_hash == token_hash(token)
+    assert again.token_hash == token_hash(token_for(again))
+    assert selectors.registration_for_token(token=old_link) is None  # a new registration
     assert seats(small) == (3, 3)
 
 

@@ -81,3 +81,11 @@ def exempt(request: HttpRequest) -> bool:
 def purge_older_than(age) -> int:
     deleted, _ = RateCounter.objects.filter(window_start__lt=timezone.now() - age).delete()
     return deleted
+
+
+def over_limit(request: HttpRequest, rule: tuple[str, int, int], subject: str) -> bool:
+    """Count one attempt under ``rule`` (action, limit, window in seconds); whether it is
+    over the limit. An exempt client is counted but never refused."""
+    action, limit, window = rule
+    count = hit(action=action, subject=subject, window_seconds=window)
+    return count > limit and not exempt(request)

@@ -1,6 +1,7 @@
 """Event times the way people say them: "Tuesday 11 June, 7pm – 9pm"."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +21,12 @@ def day(moment: dt.datetime, *, with_year: bool) -> str:
     if with_year:
         return date_format(moment, pgettext("weekday, day, month and year", "l j F Y"))
     return date_format(moment, pgettext("weekday, day and month", "l j F"))
+
+
+def moment(value: dt.datetime, zone: str) -> str:
+    """One instant in a zone: "Tuesday 1 December, 7pm"."""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{day(local, with_year=local.year != timezone.now().year)}, {clock(local)}"
 
 
 def when(start: dt.datetime, end: dt.datetime, *, zone_label: str = "") -> str:

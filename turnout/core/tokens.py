@@ -1,4 +1,5 @@
-"""Secret tokens: made with ``secrets``, stored only as a hash."""
+"""Secret tokens: made with ``secrets``; the database keeps only their hash (or a secret
+they are derived from with SECRET_KEY, as for an attendee's link)."""
 
 import hashlib
 import secrets
@@ -6,6 +7,10 @@ import secrets
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
 
 
 def token_hash(token: str) -> str:

@@ -44,6 +44,12 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     )
 
 
+def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> HttpResponse:
+    response = _error(request, 429, _("Too many requests"), message)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the page must render even when the database is down.
     return HttpResponse(loader.render_to_string("core/500.html"), status=500)

@@ -1,10 +1,39 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core.slugs import SLUG_MESSAGE
-from turnout.core.timezones import time_zone_choices
-from turnout.events.models import Event
+from turnout.core.timezones import time_zone_choices, to_aware
+from turnout.events.models import Event, PublicCounts
 from turnout.groups.models import Group
+
+MAX_GUESTS_LIMIT = 20
+
+
+def local_naive(value, zone: str):
+    """An instant as the wall-clock time in ``zone``, for a datetime-local input."""
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if value else None
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time in the event's own zone (the form's ``clean`` attaches it)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("Enter a date and time, like 2026-12-01 19:00.")},
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        # Django made it aware in the server's zone; keep the wall-clock time only.
+        return timezone.make_naive(value) if value and timezone.is_aware(value) else value
 
 
 class EventForm(forms.ModelForm):
@@ -36,11 +65,35 @@ class EventForm(forms.ModelForm):
         },
     )
 
+    max_guests = forms.IntegerField(
+        label=_("Guests per person"),
+        required=False,
+        min_value=0,
+        max_value=MAX_GUESTS_LIMIT,
+        initial=0,
+        help_text=Event._meta.get_field("max_guests").help_text,
+        error_messages={
+            "invalid": _("Enter the number of guests as a whole number, like 0 or 2."),
+            "min_value": _("The number of guests cannot be negative; 0 means none."),
+            "max_value": _("Each person may bring at most %(limit_value)s guests."),
+        },
+    )
+    registration_opens_at = LocalDateTimeField(
+        label=_("Registration opens"),
+        help_text=Event._meta.get_field("registration_opens_at").help_text,
+    )
+    registration_closes_at = LocalDateTimeField(
+        label=_("Registration closes"),
+        help_text=Event._meta.get_field("registration_closes_at").help_text,
+    )
+
     class Meta:
         model = Event
         fields = [
             "title", "tagline", "description", "start_date", "start_time", "end_date",
-            "end_time", "time_zone", "language", "venue", "online_url", "capacity", "slug",
+            "end_time", "time_zone", "language", "venue", "online_url", "capacity",
+            "max_guests", "confirmation_required", "registration_opens_at",
+            "registration_closes_at", "public_counts", "slug",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -58,6 +111,7 @@ class EventForm(forms.ModelForm):
         self.fields["venue"].empty_label = _("No venue (online only)")
         self.fields["end_date"].required = False
         self.fields["slug"].required = False
+        self.fields["public_counts"].required = False
         self.fields["slug"].help_text = _(
             "Leave empty to make one from the title and date. "
             "Lower-case letters, digits and hyphens."
@@ -65,9 +119,28 @@ class EventForm(forms.ModelForm):
         if self.instance.pk is None:
             self.initial.setdefault("time_zone", group.time_zone)
             self.initial.setdefault("language", group.language)
-        elif self.instance.end_date == self.instance.start_date:
-            # Shown empty, so moving a one-day meeting to another day moves its end too.
-            self.initial["end_date"] = None
+        else:
+            if self.instance.end_date == self.instance.start_date:
+                # Shown empty, so moving a one-day meeting to another day moves its end too.
+                self.initial["end_date"] = None
+            for name in ("registration_opens_at", "registration_closes_at"):
+                self.initial[name] = local_naive(
+                    getattr(self.instance, name), self.instance.time_zone
+                )
+
+    def clean_max_guests(self) -> int:
+        return self.cleaned_data["max_guests"] or 0
+
+    def clean_public_counts(self) -> str:
+        return self.cleaned_data["public_counts"] or PublicCounts.CAPACITY
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = cleaned.get("time_zone")
+        for name in ("registration_opens_at", "registration_closes_at"):
+            if cleaned.get(name) and zone:
+                cleaned[name] = to_aware(cleaned[name].date(), cleaned[name].time(), zone)
+        return cleaned
 
     def _post_clean(self):
         # The service runs the model's validation, with the group set (views/organise.py).

@@ -14,6 +14,12 @@ from turnout.groups.models import Group, Venue
 DESCRIPTION_MAX_LENGTH = 20_000
 
 
+class PublicCounts(models.TextChoices):
+    SEATS_LEFT = "seats_left", _("the room size and how many seats are left")
+    CAPACITY = "capacity", _("the room size only")
+    NONE = "none", _("no numbers")
+
+
 class Event(models.Model):
     """A meeting, kept as the organiser meant it: local date and time in a named zone.
 
@@ -81,6 +87,25 @@ class Event(models.Model):
             "unconfirmed holds expire and free their seats."
         ),
     )
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to open registration when the meeting is published."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to close registration when the meeting starts."),
+    )
+    public_counts = models.CharField(
+        _("numbers shown to the public"),
+        max_length=16,
+        choices=PublicCounts.choices,
+        default=PublicCounts.CAPACITY,
+        help_text=_("For sensitive meetings, show no numbers at all."),
+    )
     # Counters kept by turnout.rsvp.services, only ever changed by one UPDATE
     # in the database (seats_taken = seats_taken + n), never saved from a loaded
     # model (that would write back a stale count):
@@ -124,8 +149,17 @@ class Event(models.Model):
         return to_aware(self.end_date, self.end_time, self.time_zone)
 
     @property
+    def registration_closes(self) -> dt.datetime:
+        """When registration closes: the organiser's choice, or the start."""
+        return self.registration_closes_at or self.starts_at
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
 
     @property
     def is_past(self) -> bool:

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,8 @@ EDITABLE_FIELDS = frozenset(
     {
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
         "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
-        "confirmation_required",
+        "confirmation_required", "registration_opens_at", "registration_closes_at",
+        "public_counts",
     }
 )  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -45,6 +47,8 @@ def _check(event: Event) -> None:
         _derive_instants(event)
         if event.ends_at <= event.starts_at:
             errors["end_time"] = _("The meeting must end after it starts.")
+    if not errors and event.starts_at:
+        errors.update(_registration_window_errors(event))
     if event.venue_id and event.venue.group_id != event.group_id:
         errors["venue"] = _("Choose one of this group's venues.")
     if Event.objects.filter(group=event.group, slug=event.slug).exclude(pk=event.pk).exists():
@@ -57,6 +61,15 @@ def _check(event: Event) -> None:
             errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _registration_window_errors(event: Event) -> dict:
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if closes and closes > event.starts_at:
+        return {"registration_closes_at": _("Registration must close by the start of the meeting.")}
+    if opens and opens >= (closes or event.starts_at):
+        return {"registration_opens_at": _("Registration must open before it closes.")}
+    return {}
 
 
 def _unique_slug(group: Group, base: str, *, exclude_pk: int | None = None) -> str:
@@ -161,4 +174,8 @@ def duplicate_event(*, event: Event) -> Event:
     shift = start - event.start_date
     fields = {name: getattr(event, name) for name in EDITABLE_FIELDS - {"slug"}}
     fields.update(start_date=start, end_date=event.end_date + shift)
+    for name in ("registration_opens_at", "registration_closes_at"):
+        if fields[name]:  # the same wall-clock time, as many days later
+            local = fields[name].astimezone(ZoneInfo(event.time_zone)) + shift
+            fields[name] = to_aware(local.date(), local.time(), event.time_zone)
     return create_event(group=event.group, **fields)

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.forms import HoneypotForm
+
 LINE_BREAK_MESSAGE = _("An email address cannot contain a line break.")
 
 
@@ -17,22 +19,13 @@ class SingleLineEmailField(forms.EmailField):
         return value.lower() if value else value
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(HoneypotForm):
     email = SingleLineEmailField(
         label=_("Your email address"),
         max_length=254,
         help_text=_("We email you a link to confirm first. Unsubscribe with one click."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # A trap for bots: hidden from people (and screen readers), filled in by scripts.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 class ImportForm(forms.Form):

@@ -25,10 +25,10 @@ class Message(models.Model):
     announcement = models.ForeignKey(
         "Announcement", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
     )
-    kind = models.CharField(max_length=100)
+    kind = models.CharField(max_length=100)  # the template's name, e.g. "groups/email/verify"
     # Bulk mail (announcements, confirmations of imported addresses) counts against the
     # group's daily quota; mail a person asked for (a confirmation link) does not.
-    bulk = models.BooleanField(default=False)  # the template's name, e.g. "groups/email/verify"
+    bulk = models.BooleanField(default=False)
     to_email = models.EmailField()
     from_name = models.CharField(max_length=150, blank=True)
     reply_to = models.EmailField(blank=True)
@@ -36,6 +36,8 @@ class Message(models.Model):
     text_body = models.TextField()
     html_body = models.TextField()
     headers = models.JSONField(default=dict, blank=True)
+    # Text attachments, each {"filename", "content", "mimetype"} (an event's .ics).
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -48,7 +48,9 @@ def queue_email(
     group: Group | None = None,
     reply_to: str = "",
     bulk: bool = False,
+    attachments: list[tuple[str, str, str]] = (),
 ) -> Message:
+    """Queue one email; ``attachments`` are text files as (filename, content, mimetype)."""
     from turnout.mailing import tasks
 
     subject, text, html = render(template, {"group": group, **context})
@@ -63,6 +65,10 @@ def queue_email(
             subject=subject,
             text_body=text,
             html_body=html,
+            attachments=[
+                {"filename": name, "content": content, "mimetype": mimetype}
+                for name, content, mimetype in attachments
+            ],
         )
         tasks.deliver.enqueue(message_ids=[message.pk])
     return message
@@ -82,6 +88,8 @@ def build_email(message: Message, connection) -> EmailMultiAlternatives:
         connection=connection,
     )
     email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
 
 

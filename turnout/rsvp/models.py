@@ -3,10 +3,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.tokens import new_secret
 from turnout.events.models import Event
 
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
+ACCESS_NEEDS_MAX_LENGTH = 1000
 
 
 class RegistrationStatus(models.TextChoices):
@@ -28,7 +30,7 @@ class Registration(models.Model):
 
     Held and confirmed registrations take ``1 + guests`` seats, counted in
     ``Event.seats_taken`` by ``turnout.rsvp.services``. The attendee reaches it by a
-    secret token, of which only the hash is stored.
+    secret token (see ``token_secret``).
     """
 
     Status = RegistrationStatus
@@ -40,7 +42,14 @@ class Registration(models.Model):
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH)
     guests = models.PositiveSmallIntegerField(_("guests"), default=0)
+    # Health data: asked only with a consent line, deleted with the rest.
+    access_needs = models.TextField(
+        _("access needs"), blank=True, max_length=ACCESS_NEEDS_MAX_LENGTH
+    )
     status = models.CharField(max_length=24, choices=Status.choices)
+    # The page's token is an HMAC of this secret under SECRET_KEY (turnout.rsvp.links):
+    # every email carries the same link, and the database alone gives no working link.
+    token_secret = models.CharField(max_length=64, default=new_secret, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     waitlist_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -25,3 +25,19 @@ def registration_for_token(*, token: str) -> Registration | None:
         .filter(token_hash=token_hash(token))
         .first()
     )
+
+
+def waitlist_place(*, registration: Registration) -> int | None:
+    """1 for the first in the queue; None for anyone not (yet) waiting in it.
+
+    Only entries with a confirmed email wait in the queue; an unconfirmed one joins
+    it, in its place by joining order, when confirmed.
+    """
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=Registration.Status.WAITLISTED,
+        waitlist_position__lt=registration.waitlist_position,
+    ).count()
+    return ahead + 1

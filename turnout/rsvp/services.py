@@ -14,7 +14,6 @@ event and always take their locks in the same order: event, then registrations.
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -22,11 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from turnout.core.tokens import new_token, token_hash
+from turnout.core.timefmt import moment
+from turnout.events.ical import event_ics
 from turnout.events.models import Event
 from turnout.mailing.outbox import queue_email
-from turnout.mailing.services.subscriptions import normalise_email
+from turnout.mailing.services import subscriptions
+from turnout.rsvp.links import manage_url, new_link
 from turnout.rsvp.models import (
+    ACCESS_NEEDS_MAX_LENGTH,
     AWAITING_EMAIL,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -78,9 +80,7 @@ def _lock_event(event_id: int) -> tuple[int | None, int]:
 # --- input ---
 
 
-def _clean(*, event: Event, name: str, email: str, guests) -> tuple[str, str, int]:
-    """The input as stored, or a ValidationError naming each bad field."""
-    errors = {}
+def _clean_name(name: str, errors: dict) -> str:
     name = " ".join(str(name).split())
     if not name:
         errors["name"] = _("Give your name.")
@@ -89,6 +89,30 @@ def _clean(*, event: Event, name: str, email: str, guests) -> tuple[str, str, in
             "max": NAME_MAX_LENGTH,
             "n": len(name),
         }
+    return name
+
+
+def _clean_guests(guests, errors: dict) -> int | None:
+    try:
+        if isinstance(guests, (bool, float)):
+            raise ValueError
+        return int(str(guests).strip())
+    except ValueError:
+        errors["guests"] = _("Give the number of guests as a whole number, like 0 or 2.")
+        return None
+
+
+def _clean(
+    *, event: Event, name: str, email: str, guests, access_needs: str
+) -> tuple[str, str, int, str]:
+    """The input as stored, or a ValidationError naming each bad field."""
+    errors = {}
+    name = _clean_name(name, errors)
+    access_needs = str(access_needs).strip()
+    if len(access_needs) > ACCESS_NEEDS_MAX_LENGTH:
+        errors["access_needs"] = _("Describe your access needs in at most %(max)s characters.") % {
+            "max": ACCESS_NEEDS_MAX_LENGTH
+        }
     email = str(email)
     if len(email.strip()) > EMAIL_MAX_LENGTH:
         errors["email"] = _("An email address can be at most %(max)s characters.") % {
@@ -96,16 +120,11 @@ def _clean(*, event: Event, name: str, email: str, guests) -> tuple[str, str, in
         }
     else:
         try:
-            email = normalise_email(email)
+            email = subscriptions.normalise_email(email)
         except ValidationError as exc:
             errors["email"] = exc.messages[0]
-    try:
-        if isinstance(guests, (bool, float)):
-            raise ValueError
-        guests = int(str(guests).strip())
-    except ValueError:
-        errors["guests"] = _("Give the number of guests as a whole number, like 0 or 2.")
-    else:
+    guests = _clean_guests(guests, errors)
+    if guests is not None:
         if guests < 0:
             errors["guests"] = _("The number of guests cannot be negative.")
         elif guests > event.max_guests:
@@ -121,24 +140,36 @@ def _clean(*, event: Event, name: str, email: str, guests) -> tuple[str, str, in
             )
     if errors:
         raise ValidationError(errors)
-    return name, email, guests
+    return name, email, guests, access_needs
+
+
+def closed_reason(event: Event, now: dt.datetime | None = None) -> str:
+    """Why the event takes no registrations now, or "" when it does."""
+    now = now or timezone.now()
+    if event.status == Event.Status.DRAFT:
+        return _("This meeting is not published yet; registration is closed.")
+    if event.status == Event.Status.CANCELLED:
+        return _("This meeting was cancelled; registration is closed.")
+    if event.starts_at <= now:
+        return _("This meeting has already started; registration is closed.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _("Registration opens on %(when)s.") % {
+            "when": moment(event.registration_opens_at, event.time_zone)
+        }
+    if event.registration_closes <= now:
+        return _("Registration closed on %(when)s.") % {
+            "when": moment(event.registration_closes, event.time_zone)
+        }
+    return ""
 
 
 def _check_open(event: Event, now: dt.datetime) -> None:
-    if event.status == Event.Status.DRAFT:
-        raise RegistrationClosed(_("This meeting is not published yet; registration is closed."))
-    if event.status == Event.Status.CANCELLED:
-        raise RegistrationClosed(_("This meeting was cancelled; registration is closed."))
-    if event.starts_at <= now:
-        raise RegistrationClosed(_("This meeting has already started; registration is closed."))
+    reason = closed_reason(event, now)
+    if reason:
+        raise RegistrationClosed(reason)
 
 
 # --- emails ---
-
-
-def manage_url(token: str) -> str:
-    """The attendee's own page, where they confirm, see and cancel."""
-    return f"{settings.BASE_URL}/rsvp/{token}/"
 
 
 _TEMPLATES = {
@@ -149,8 +180,20 @@ _TEMPLATES = {
 }
 
 
-def _email(registration: Registration, token: str, *, template: str | None = None) -> None:
+def calendar_file(registration: Registration) -> bytes:
+    """The event as iCalendar for this attendee: the online link only once confirmed."""
     event = registration.event
+    confirmed = registration.status == Status.CONFIRMED
+    return event_ics(event, online_url=event.online_url if confirmed else "")
+
+
+def _email(registration: Registration, *, template: str | None = None) -> None:
+    """Email the attendee about their registration, with their page's link; a confirmed
+    place comes with the event as a calendar file."""
+    event = registration.event
+    attachments = []
+    if registration.status == Status.CONFIRMED:
+        attachments.append(("event.ics", calendar_file(registration).decode(), "text/calendar"))
     queue_email(
         template=template or _TEMPLATES[registration.status],
         to=registration.email,
@@ -158,27 +201,11 @@ def _email(registration: Registration, token: str, *, template: str | None = Non
         context={
             "registration": registration,
             "event": event,
-            "link": manage_url(token),
+            "link": manage_url(registration),
             "needs_confirmation": registration.status in AWAITING_EMAIL,
         },
+        attachments=attachments,
     )
-
-
-def _new_token(registration: Registration) -> str:
-    """A new secret for the registration's page; only its hash is kept.
-
-    So an email can carry a link only by making a new token, and the older links
-    stop working: the latest email's link is the one that works.
-    """
-    token = new_token()
-    registration.token_hash = token_hash(token)
-    return token
-
-
-def _new_token_saved(registration: Registration) -> str:
-    token = _new_token(registration)
-    Registration.objects.filter(pk=registration.pk).update(token_hash=registration.token_hash)
-    return token
 
 
 # --- the services ---
@@ -196,28 +223,45 @@ def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None]
 
 
 def register(
-    *, event: Event, name: str, email: str, guests: int = 0
-) -> tuple[Registration, str | None]:
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    guests: int = 0,
+    access_needs: str = "",
+    keep_posted: bool = False,
+) -> tuple[Registration, bool]:
     """Register a person and their guests: seats if the whole party fits, else the waitlist.
 
-    Returns the registration and the secret token of its page. An email that already
-    has a registration for this event changes nothing and gets its link emailed again
-    (under a new token: only hashes are stored); the token returned is then None, so
-    the caller cannot tell the two apart by what it shows.
+    Returns the registration and whether it was made now. An email that already has a
+    registration for this event changes nothing and gets its page's link emailed
+    again, so whoever typed the address learns nothing from what they see.
+    ``keep_posted`` asks the group's mailing list to email a confirmation link
+    (its own double opt-in, whether or not the registration is new).
     """
-    name, email, guests = _clean(event=event, name=name, email=email, guests=guests)
+    name, email, guests, access_needs = _clean(
+        event=event, name=name, email=email, guests=guests, access_needs=access_needs
+    )
     now = timezone.now()
     _check_open(event, now)
+    registration, created = _register(event, name, email, guests, access_needs, now)
+    if keep_posted:
+        subscriptions.request_subscription(group=event.group, email=email, source="form")
+    return registration, created
+
+
+def _register(event, name, email, guests, access_needs, now) -> tuple[Registration, bool]:
     try:
         with transaction.atomic():
             existing = Registration.objects.filter(event=event, email=email).first()
             if existing is not None and existing.status != Status.CANCELLED:
                 _remind(existing)
-                return existing, None
+                return existing, False
             registration = existing or Registration(event=event, email=email)
             status, position = _place(event, 1 + guests, now)
-            token = _new_token(registration)
+            new_link(registration)
             registration.name, registration.guests = name, guests
+            registration.access_needs = access_needs
             registration.status, registration.waitlist_position = status, position
             registration.created_at = now
             registration.hold_expires_at = (
@@ -226,19 +270,19 @@ def register(
             registration.confirmed_at = now if status == Status.CONFIRMED else None
             registration.cancelled_at = None
             registration.save()
-            _email(registration, token)
+            _email(registration)
     except IntegrityError:
         # The same address registered in another tab at the same moment: that one won.
         with transaction.atomic():
-            existing = Registration.objects.get(event=event, email=email)
+            existing = Registration.objects.select_related("event").get(event=event, email=email)
             _remind(existing)
-        return existing, None
-    return registration, token
+        return existing, False
+    return registration, True
 
 
 def _remind(registration: Registration) -> None:
-    """Email the registration's page link again (a new one: the old link stops working)."""
-    _email(registration, _new_token_saved(registration))
+    """Email the registration's page link again, as it stands."""
+    _email(registration, template="rsvp/email/reminder")
 
 
 def confirm(*, registration: Registration) -> Registration:
@@ -246,14 +290,15 @@ def confirm(*, registration: Registration) -> Registration:
     entry joins the queue proper (and is promoted at once if its party fits).
 
     Confirming again changes nothing. A registration already cancelled (or whose
-    hold expired) cannot be confirmed: ValidationError. No email: the attendee is
-    on their page, and a new link would replace the one they are using.
+    hold expired) cannot be confirmed: ValidationError. A confirmed place is emailed
+    with the event as a calendar file.
     """
     with transaction.atomic():
         _lock_event(registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         now = timezone.now()
-        if current.status == Status.CANCELLED:
+        expired = current.status in AWAITING_EMAIL and current.hold_expires_at <= now
+        if current.status == Status.CANCELLED or expired:  # an expired one awaits the job
             raise ValidationError(
                 _(
                     "This registration was cancelled, or not confirmed in time. "
@@ -267,6 +312,8 @@ def confirm(*, registration: Registration) -> Registration:
                 None,
             )
             current.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+            current.event = registration.event
+            _email(current)
         elif current.status == Status.WAITLIST_UNCONFIRMED:
             current.status, current.hold_expires_at = Status.WAITLISTED, None
             current.save(update_fields=["status", "hold_expires_at"])
@@ -294,6 +341,47 @@ def cancel(*, registration: Registration) -> Registration:
             if freed:
                 _free_seats(current.event_id, freed)
                 promote_waitlist(event=registration.event)
+            current.refresh_from_db()
+    return current
+
+
+def _more_guests_message(guests: int) -> str:
+    if guests == 0:
+        return _("You registered without guests. To bring someone, cancel and register again.")
+    return ngettext(
+        "You can lower the number of guests here, from %(n)s guest to none. "
+        "To bring more, cancel and register again.",
+        "You can lower the number of guests here, from %(n)s guests to none. "
+        "To bring more, cancel and register again.",
+        guests,
+    ) % {"n": guests}
+
+
+def change_details(*, registration: Registration, name: str, guests) -> Registration:
+    """The attendee corrects their name or brings fewer guests; freed seats go to the waitlist.
+
+    More guests cannot be added here: they would pass the people waiting. For that the
+    attendee cancels and registers again, or asks the organisers.
+    """
+    errors = {}
+    name = _clean_name(name, errors)
+    guests = _clean_guests(guests, errors)
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == Status.CANCELLED:
+            raise ValidationError(_("This registration was cancelled; register again instead."))
+        if guests is not None and not 0 <= guests <= current.guests:
+            errors["guests"] = _more_guests_message(current.guests)
+        if errors:
+            raise ValidationError(errors)
+        fewer = current.guests - guests
+        current.name, current.guests = name, guests
+        current.save(update_fields=["name", "guests"])
+        if fewer and current.takes_seats:
+            _free_seats(current.event_id, fewer)
+        if fewer and current.status in (Status.CONFIRMED, Status.HELD, Status.WAITLISTED):
+            promote_waitlist(event=registration.event)  # seats freed, or a smaller party fits
             current.refresh_from_db()
     return current
 
@@ -351,7 +439,7 @@ def promote_waitlist(*, event: Event) -> list[Registration]:
                 registration.status, registration.confirmed_at = Status.CONFIRMED, now
                 registration.save(update_fields=["status", "confirmed_at"])
                 registration.event = event
-                _email(registration, _new_token_saved(registration), template="rsvp/email/promoted")
+                _email(registration, template="rsvp/email/promoted")
                 promoted.append(registration)
                 if free is not None:
                     free -= registration.seats

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from turnout.core import ratelimit
+from turnout.core.views import too_many_requests
 from turnout.groups.models import Group
 from turnout.mailing.forms_subscriptions import SubscribeForm
 from turnout.mailing.services import subscriptions
@@ -22,19 +23,6 @@ PER_CLIENT = ("subscribe-address", 10, 60)
 PER_EMAIL = ("subscribe-email", 3, 60 * 60)
 
 
-def _too_many(request: HttpRequest, message: str, window: int) -> HttpResponse:
-    context = {"status": 429, "title": _("Too many requests"), "message": message}
-    response = render(request, "core/error.html", context, status=429)
-    response["Retry-After"] = str(window)
-    return response
-
-
-def _over_limit(request: HttpRequest, rule: tuple[str, int, int], subject: str) -> bool:
-    action, limit, window = rule
-    count = ratelimit.hit(action=action, subject=subject, window_seconds=window)
-    return count > limit and not ratelimit.exempt(request)
-
-
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, group: str) -> HttpResponse:
     """The same "check your inbox" page whatever the address's state: it reveals nothing."""
@@ -42,18 +30,18 @@ def subscribe(request: HttpRequest, group: str) -> HttpResponse:
     if request.method == "GET":
         context = {"group": found, "follow_form": SubscribeForm()}
         return render(request, "mailing/subscriptions/subscribe.html", context)
-    if _over_limit(request, PER_CLIENT, ratelimit.client_address(request)):
+    if ratelimit.over_limit(request, PER_CLIENT, ratelimit.client_address(request)):
         message = _("Too many requests from your connection. Wait a minute and try again.")
-        return _too_many(request, message, PER_CLIENT[2])
+        return too_many_requests(request, message, PER_CLIENT[2])
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         context = {"group": found, "follow_form": form}
         return render(request, "mailing/subscriptions/subscribe.html", context)
     email = form.cleaned_data["email"]
     if not form.is_bot():
-        if _over_limit(request, PER_EMAIL, f"{found.pk}:{email}"):
+        if ratelimit.over_limit(request, PER_EMAIL, f"{found.pk}:{email}"):
             message = _("Too many requests for this email address. Wait an hour and try again.")
-            return _too_many(request, message, PER_EMAIL[2])
+            return too_many_requests(request, message, PER_EMAIL[2])
         subscriptions.request_subscription(group=found, email=email, source="form")
     context = {"group": found, "email": email, "days": subscriptions.CONFIRM_VALID_FOR.days}
     return render(request, "mailing/subscriptions/check_inbox.html", context)

@@ -1,0 +1,101 @@
+"""The RSVP form on the event page and the attendee's own changes.
+
+The fields are lenient on purpose: ``turnout.rsvp.services`` checks every value and
+words each message, so the form and the service cannot disagree.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from turnout.core.forms import HoneypotForm
+from turnout.events.models import Event
+from turnout.rsvp.models import ACCESS_NEEDS_MAX_LENGTH, NAME_MAX_LENGTH, Registration
+
+
+def _guests_field(most: int, **kwargs) -> forms.CharField:
+    widget = forms.NumberInput(attrs={"min": 0, "max": most, "inputmode": "numeric"})
+    return forms.CharField(required=False, widget=widget, **kwargs)
+
+
+class RSVPForm(HoneypotForm):
+    name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
+    )
+    email = forms.CharField(
+        label=_("Your email address"),
+        required=False,
+        strip=False,
+        help_text=_("We email you a link to your place: to confirm it, see it or cancel it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    access_needs = forms.CharField(
+        label=_("Access needs (optional)"),
+        required=False,
+        help_text=_(
+            "Anything the organisers should know so that you can take part: step-free "
+            "access, a hearing loop, somewhere to sit near the door…"
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": ACCESS_NEEDS_MAX_LENGTH}),
+    )
+    access_consent = forms.BooleanField(
+        label=_(
+            "I agree that the organisers keep what I wrote about my access needs, only to "
+            "make the meeting accessible. It is deleted with the rest of my registration."
+        ),
+        required=False,
+    )
+    keep_posted = forms.BooleanField(
+        label=_("Keep me posted about this group’s meetings"),
+        required=False,
+        help_text=_("We email you a link to confirm that first."),
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event.max_guests:
+            self.fields["guests"] = _guests_field(
+                event.max_guests,
+                label=_("Guests you are bringing"),
+                initial=0,
+                help_text=_("Each guest takes a seat. At most %(n)s.") % {"n": event.max_guests},
+            )
+            self.order_fields(["name", "email", "guests"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("access_needs", "").strip() and not cleaned.get("access_consent"):
+            self.add_error(
+                "access_consent",
+                _("Tick this box to share your access needs, or leave that field empty."),
+            )
+        return cleaned
+
+    def registration_fields(self) -> dict:
+        """The cleaned values as ``services.register`` takes them."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "guests": data.get("guests") or 0,
+            "access_needs": data["access_needs"] if data["access_consent"] else "",
+            "keep_posted": data["keep_posted"],
+        }
+
+
+class DetailsForm(forms.Form):
+    """The attendee corrects their name or brings fewer guests."""
+
+    name = forms.CharField(label=_("Your name"), required=False, strip=False)
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        kwargs.setdefault("initial", {"name": registration.name, "guests": registration.guests})
+        super().__init__(*args, **kwargs)
+        if registration.guests:
+            self.fields["guests"] = _guests_field(
+                registration.guests,
+                label=_("Guests you are bringing"),
+                help_text=_("You can lower this. To bring more, cancel and register again."),
+            )

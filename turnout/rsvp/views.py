@@ -1,0 +1,163 @@
+"""The RSVP form's POST (from the event page) and the attendee's own page.
+
+The attendee's page is reached by the secret token in every email to them. Opening
+it changes nothing (mail scanners open links); only its buttons' POSTs act.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from turnout.core import ratelimit
+from turnout.core.views import too_many_requests
+from turnout.events.models import Event
+from turnout.rsvp import selectors, services
+from turnout.rsvp.forms import DetailsForm, RSVPForm
+from turnout.rsvp.models import Registration
+
+# (action, limit, window in seconds): attempts from one client address, then
+# registrations of one address for one event.
+PER_CLIENT = ("rsvp-address", 10, 60)
+PER_EMAIL = ("rsvp-email", 5, 60 * 60)
+
+
+def rsvp_panel(event: Event, form: RSVPForm | None = None, closed: str = "") -> dict:
+    """What the event page's RSVP panel shows."""
+    closed = closed or services.closed_reason(event)
+    full = event.capacity is not None and event.seats_taken >= event.capacity
+    return {
+        "rsvp_form": None if closed else form or RSVPForm(event=event),
+        "rsvp_closed": closed,
+        "full": full,
+        "seats_left": None
+        if event.capacity is None
+        else max(event.capacity - event.seats_taken, 0),
+    }
+
+
+def register(request: HttpRequest, event: Event) -> HttpResponse:
+    """The RSVP form's POST. Whatever the address's state, the answer is "check your inbox"."""
+    page = "events/event.html"
+    context = {"event": event, "group": event.group}
+    if ratelimit.over_limit(request, PER_CLIENT, ratelimit.client_address(request)):
+        message = _("Too many requests from your connection. Wait a minute and try again.")
+        return too_many_requests(request, message, PER_CLIENT[2])
+    form = RSVPForm(request.POST, event=event)
+    if not form.is_valid():
+        return render(request, page, {**context, **rsvp_panel(event, form)})
+    if form.is_bot():
+        return render(request, "rsvp/check_inbox.html", {**context, "email": ""})
+    fields = form.registration_fields()
+    if ratelimit.over_limit(request, PER_EMAIL, f"{event.pk}:{fields['email'].strip().lower()}"):
+        message = _("Too many requests for this email address. Wait an hour and try again.")
+        return too_many_requests(request, message, PER_EMAIL[2])
+    try:
+        registration, _created = services.register(event=event, **fields)
+    except services.RegistrationClosed as exc:
+        return render(request, page, {**context, **rsvp_panel(event, closed=exc.messages[0])})
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, page, {**context, **rsvp_panel(event, form)})
+    return render(request, "rsvp/check_inbox.html", {**context, "email": registration.email})
+
+
+def _link_not_working(request: HttpRequest) -> HttpResponse:
+    return render(request, "rsvp/link_not_working.html", status=404)
+
+
+def _found(token: str) -> Registration | None:
+    return selectors.registration_for_token(token=token)
+
+
+@require_GET
+def registration_page(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _found(token)
+    if registration is None:
+        return _link_not_working(request)
+    return _page(request, registration, token, DetailsForm(registration=registration))
+
+
+def _page(request, registration: Registration, token: str, form: DetailsForm, status=200):
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "group": event.group,
+        "token": token,
+        "details_form": form,
+        "waitlist_place": selectors.waitlist_place(registration=registration),
+        "can_change": registration.status != Registration.Status.CANCELLED
+        and not (event.is_cancelled or event.has_started),
+        "register_again": registration.status == Registration.Status.CANCELLED
+        and not services.closed_reason(event),
+    }
+    return render(request, "rsvp/registration.html", context, status=status)
+
+
+def _act(request: HttpRequest, token: str, action, done: str) -> HttpResponse:
+    """Run ``action(registration)``; back to the page with ``done`` or the reason it failed."""
+    registration = _found(token)
+    if registration is None:
+        return _link_not_working(request)
+    try:
+        action(registration)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("rsvp:registration", token=token)
+
+
+@require_POST
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        lambda r: services.confirm(registration=r),
+        _("Thank you: your email address is confirmed."),
+    )
+
+
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        lambda r: services.cancel(registration=r),
+        _("Done: your registration is cancelled. Thank you for letting us know."),
+    )
+
+
+@require_POST
+def change_details(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _found(token)
+    if registration is None:
+        return _link_not_working(request)
+    form = DetailsForm(request.POST, registration=registration)
+    if form.is_valid():
+        guests = form.cleaned_data.get("guests", registration.guests)
+        try:
+            services.change_details(
+                registration=registration, name=form.cleaned_data["name"], guests=guests
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("rsvp:registration", token=token)
+    return _page(request, registration, token, form, status=400)
+
+
+@require_GET
+def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _found(token)
+    if registration is None:
+        return _link_not_working(request)
+    response = HttpResponse(
+        services.calendar_file(registration), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response
