@@ -2,12 +2,14 @@
 
 Starts ``turnout demo`` on a free port with its data in a temporary folder, takes
 full-page PNGs of the home page, a group page, the demo meeting's page and the new
-meeting form (logged in as the demo organiser) at 375 px and 1280 px wide, writes
+meeting form (logged in as the demo organiser), and an RSVP (check-inbox page, the
+attendee page held and confirmed, from the link the demo printed) at 375 px and 1280 px wide, writes
 them to docs/screenshots/ and stops the demo. Uses Debian's chromium (never a
 downloaded browser); set TURNOUT_CHROMIUM to use another binary.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -28,6 +30,7 @@ from turnout.cli import DEMO_LOGIN  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = {375: {"height": 812, "is_mobile": True, "has_touch": True}, 1280: {"height": 900}}
 GROUP = "ukraine-information-group"
+RSVP_LINK = re.compile(r"http://127\.0\.0\.1:\d+/rsvp/[A-Za-z0-9_-]+/")
 MEETING = "What internationalism means"
 
 
@@ -89,6 +92,10 @@ def stop_demo(demo: subprocess.Popen) -> None:
 
 def shoot(page, path: str, name: str, width: int) -> None:
     page.goto(path)
+    snap(page, name, width)
+
+
+def snap(page, name: str, width: int) -> None:
     page.wait_for_load_state("networkidle")
     file = OUT / f"{name}-{width}.png"
     page.screenshot(path=str(file), full_page=True)
@@ -97,7 +104,28 @@ def shoot(page, path: str, name: str, width: int) -> None:
     print(f"{file.relative_to(ROOT)}{note}")
 
 
-def take_screenshots(base_url: str) -> None:
+def attendee_pages(page, log: Path, width: int) -> None:
+    """Register on the meeting's page, then open the emailed link the demo printed."""
+    email = f"screenshots-{width}@example.org"
+    page.get_by_label("Your name").fill("Ann Attendee")
+    page.get_by_label("Your email address").fill(email)
+    page.get_by_label("Guests you are bringing").fill("1")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    snap(page, "rsvp-check-inbox", width)
+    deadline = time.monotonic() + 30
+    while not (links := RSVP_LINK.findall(log.read_text())) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    if not links:
+        sys.exit(f"no RSVP link in the demo's output:\n{log.read_text()}")
+    page.goto(links[-1])
+    snap(page, "rsvp-held", width)
+    page.get_by_role("button", name="Confirm my place").click()
+    expect(page.get_by_role("heading", name="Your place is confirmed")).to_be_visible()
+    snap(page, "rsvp-confirmed", width)
+
+
+def take_screenshots(base_url: str, log: Path) -> None:
     email, password = DEMO_LOGIN
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -114,6 +142,7 @@ def take_screenshots(base_url: str) -> None:
                 meeting = page.get_by_role("link", name=MEETING).get_attribute("href")
                 shoot(page, f"/{GROUP}/", "group", width)
                 shoot(page, meeting, "event", width)
+                attendee_pages(page, log, width)
                 visitor.close()
 
                 organiser = browser.new_context(base_url=base_url, viewport=viewport, **extra)
@@ -136,7 +165,7 @@ def main() -> int:
         demo, log = start_demo(Path(tmp), port)
         try:
             wait_until_up(base_url + "/", demo, log)
-            take_screenshots(base_url)
+            take_screenshots(base_url, log)
         finally:
             stop_demo(demo)
     return 0

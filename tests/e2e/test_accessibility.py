@@ -3,8 +3,11 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_event, make_group, make_user, make_venue
+from turnout.rsvp import services as rsvp
+from turnout.rsvp.links import token_for
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -27,6 +30,7 @@ def meeting(db):
         tagline="Unite the struggles of Palestine, Ukraine and beyond",
         description="We ask what solidarity without double standards looks like.",
         capacity=60,
+        max_guests=2,
     )
     make_event(group=group, venue=venue, title="Open meeting", days_ahead=-14)
     return event
@@ -70,6 +74,37 @@ def test_page_has_no_serious_accessibility_violations(name, phone, meeting, new_
     assert response.status == 200
     violations = serious_violations(page)
     assert violations == [], f"axe on {path}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "375"])
+def test_rsvp_pages_have_no_serious_accessibility_violations(phone, meeting, new_context):
+    """The RSVP form showing its errors, then the attendee's page, held and confirmed."""
+    page = new_context(phone=phone).new_page()
+    found = []
+
+    def check(what: str) -> None:
+        violations = serious_violations(page)
+        if violations:
+            found.append(f"{what}:\n{describe(violations)}")
+
+    page.goto(f"/{meeting.group.slug}/events/{meeting.slug}/")
+    page.get_by_label("Your email address").fill("rosa@")
+    page.get_by_label("Guests you are bringing").fill("5")
+    page.get_by_role("button", name="Register").click()
+    expect(page.locator(".field.has-error")).to_have_count(3)  # name, email, guests
+    check("the RSVP form with errors")
+
+    registration, _ = rsvp.register(
+        event=meeting, name="Rosa Attendee", email="rosa@example.org", guests=1
+    )
+    assert page.goto(f"/rsvp/{token_for(registration)}/").status == 200
+    check("the attendee's page, held")
+
+    page.get_by_role("button", name="Confirm my place").click()
+    expect(page.get_by_role("heading", name="Your place is confirmed")).to_be_visible()
+    check("the attendee's page, confirmed")
+
+    assert found == []
 
 
 def test_keyboard_focus_is_visible_on_links_fields_and_buttons(page, meeting):

@@ -1,6 +1,7 @@
 """Meetings: local time kept as meant, UTC derived, and every rule enforced on write."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -442,3 +443,174 @@ def test_create_event_refuses_a_date_in_an_implausible_year(group, day):
     message = "Choose a date between the years 1900 and 2999."
     assert exc.value.message_dict == {"start_date": [message], "end_date": [message]}
     assert Event.objects.count() == 0
+
+
+# The registration window, the public numbers and guests
+
+
+def _kyiv(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+def test_create_event_keeps_a_registration_window(group):
+    event = events.create_event(
+        group=group,
+        **_meeting(
+            time_zone="Europe/Kyiv",
+            registration_opens_at=_kyiv(2026, 5, 1, 9, 0),
+            registration_closes_at=_kyiv(2026, 6, 9, 12, 0),
+        ),
+    )
+
+    saved = Event.objects.get(pk=event.pk)
+    assert saved.registration_opens_at == _utc(2026, 5, 1, 6, 0)
+    assert saved.registration_closes_at == _utc(2026, 6, 9, 9, 0)
+    assert saved.registration_closes == saved.registration_closes_at
+
+
+def test_registration_closes_at_the_start_unless_told(group):
+    event = events.create_event(group=group, **_meeting())
+
+    assert event.registration_closes_at is None
+    assert event.registration_closes == event.starts_at
+
+
+def test_registration_may_close_exactly_at_the_start(group):
+    start = _utc(2026, 6, 9, 18, 0)  # 7pm in London
+
+    event = events.create_event(group=group, **_meeting(registration_closes_at=start))
+
+    assert event.registration_closes == event.starts_at
+
+
+@pytest.mark.parametrize(
+    ("window", "field", "message"),
+    [
+        (
+            {"registration_closes_at": _utc(2026, 6, 9, 18, 1)},
+            "registration_closes_at",
+            "Registration must close by the start of the meeting.",
+        ),
+        (
+            {"registration_closes_at": _utc(2026, 6, 10, 9, 0)},
+            "registration_closes_at",
+            "Registration must close by the start of the meeting.",
+        ),
+        (
+            {
+                "registration_opens_at": _utc(2026, 6, 1, 9, 0),
+                "registration_closes_at": _utc(2026, 6, 1, 9, 0),
+            },
+            "registration_opens_at",
+            "Registration must open before it closes.",
+        ),
+        (
+            {
+                "registration_opens_at": _utc(2026, 6, 2, 9, 0),
+                "registration_closes_at": _utc(2026, 6, 1, 9, 0),
+            },
+            "registration_opens_at",
+            "Registration must open before it closes.",
+        ),
+        (
+            {"registration_opens_at": _utc(2026, 6, 9, 18, 0)},
+            "registration_opens_at",
+            "Registration must open before it closes.",
+        ),
+    ],
+    ids=[
+        "closes-a-minute-late",
+        "closes-next-day",
+        "opens-as-it-closes",
+        "opens-after",
+        "at-start",
+    ],
+)
+def test_create_event_refuses_a_bad_registration_window(group, window, field, message):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(**window))
+
+    assert exc.value.message_dict == {field: [message]}
+    assert Event.objects.count() == 0
+
+
+def test_update_event_refuses_a_bad_window_and_changes_nothing(event):
+    before = Event.objects.filter(pk=event.pk).values().get()
+
+    with pytest.raises(ValidationError) as exc:
+        events.update_event(
+            event=event, registration_closes_at=event.starts_at + dt.timedelta(hours=1)
+        )
+
+    assert exc.value.message_dict == {
+        "registration_closes_at": ["Registration must close by the start of the meeting."]
+    }
+    assert Event.objects.filter(pk=event.pk).values().get() == before
+
+
+def test_moving_the_meeting_earlier_than_its_closing_time_is_refused(event):
+    closes = event.starts_at - dt.timedelta(hours=1)
+    events.update_event(event=event, registration_closes_at=closes)
+
+    with pytest.raises(ValidationError) as exc:
+        events.update_event(event=event, start_time=dt.time(17, 0), end_time=dt.time(19, 0))
+
+    assert exc.value.message_dict == {
+        "registration_closes_at": ["Registration must close by the start of the meeting."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"public_counts": "everything"}, "public_counts"),
+        ({"max_guests": -1}, "max_guests"),
+    ],
+)
+def test_create_event_refuses_bad_public_counts_or_guests(group, fields, field):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, **_meeting(**fields))
+
+    assert list(exc.value.message_dict) == [field]
+    assert Event.objects.count() == 0
+
+
+def test_create_event_shows_the_room_size_and_takes_no_guests_unless_told(group):
+    event = events.create_event(group=group, **_meeting())
+
+    assert (event.public_counts, event.max_guests, event.confirmation_required) == (
+        "capacity",
+        0,
+        True,
+    )
+
+
+def test_duplicate_event_moves_the_window_by_as_many_days_at_the_same_local_time(group, venue):
+    # 2nd Tuesday of October 2026 → of November: 28 days later, and London's clocks
+    # went back in between, so the same wall-clock time is an hour later in UTC.
+    event = events.create_event(
+        group=group,
+        **_meeting(
+            venue=venue,
+            start_date=dt.date(2026, 10, 13),
+            registration_opens_at=_utc(2026, 10, 1, 17, 0),  # 6pm in London (summer time)
+            registration_closes_at=_utc(2026, 10, 13, 12, 0),  # 1pm
+            public_counts="none",
+            max_guests=3,
+            confirmation_required=False,
+        ),
+    )
+
+    copy = Event.objects.get(pk=events.duplicate_event(event=event).pk)
+
+    assert copy.start_date == dt.date(2026, 11, 10)
+    assert copy.registration_opens_at == _utc(2026, 10, 29, 18, 0)  # 6pm in London (winter)
+    assert copy.registration_closes_at == _utc(2026, 11, 10, 13, 0)  # 1pm
+    assert (copy.public_counts, copy.max_guests, copy.confirmation_required) == ("none", 3, False)
+    assert (copy.seats_taken, copy.waitlist_counter) == (0, 0)
+
+
+def test_duplicate_event_without_a_window_has_none(event):
+    copy = events.duplicate_event(event=event)
+
+    assert (copy.registration_opens_at, copy.registration_closes_at) == (None, None)

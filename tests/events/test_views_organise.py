@@ -467,3 +467,191 @@ def test_event_of_another_group_is_not_found_under_this_group(organiser_client, 
         assert response.status_code == 404
 
     assert table_rows() == before
+
+
+# --- guests, the registration window and the public numbers ---
+
+NEW_FIELDS_BAD_INPUT = [
+    pytest.param({"max_guests": "two"}, "max_guests",
+                 ["Enter the number of guests as a whole number, like 0 or 2."], id="guests-two"),
+    pytest.param({"max_guests": "1.5"}, "max_guests",
+                 ["Enter the number of guests as a whole number, like 0 or 2."],
+                 id="guests-fraction"),
+    pytest.param({"max_guests": "-1"}, "max_guests",
+                 ["The number of guests cannot be negative; 0 means none."], id="guests-negative"),
+    pytest.param({"max_guests": "99"}, "max_guests",
+                 ["Each person may bring at most 20 guests."], id="guests-99"),
+    pytest.param({"max_guests": "21"}, "max_guests",
+                 ["Each person may bring at most 20 guests."], id="guests-21"),
+    pytest.param({"registration_opens_at": "tomorrow"}, "registration_opens_at",
+                 ["Enter a date and time, like 2026-12-01 19:00."], id="opens-words"),
+    pytest.param({"registration_closes_at": "2030-02-30T10:00"}, "registration_closes_at",
+                 ["Enter a date and time, like 2026-12-01 19:00."], id="closes-no-such-day"),
+    pytest.param({"registration_closes_at": "<script>"}, "registration_closes_at",
+                 ["Enter a date and time, like 2026-12-01 19:00."], id="closes-html"),
+    pytest.param({"registration_closes_at": "{day}T19:01"}, "registration_closes_at",
+                 ["Registration must close by the start of the meeting."], id="closes-after-start"),
+    pytest.param({"registration_opens_at": "{day}T12:00", "registration_closes_at": "{day}T12:00"},
+                 "registration_opens_at", ["Registration must open before it closes."],
+                 id="opens-as-it-closes"),
+    pytest.param({"registration_opens_at": "{day}T19:00"}, "registration_opens_at",
+                 ["Registration must open before it closes."], id="opens-at-start"),
+    pytest.param({"public_counts": "everything"}, "public_counts",
+                 ["Select a valid choice. everything is not one of the available choices."],
+                 id="counts-unknown"),
+]  # fmt: skip
+
+
+def _on(day, changes: dict) -> dict:
+    return {name: value.replace("{day}", day.isoformat()) for name, value in changes.items()}
+
+
+@pytest.mark.parametrize(("changes", "field", "messages"), NEW_FIELDS_BAD_INPUT)
+def test_create_event_with_bad_guests_window_or_counts_says_why_and_saves_nothing(
+    organiser_client, group, form_data, day, table_rows, changes, field, messages
+):
+    before = table_rows()
+
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(**_on(day, changes))
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {field: messages}
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize(("changes", "field", "messages"), NEW_FIELDS_BAD_INPUT)
+def test_edit_event_with_bad_guests_window_or_counts_says_why_and_changes_nothing(
+    organiser_client, event, form_data, day, table_rows, changes, field, messages
+):
+    before = table_rows()
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/", form_data(**_on(day, changes))
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {field: messages}
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize(("posted", "saved"), [("0", 0), ("3", 3), ("20", 20), ("", 0)])
+def test_create_event_saves_the_guests_per_person(
+    organiser_client, group, form_data, posted, saved
+):
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(max_guests=posted)
+    )
+
+    assert response.status_code == 302
+    assert Event.objects.get().max_guests == saved
+
+
+@pytest.mark.parametrize(("posted", "saved"), [
+    ("seats_left", "seats_left"), ("capacity", "capacity"), ("none", "none"), ("", "capacity"),
+])  # fmt: skip
+def test_create_event_saves_the_numbers_shown_to_the_public(
+    organiser_client, group, form_data, posted, saved
+):
+    organiser_client.post("/organise/groups/uig/events/new/", form_data(public_counts=posted))
+
+    assert Event.objects.get().public_counts == saved
+
+
+def test_create_event_without_confirmation_by_email(organiser_client, group, form_data):
+    data = form_data()
+    del data["confirmation_required"]  # an unticked box is not sent
+
+    organiser_client.post("/organise/groups/uig/events/new/", data)
+
+    assert Event.objects.get().confirmation_required is False
+
+
+def test_registration_window_is_entered_in_the_meetings_zone(
+    organiser_client, group, form_data, day
+):
+    opens, closes = day - dt.timedelta(days=10), day - dt.timedelta(days=1)
+    kyiv = ZoneInfo("Europe/Kyiv")
+
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/",
+        form_data(
+            time_zone="Europe/Kyiv",
+            registration_opens_at=f"{opens.isoformat()}T09:00",
+            registration_closes_at=f"{closes.isoformat()}T21:30",
+        ),
+    )
+
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.registration_opens_at == dt.datetime.combine(opens, dt.time(9), tzinfo=kyiv)
+    assert event.registration_closes_at == dt.datetime.combine(closes, dt.time(21, 30), tzinfo=kyiv)
+
+
+def test_registration_window_round_trips_on_the_edit_form(organiser_client, group, form_data, day):
+    opens, closes = f"{day - dt.timedelta(days=10)}T09:00", f"{day}T18:45"
+    organiser_client.post(
+        "/organise/groups/uig/events/new/",
+        form_data(
+            time_zone="Europe/Kyiv", registration_opens_at=opens, registration_closes_at=closes
+        ),
+    )
+    event = Event.objects.get()
+    saved = (event.registration_opens_at, event.registration_closes_at)
+    url = f"/organise/groups/uig/events/{event.slug}/"
+
+    page = organiser_client.get(url)
+
+    text = page.content.decode()
+    assert f'type="datetime-local" name="registration_opens_at" value="{opens}"' in text
+    assert f'type="datetime-local" name="registration_closes_at" value="{closes}"' in text
+    form = page.context["form"]
+    again = {
+        name: form[name].value() for name in ("registration_opens_at", "registration_closes_at")
+    }
+    response = organiser_client.post(
+        url,
+        form_data(
+            slug=event.slug,
+            time_zone="Europe/Kyiv",
+            **{name: value.strftime("%Y-%m-%dT%H:%M") for name, value in again.items()},
+        ),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.registration_opens_at, event.registration_closes_at) == saved
+
+
+def test_registration_window_emptied_on_the_edit_form_is_removed(
+    organiser_client, group, venue, form_data
+):
+    event = make_event(
+        group=group,
+        venue=venue,
+        registration_opens_at=timezone.now() + dt.timedelta(days=1),
+    )
+
+    organiser_client.post(f"/organise/groups/uig/events/{event.slug}/", form_data(slug=event.slug))
+
+    event.refresh_from_db()
+    assert event.registration_opens_at is None
+
+
+def test_public_page_follows_the_window_set_on_the_form(
+    organiser_client, client, group, venue, form_data, day
+):
+    event = make_event(group=group, venue=venue, start_date=day)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/",
+        form_data(slug=event.slug, registration_opens_at=f"{tomorrow}T08:00"),
+    )
+
+    text = client.get(f"/uig/events/{event.slug}/").content.decode()
+    assert "Registration closed" in text
+    assert "Registration opens on " in text
+    assert ", 8am." in text
+    assert 'name="email"' not in text

@@ -1,6 +1,7 @@
 import datetime as dt
 import re
 
+import icalendar
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -9,6 +10,9 @@ from tests.factories import make_event
 from tests.mail import outbox
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
+from turnout.events.models import Event
+from turnout.mailing.models import Subscriber
+from turnout.mailing.services import subscriptions
 from turnout.rsvp import selectors
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
@@ -437,3 +441,483 @@ def test_expire_holds_task_runs_the_service(small):
 
     assert tasks.expire_holds.call() == 1
     assert seats(small) == (0, 0)
+
+
+def test_confirm_an_expired_hold_is_refused(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org")
+    Registration.objects.filter(pk=ann.pk).update(hold_expires_at=timezone.now())
+
+    with pytest.raises(ValidationError) as exc:
+        rsvp.confirm(registration=ann)
+
+    assert exc.value.messages == [
+        "This registration was cancelled, or not confirmed in time. "
+        "Register again if there is still room."
+    ]
+    assert Registration.objects.get().status == Status.HELD  # the expiry job cancels it
+    assert seats(small) == (1, 1)
+    assert len(outbox()) == 1
+
+
+def test_confirm_an_expired_waitlist_entry_is_refused(small):
+    rsvp.register(event=small, name="Ann", email="ann@example.org", guests=2)
+    bob, _ = rsvp.register(event=small, name="Bob", email="bob@example.org")
+    Registration.objects.filter(pk=bob.pk).update(
+        hold_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    with pytest.raises(ValidationError):
+        rsvp.confirm(registration=bob)
+
+    assert Registration.objects.get(pk=bob.pk).status == Status.WAITLIST_UNCONFIRMED
+
+
+# --- change details
+
+
+def test_change_details_corrects_the_name(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=1)
+
+    changed = rsvp.change_details(registration=ann, name="  Ann   Smith ", guests=1)
+
+    assert (changed.name, changed.guests) == ("Ann Smith", 1)
+    assert seats(small) == (2, 2)
+
+
+def test_change_details_with_fewer_guests_frees_seats_and_promotes(small):
+    ann, _waiting = full_with_waitlist(small)  # Ann holds all three seats
+    before = len(outbox())
+
+    changed = rsvp.change_details(registration=ann, name="Ann", guests=0)
+
+    assert (changed.guests, changed.status) == (0, Status.CONFIRMED)
+    statuses = dict(Registration.objects.values_list("name", "status"))
+    # Bob's party of two fits exactly in the two seats freed; Cat and Dan wait on.
+    assert statuses == {
+        "Ann": Status.CONFIRMED,
+        "Bob": Status.CONFIRMED,
+        "Cat": Status.WAITLISTED,
+        "Dan": Status.WAITLISTED,
+    }
+    assert seats(small) == (3, 3)
+    assert [e.to for e in outbox()[before:]] == [["bob@example.org"]]
+
+
+def test_change_details_of_a_hold_frees_its_seats(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=2)
+
+    rsvp.change_details(registration=ann, name="Ann", guests="1")
+
+    assert Registration.objects.get().status == Status.HELD
+    assert seats(small) == (2, 2)
+
+
+def test_change_details_of_a_waitlist_entry_lets_a_smaller_party_in(small):
+    rsvp.register(event=small, name="Ann", email="ann@example.org", guests=1)
+    rsvp.register(event=small, name="Cat", email="cat@example.org")
+    big, _ = rsvp.register(event=small, name="Big", email="big@example.org", guests=2)
+    big = rsvp.confirm(registration=big)
+    rsvp.cancel(registration=Registration.objects.get(name="Cat"))  # one seat free
+    assert Registration.objects.get(pk=big.pk).status == Status.WAITLISTED
+
+    changed = rsvp.change_details(registration=big, name="Big", guests=0)
+
+    assert changed.status == Status.CONFIRMED
+    assert seats(small) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("had", "guests", "message"),
+    [
+        (
+            1,
+            2,
+            "You can lower the number of guests here, from 1 guest to none. "
+            "To bring more, cancel and register again.",
+        ),
+        (
+            2,
+            -1,
+            "You can lower the number of guests here, from 2 guests to none. "
+            "To bring more, cancel and register again.",
+        ),
+        (
+            0,
+            1,
+            "You registered without guests. To bring someone, cancel and register again.",
+        ),
+        (1, "two", "Give the number of guests as a whole number, like 0 or 2."),
+        (1, 0.5, "Give the number of guests as a whole number, like 0 or 2."),
+    ],
+)
+def test_change_details_refuses_more_guests_or_a_bad_number(small, had, guests, message):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=had)
+
+    with pytest.raises(ValidationError) as exc:
+        rsvp.change_details(registration=ann, name="Mallory", guests=guests)
+
+    assert exc.value.message_dict == {"guests": [message]}
+    stored = Registration.objects.get()
+    assert (stored.name, stored.guests) == ("Ann", had)
+    assert seats(small) == (1 + had, 1 + had)
+
+
+def test_change_details_refuses_an_empty_name(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org")
+
+    with pytest.raises(ValidationError) as exc:
+        rsvp.change_details(registration=ann, name=" \n ", guests=0)
+
+    assert exc.value.message_dict == {"name": ["Give your name."]}
+    assert Registration.objects.get().name == "Ann"
+
+
+def test_change_details_of_a_cancelled_registration_is_refused(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=1)
+    rsvp.cancel(registration=ann)
+
+    with pytest.raises(ValidationError) as exc:
+        rsvp.change_details(registration=ann, name="Ann", guests=0)
+
+    assert exc.value.messages == ["This registration was cancelled; register again instead."]
+    stored = Registration.objects.get()
+    assert (stored.guests, stored.status) == (1, Status.CANCELLED)
+    assert seats(small) == (0, 0)
+
+
+# --- the registration window
+
+
+def window_event(group, venue, **fields):
+    """A meeting a week ahead, 7pm in Kyiv (the group is in London)."""
+    return make_event(group=group, venue=venue, time_zone="Europe/Kyiv", **fields)
+
+
+def test_closed_reason_is_empty_while_registration_is_open(event):
+    assert rsvp.closed_reason(event) == ""
+
+
+def test_closed_reason_before_the_window_opens_names_the_time_in_the_meetings_zone(group, venue):
+    opens = dt.datetime(2030, 1, 15, 16, 30, tzinfo=dt.UTC)  # 6:30pm in Kyiv
+    event = make_event(
+        group=group,
+        venue=venue,
+        time_zone="Europe/Kyiv",
+        start_date=dt.date(2030, 2, 1),
+        registration_opens_at=opens,
+    )
+
+    reason = rsvp.closed_reason(event, now=opens - dt.timedelta(seconds=1))
+
+    assert reason == "Registration opens on Tuesday 15 January 2030, 6:30pm."
+    assert rsvp.closed_reason(event, now=opens) == ""
+
+
+def test_closed_reason_after_the_window_closes(group, venue):
+    closes = dt.datetime(2030, 1, 31, 20, 0, tzinfo=dt.UTC)  # 10pm in Kyiv
+    event = make_event(
+        group=group,
+        venue=venue,
+        time_zone="Europe/Kyiv",
+        start_date=dt.date(2030, 2, 1),
+        registration_closes_at=closes,
+    )
+
+    assert rsvp.closed_reason(event, now=closes - dt.timedelta(seconds=1)) == ""
+    assert rsvp.closed_reason(event, now=closes) == (
+        "Registration closed on Thursday 31 January 2030, 10pm."
+    )
+
+
+def test_closed_reason_at_the_start_without_a_closing_time(event):
+    assert rsvp.closed_reason(event, now=event.starts_at - dt.timedelta(seconds=1)) == ""
+    assert rsvp.closed_reason(event, now=event.starts_at) == (
+        "This meeting has already started; registration is closed."
+    )
+
+
+def test_closed_reason_puts_draft_and_cancelled_first(group, venue):
+    draft = make_event(group=group, venue=venue, published=False)
+    cancelled = make_event(group=group, venue=venue, days_ahead=-1)
+    events.cancel_event(event=cancelled)
+
+    assert rsvp.closed_reason(draft) == (
+        "This meeting is not published yet; registration is closed."
+    )
+    assert rsvp.closed_reason(cancelled) == "This meeting was cancelled; registration is closed."
+
+
+def test_register_before_the_window_opens_is_refused(group, venue):
+    event = make_event(
+        group=group, venue=venue, registration_opens_at=timezone.now() + dt.timedelta(hours=1)
+    )
+
+    with pytest.raises(rsvp.RegistrationClosed) as exc:
+        rsvp.register(event=event, name="Ann", email="ann@example.org")
+
+    assert exc.value.messages[0].startswith("Registration opens on ")
+    assert Registration.objects.count() == 0
+    assert outbox() == []
+
+
+def test_register_after_the_window_closes_is_refused(group, venue):
+    event = make_event(
+        group=group, venue=venue, registration_closes_at=timezone.now() - dt.timedelta(hours=1)
+    )
+
+    with pytest.raises(rsvp.RegistrationClosed) as exc:
+        rsvp.register(event=event, name="Ann", email="ann@example.org", keep_posted=True)
+
+    assert exc.value.messages[0].startswith("Registration closed on ")
+    assert Registration.objects.count() == 0
+    assert outbox() == []  # no list email either
+
+
+def test_register_inside_the_window(group, venue):
+    event = make_event(
+        group=group,
+        venue=venue,
+        registration_opens_at=timezone.now() - dt.timedelta(hours=1),
+        registration_closes_at=timezone.now() + dt.timedelta(hours=1),
+    )
+
+    registration, created = rsvp.register(event=event, name="Ann", email="ann@example.org")
+
+    assert created
+    assert registration.status == Status.HELD
+
+
+# --- keep me posted: the group's mailing list, by its own double opt-in
+
+
+def subscription_token(email) -> str:
+    (token,) = re.findall(r"/subscriptions/confirm/([^/\s]+)/", email.body)
+    return token
+
+
+def test_register_keep_posted_emails_the_lists_confirmation_and_subscribes_on_it(small):
+    rsvp.register(event=small, name="Ann", email=" Ann@example.org", keep_posted=True)
+
+    confirm_place, confirm_list = outbox()
+    assert confirm_place.subject == f"Confirm your place at {small.title}"
+    assert (confirm_list.to, confirm_list.subject) == (
+        ["ann@example.org"],
+        "Confirm that you want emails from Ukraine Information Group",
+    )
+    assert Subscriber.objects.count() == 0  # not on the list before confirming
+
+    subscriber = subscriptions.confirm_subscription(token=subscription_token(confirm_list))
+
+    assert (subscriber.group, subscriber.email) == (small.group, "ann@example.org")
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["ann@example.org"]
+
+
+def test_register_without_keep_posted_sends_no_list_email(small):
+    rsvp.register(event=small, name="Ann", email="ann@example.org")
+
+    assert [e.subject for e in outbox()] == [f"Confirm your place at {small.title}"]
+
+
+def test_register_keep_posted_for_a_subscriber_sends_no_second_list_email(small):
+    subscriptions.confirm_subscription(
+        token=subscriptions.confirmation_token(group=small.group, email="ann@example.org")
+    )
+
+    rsvp.register(event=small, name="Ann", email="ann@example.org", keep_posted=True)
+
+    assert [e.subject for e in outbox()] == [f"Confirm your place at {small.title}"]
+
+
+def test_register_again_asking_to_be_kept_posted_emails_the_list_confirmation(small):
+    rsvp.register(event=small, name="Ann", email="ann@example.org")
+
+    rsvp.register(event=small, name="Ann", email="ann@example.org", keep_posted=True)
+
+    assert [e.subject for e in outbox()] == [
+        f"Confirm your place at {small.title}",
+        f"Your registration for {small.title}",
+        "Confirm that you want emails from Ukraine Information Group",
+    ]
+
+
+def test_register_with_bad_input_and_keep_posted_sends_nothing(small):
+    with pytest.raises(ValidationError):
+        rsvp.register(event=small, name="", email="ann@example.org", keep_posted=True)
+
+    assert outbox() == []
+
+
+# --- the calendar file in emails
+
+
+ONLINE = "https://meet.example.org/secret-room"
+
+
+@pytest.fixture
+def hybrid(group, venue):
+    """Two seats, in a hall and online."""
+    return make_event(group=group, venue=venue, capacity=2, max_guests=1, online_url=ONLINE)
+
+
+def calendar_of(email) -> icalendar.Event:
+    """The event.ics attached to an email, unfolded."""
+    (attachment,) = email.attachments
+    filename, content, mimetype = attachment
+    assert (filename, mimetype) == ("event.ics", "text/calendar")
+    (entry,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    return entry
+
+
+def test_emails_before_a_place_is_confirmed_carry_no_calendar_file(hybrid):
+    rsvp.register(event=hybrid, name="Ann", email="ann@example.org", guests=1)
+    rsvp.register(event=hybrid, name="Bob", email="bob@example.org")  # waitlist
+    rsvp.register(event=hybrid, name="Ann", email="ann@example.org")  # a reminder of the hold
+
+    emails = outbox()
+    assert [e.subject for e in emails] == [
+        f"Confirm your place at {hybrid.title}",
+        f"Confirm your place on the waitlist for {hybrid.title}",
+        f"Your registration for {hybrid.title}",
+    ]
+    assert [e.attachments for e in emails] == [[], [], []]
+    for email in emails:
+        assert ONLINE not in email.body
+        assert ONLINE not in email.alternatives[0][0]
+
+
+def test_confirmed_email_carries_the_calendar_file_with_the_online_link(hybrid):
+    ann, _ = rsvp.register(event=hybrid, name="Ann", email="ann@example.org")
+
+    rsvp.confirm(registration=ann)
+
+    email = outbox()[-1]
+    assert email.subject == f"Your place at {hybrid.title} is confirmed"
+    entry = calendar_of(email)
+    assert str(entry["SUMMARY"]) == hybrid.title
+    assert str(entry["DESCRIPTION"]).startswith(f"{ONLINE}\n\n")
+    assert entry.decoded("DTSTART") == hybrid.starts_at
+    assert ONLINE in email.body
+
+
+def test_promoted_email_carries_the_calendar_file_with_the_online_link(hybrid):
+    ann, _ = rsvp.register(event=hybrid, name="Ann", email="ann@example.org", guests=1)
+    bob, _ = rsvp.register(event=hybrid, name="Bob", email="bob@example.org")
+    rsvp.confirm(registration=bob)
+    assert outbox()[-1].attachments == []  # confirmed onto the waitlist: no place yet
+
+    rsvp.cancel(registration=ann)
+
+    email = outbox()[-1]
+    assert (email.to, email.subject) == (["bob@example.org"], f"A place at {hybrid.title} is yours")
+    assert str(calendar_of(email)["DESCRIPTION"]).startswith(f"{ONLINE}\n\n")
+
+
+def test_calendar_file_has_the_online_link_only_once_confirmed(hybrid):
+    ann, _ = rsvp.register(event=hybrid, name="Ann", email="ann@example.org")
+
+    held = rsvp.calendar_file(ann)
+    confirmed = rsvp.calendar_file(rsvp.confirm(registration=ann))
+    cancelled = rsvp.calendar_file(rsvp.cancel(registration=ann))
+
+    assert b"meet.example.org" not in held.replace(b"\r\n ", b"")
+    assert ONLINE.encode() in confirmed.replace(b"\r\n ", b"")
+    assert b"meet.example.org" not in cancelled.replace(b"\r\n ", b"")
+
+
+# --- no promotion once registration is closed for good
+
+
+def test_cancel_on_a_cancelled_meeting_promotes_nobody(small):
+    ann, _waiting = full_with_waitlist(small)
+    events.cancel_event(event=small)
+    before = len(outbox())
+
+    rsvp.cancel(registration=Registration.objects.select_related("event").get(pk=ann.pk))
+
+    assert Registration.objects.filter(status=Status.WAITLISTED).count() == 3
+    assert outbox()[before:] == []  # nobody is told "a place is yours" for a cancelled meeting
+    assert seats(small) == (0, 0)
+
+
+def test_raising_the_capacity_of_a_cancelled_meeting_promotes_nobody(small):
+    full_with_waitlist(small)
+    events.cancel_event(event=small)
+
+    events.update_event(event=small, capacity=10)
+
+    assert Registration.objects.filter(status=Status.WAITLISTED).count() == 3
+
+
+def test_holds_expiring_at_the_start_promote_nobody(group, venue):
+    soon = timezone.now().astimezone(dt.UTC) + dt.timedelta(hours=2)
+    event = make_event(
+        group=group,
+        venue=venue,
+        capacity=1,
+        time_zone="UTC",
+        start_date=soon.date(),
+        start_time=soon.time().replace(second=0, microsecond=0),
+        end_date=(soon + dt.timedelta(hours=2)).date(),
+        end_time=(soon + dt.timedelta(hours=2)).time().replace(second=0, microsecond=0),
+    )
+    ann, _ = rsvp.register(event=event, name="Ann", email="ann@example.org")
+    bob, _ = rsvp.register(event=event, name="Bob", email="bob@example.org")
+    rsvp.confirm(registration=bob)
+    type(event).objects.filter(pk=event.pk).update(  # the meeting has just started
+        starts_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    before = len(outbox())
+
+    assert rsvp.expire_holds(now=ann.hold_expires_at) == 1
+
+    assert Registration.objects.get(pk=bob.pk).status == Status.WAITLISTED
+    assert outbox()[before:] == []
+    assert seats(event) == (0, 0)
+
+
+def test_register_again_after_the_hold_lapsed_registers_afresh_before_the_job_runs(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=2)
+    bob, _ = rsvp.register(event=small, name="Bob", email="bob@example.org")  # waits: 3 taken
+    rsvp.confirm(registration=bob)
+    Registration.objects.filter(pk=ann.pk).update(hold_expires_at=timezone.now())
+
+    again, created = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=2)
+
+    assert created
+    # Her lapsed seats went to Bob, who was waiting, before she registered again.
+    assert Registration.objects.get(pk=bob.pk).status == Status.CONFIRMED
+    assert (again.status, again.waitlist_position) == (Status.WAITLIST_UNCONFIRMED, 2)
+    assert seats(small) == (1, 1)
+
+
+def test_cancel_and_change_details_are_refused_once_the_meeting_has_started(group, venue):
+    event = make_event(group=group, venue=venue, max_guests=2)
+    ann, _ = rsvp.register(event=event, name="Ann", email="ann@example.org", guests=2)
+    rsvp.confirm(registration=ann)
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    ann.event.refresh_from_db()
+    started = "This meeting has started; the registration can no longer change."
+
+    for attempt in (
+        lambda: rsvp.cancel(registration=ann),
+        lambda: rsvp.change_details(registration=ann, name="Ann B", guests=0),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            attempt()
+        assert exc.value.messages == [started]
+
+    stored = Registration.objects.get(pk=ann.pk)
+    assert (stored.status, stored.name, stored.guests) == (Status.CONFIRMED, "Ann", 2)
+    assert seats(event) == (3, 3)
+
+
+def test_change_details_on_a_cancelled_meeting_is_refused(small):
+    ann, _ = rsvp.register(event=small, name="Ann", email="ann@example.org", guests=1)
+    events.cancel_event(event=small)
+    ann.event.refresh_from_db()
+
+    with pytest.raises(ValidationError) as exc:
+        rsvp.change_details(registration=ann, name="Ann", guests=0)
+
+    assert exc.value.messages == ["This meeting was cancelled; there is nothing to change."]
+    assert Registration.objects.get(pk=ann.pk).guests == 1

@@ -80,11 +80,16 @@ class EventForm(forms.ModelForm):
     )
     registration_opens_at = LocalDateTimeField(
         label=_("Registration opens"),
-        help_text=Event._meta.get_field("registration_opens_at").help_text,
+        help_text=_(
+            "In the meeting’s time zone. Leave empty to open registration when the "
+            "meeting is published."
+        ),
     )
     registration_closes_at = LocalDateTimeField(
         label=_("Registration closes"),
-        help_text=Event._meta.get_field("registration_closes_at").help_text,
+        help_text=_(
+            "In the meeting’s time zone. Leave empty to close registration when the meeting starts."
+        ),
     )
 
     class Meta:

@@ -254,6 +254,11 @@ def _register(event, name, email, guests, access_needs, now) -> tuple[Registrati
     try:
         with transaction.atomic():
             existing = Registration.objects.filter(event=event, email=email).first()
+            if existing is not None and hold_expired(existing, now):
+                # Expire it now, as the periodic job would: the person registers afresh.
+                still = Q(pk=existing.pk, status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
+                _expire(event.pk, still, now)
+                existing.refresh_from_db()
             if existing is not None and existing.status != Status.CANCELLED:
                 _remind(existing)
                 return existing, False
@@ -297,8 +302,7 @@ def confirm(*, registration: Registration) -> Registration:
         _lock_event(registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         now = timezone.now()
-        expired = current.status in AWAITING_EMAIL and current.hold_expires_at <= now
-        if current.status == Status.CANCELLED or expired:  # an expired one awaits the job
+        if current.status == Status.CANCELLED or hold_expired(current, now):
             raise ValidationError(
                 _(
                     "This registration was cancelled, or not confirmed in time. "
@@ -332,10 +336,14 @@ def _cancel_locked(registrations: list[Registration], now: dt.datetime) -> int:
 
 
 def cancel(*, registration: Registration) -> Registration:
-    """Cancel a place or leave the waitlist; freed seats go to the waitlist. Twice is harmless."""
+    """Cancel a place or leave the waitlist; freed seats go to the waitlist. Twice is harmless.
+
+    Not once the meeting has started: the registration is then a record of who came.
+    """
     with transaction.atomic():
         _lock_event(registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
+        _check_not_started(registration.event)
         if current.status != Status.CANCELLED:
             freed = _cancel_locked([current], timezone.now())
             if freed:
@@ -343,6 +351,11 @@ def cancel(*, registration: Registration) -> Registration:
                 promote_waitlist(event=registration.event)
             current.refresh_from_db()
     return current
+
+
+def _check_not_started(event: Event) -> None:
+    if event.has_started:
+        raise ValidationError(_("This meeting has started; the registration can no longer change."))
 
 
 def _more_guests_message(guests: int) -> str:
@@ -369,6 +382,9 @@ def change_details(*, registration: Registration, name: str, guests) -> Registra
     with transaction.atomic():
         _lock_event(registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
+        _check_not_started(registration.event)
+        if registration.event.is_cancelled:
+            raise ValidationError(_("This meeting was cancelled; there is nothing to change."))
         if current.status == Status.CANCELLED:
             raise ValidationError(_("This registration was cancelled; register again instead."))
         if guests is not None and not 0 <= guests <= current.guests:
@@ -397,17 +413,28 @@ def expire_holds(*, now: dt.datetime | None = None) -> int:
     count = 0
     for event_id in sorted(event_ids):
         with transaction.atomic():
-            _lock_event(event_id)
-            # Locked and re-checked: one confirmed a moment ago is no longer expired.
-            found = list(
-                Registration.objects.select_for_update().filter(expired, event_id=event_id)
-            )
-            freed = _cancel_locked(found, now)
-            count += len(found)
-            if freed:
-                _free_seats(event_id, freed)
-                promote_waitlist(event=Event.objects.get(pk=event_id))
+            count += _expire(event_id, expired, now)
     return count
+
+
+def _expire(event_id: int, expired: Q, now: dt.datetime) -> int:
+    """Cancel the event's entries matching ``expired``, then fill their seats; how many.
+
+    Locked and re-checked: one confirmed a moment ago is no longer expired.
+    """
+    _lock_event(event_id)
+    found = list(Registration.objects.select_for_update().filter(expired, event_id=event_id))
+    freed = _cancel_locked(found, now)
+    if freed:
+        _free_seats(event_id, freed)
+        promote_waitlist(event=Event.objects.get(pk=event_id))
+    return len(found)
+
+
+def hold_expired(registration: Registration, now: dt.datetime | None = None) -> bool:
+    """Past its expiry, though the periodic job may not have cancelled it yet."""
+    now = now or timezone.now()
+    return registration.status in AWAITING_EMAIL and registration.hold_expires_at <= now
 
 
 def promote_waitlist(*, event: Event) -> list[Registration]:
@@ -415,9 +442,12 @@ def promote_waitlist(*, event: Event) -> list[Registration]:
 
     The first waiting party that fits whole is promoted, then the next, and so on:
     a party too big for the seats left is passed over, not the ones behind it.
-    Only entries whose email is confirmed wait in this queue.
+    Only entries whose email is confirmed wait in this queue. Once the meeting is
+    cancelled or has started, nobody is promoted: there is no place left to give.
     """
     promoted = []
+    if event.is_cancelled or event.has_started:
+        return promoted
     with transaction.atomic():
         capacity, taken = _lock_event(event.pk)
         free = None if capacity is None else capacity - taken

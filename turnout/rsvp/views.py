@@ -4,6 +4,8 @@ The attendee's page is reached by the secret token in every email to them. Openi
 it changes nothing (mail scanners open links); only its buttons' POSTs act.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +24,7 @@ from turnout.rsvp.models import Registration
 # registrations of one address for one event.
 PER_CLIENT = ("rsvp-address", 10, 60)
 PER_EMAIL = ("rsvp-email", 5, 60 * 60)
+HOUR = dt.timedelta(hours=1)
 
 
 def rsvp_panel(event: Event, form: RSVPForm | None = None, closed: str = "") -> dict:
@@ -41,15 +44,16 @@ def rsvp_panel(event: Event, form: RSVPForm | None = None, closed: str = "") -> 
 def register(request: HttpRequest, event: Event) -> HttpResponse:
     """The RSVP form's POST. Whatever the address's state, the answer is "check your inbox"."""
     page = "events/event.html"
-    context = {"event": event, "group": event.group}
+    context = {"event": event, "group": event.group, "hold_hours": services.HOLD_FOR // HOUR}
     if ratelimit.over_limit(request, PER_CLIENT, ratelimit.client_address(request)):
         message = _("Too many requests from your connection. Wait a minute and try again.")
         return too_many_requests(request, message, PER_CLIENT[2])
     form = RSVPForm(request.POST, event=event)
     if not form.is_valid():
         return render(request, page, {**context, **rsvp_panel(event, form)})
-    if form.is_bot():
-        return render(request, "rsvp/check_inbox.html", {**context, "email": ""})
+    if form.is_bot():  # the page a person would see, as the address is stored
+        email = form.cleaned_data["email"].strip().lower()
+        return render(request, "rsvp/check_inbox.html", {**context, "email": email})
     fields = form.registration_fields()
     if ratelimit.over_limit(request, PER_EMAIL, f"{event.pk}:{fields['email'].strip().lower()}"):
         message = _("Too many requests for this email address. Wait an hour and try again.")
@@ -82,28 +86,32 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
 
 def _page(request, registration: Registration, token: str, form: DetailsForm, status=200):
     event = registration.event
+    # A hold past its expiry shows as what it is about to become (the job cancels it).
+    gone = registration.status == Registration.Status.CANCELLED or services.hold_expired(
+        registration
+    )
     context = {
         "registration": registration,
+        "shown_status": Registration.Status.CANCELLED if gone else registration.status,
         "event": event,
         "group": event.group,
         "token": token,
         "details_form": form,
         "waitlist_place": selectors.waitlist_place(registration=registration),
-        "can_change": registration.status != Registration.Status.CANCELLED
-        and not (event.is_cancelled or event.has_started),
-        "register_again": registration.status == Registration.Status.CANCELLED
-        and not services.closed_reason(event),
+        "can_change": not (gone or event.is_cancelled or event.has_started),
+        "register_again": gone and not services.closed_reason(event),
     }
     return render(request, "rsvp/registration.html", context, status=status)
 
 
-def _act(request: HttpRequest, token: str, action, done: str) -> HttpResponse:
-    """Run ``action(registration)``; back to the page with ``done`` or the reason it failed."""
+def _act(request: HttpRequest, token: str, action) -> HttpResponse:
+    """Run ``action(registration)``, which says what it did; back to the page with that
+    or with the reason it failed."""
     registration = _found(token)
     if registration is None:
         return _link_not_working(request)
     try:
-        action(registration)
+        done = action(registration)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -111,24 +119,25 @@ def _act(request: HttpRequest, token: str, action, done: str) -> HttpResponse:
     return redirect("rsvp:registration", token=token)
 
 
+def _confirm(registration: Registration) -> str:
+    if services.confirm(registration=registration).status == Registration.Status.CONFIRMED:
+        return _("Thank you: your place is confirmed.")
+    return _("Thank you: your email is confirmed, and you are on the waitlist.")
+
+
+def _cancel(registration: Registration) -> str:
+    services.cancel(registration=registration)
+    return _("Done: your registration is cancelled. Thank you for letting us know.")
+
+
 @require_POST
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    return _act(
-        request,
-        token,
-        lambda r: services.confirm(registration=r),
-        _("Thank you: your email address is confirmed."),
-    )
+    return _act(request, token, _confirm)
 
 
 @require_POST
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    return _act(
-        request,
-        token,
-        lambda r: services.cancel(registration=r),
-        _("Done: your registration is cancelled. Thank you for letting us know."),
-    )
+    return _act(request, token, _cancel)
 
 
 @require_POST
@@ -144,6 +153,9 @@ def change_details(request: HttpRequest, token: str) -> HttpResponse:
                 registration=registration, name=form.cleaned_data["name"], guests=guests
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # about the registration: its page has no form
+                messages.error(request, " ".join(exc.messages))
+                return redirect("rsvp:registration", token=token)
             form.add_error(None, exc)
         else:
             messages.success(request, _("Your changes are saved."))
