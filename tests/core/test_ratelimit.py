@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.concurrency import race
 from turnout.core import ratelimit
 from turnout.core.models import RateCounter
 
@@ -113,3 +114,14 @@ def test_exempt_matches_only_listed_addresses(rf, settings):
 
     assert ratelimit.exempt(rf.get("/", REMOTE_ADDR="127.0.0.1")) is True
     assert ratelimit.exempt(rf.get("/", REMOTE_ADDR="127.0.0.2")) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hits_at_the_same_moment_from_many_connections_each_count_once():
+    def hit(_i: int) -> int:
+        return ratelimit.hit(action="login", subject="1.2.3.4", window_seconds=DAY)
+
+    counts = race(20, hit)
+
+    assert sorted(counts) == list(range(1, 21))  # nobody saw the same count as another
+    assert RateCounter.objects.get().count == 20

@@ -5,13 +5,13 @@ PostgreSQL the test checks they are distinct server backends. The SQLite databas
 is a file in WAL mode, as in production, and each connection its own.
 """
 
-import threading
 import time
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
+from tests.concurrency import race
 from tests.factories import make_event, make_group
 from turnout.events.models import Event
 from turnout.rsvp import selectors
@@ -22,41 +22,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 Status = Registration.Status
 CAPACITY = 10
-
-
-def race(count: int, action) -> list:
-    """Run ``action(i)`` in ``count`` threads, all started together; their results.
-
-    Fails if any thread raised, or (on PostgreSQL) if two threads shared a backend.
-    """
-    barrier = threading.Barrier(count)
-    results, errors, pids = [None] * count, [], [None] * count
-
-    def run(i: int) -> None:
-        try:
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_backend_pid()")
-                    pids[i] = cursor.fetchone()[0]
-            else:
-                connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[i] = action(i)
-        except Exception as exc:  # reported below, in the test's thread
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    if connection.vendor == "postgresql":
-        assert len(set(pids)) == count
-    return results
 
 
 def meeting(**fields) -> Event:

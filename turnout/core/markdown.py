@@ -9,6 +9,8 @@ Headings move down one level ("# Agenda" becomes an <h2>: the page has its own
 visitor's browser fetch from another server.
 """
 
+import functools
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -36,7 +38,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
+@functools.lru_cache(maxsize=128)
 def render_markdown(text: str) -> SafeString:
+    """Sanitised HTML of the Markdown; the same text is rendered once per process."""
     html = _renderer.render(text or "")
     clean = nh3.clean(
         html,

@@ -5,7 +5,7 @@ class RateCounter(models.Model):
     """How many times a key (action + client) was counted in one time window.
 
     Shared by every worker process through the database and incremented with
-    ``UPDATE … SET count = count + 1`` (see ``turnout.core.ratelimit``).
+    ``INSERT … ON CONFLICT DO UPDATE SET count = count + 1`` (``turnout.core.ratelimit``).
     """
 
     key = models.CharField(max_length=200)

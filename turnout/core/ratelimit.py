@@ -1,15 +1,15 @@
 """Fixed-window rate limits counted atomically in the database.
 
 Every gunicorn worker shares the same counter rows, and each hit is one
-``UPDATE … SET count = count + 1 … RETURNING count``, so two processes can never
-both see room under a limit that only one of them had.
+``INSERT … ON CONFLICT DO UPDATE SET count = count + 1 … RETURNING count``, so two
+processes can never both see room under a limit that only one of them had.
 """
 
 import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -36,34 +36,24 @@ def _key(action: str, subject: str) -> str:
     return f"{action}:{digest}"
 
 
-def _increment(key: str, start) -> int | None:
-    """Add one to the counter row in a single statement; None when there is no row yet."""
+def hit(*, action: str, subject: str, window_seconds: int) -> int:
+    """Count one attempt and return how many this window now holds.
+
+    One statement: insert the window's row, or add one to it if it is there already
+    (``ON CONFLICT … DO UPDATE``, on PostgreSQL and SQLite alike).
+    """
+    key = _key(action, subject)
+    start = _window_start(timezone.now(), window_seconds)
     table = RateCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET count = count + 1 "  # noqa: S608 -- table name is ours
-            "WHERE key = %s AND window_start = %s RETURNING count",
+            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
             # Raw SQL gets the datetime as the ORM stores it (naive UTC text on SQLite).
             [key, connection.ops.adapt_datetimefield_value(start)],
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def hit(*, action: str, subject: str, window_seconds: int) -> int:
-    """Count one attempt and return how many this window now holds."""
-    key = _key(action, subject)
-    start = _window_start(timezone.now(), window_seconds)
-    with transaction.atomic():
-        count = _increment(key, start)
-        if count is not None:
-            return count
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(key=key, window_start=start, count=1)
-            return 1
-        except IntegrityError:  # another process created the row first: it is there now
-            return _increment(key, start)
+        return cursor.fetchone()[0]
 
 
 def peek(*, action: str, subject: str, window_seconds: int) -> int:

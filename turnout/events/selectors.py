@@ -23,7 +23,10 @@ def past_events(*, group: Group) -> QuerySet[Event]:
 
 
 def public_event(*, group_slug: str, event_slug: str) -> Event | None:
-    return public_events().filter(group__slug=group_slug, slug=event_slug).first()
+    try:
+        return public_events().get(group__slug=group_slug, slug=event_slug)
+    except Event.DoesNotExist:
+        return None
 
 
 def events_for_organisers(*, group: Group) -> QuerySet[Event]:

@@ -54,7 +54,8 @@ def queue_email(
     from turnout.mailing import tasks
 
     subject, text, html = render(template, {"group": group, **context})
-    with transaction.atomic():
+    # Both rows or neither; inside the caller's transaction no savepoint is needed.
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             group=group,
             kind=template,

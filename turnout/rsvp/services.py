@@ -15,7 +15,7 @@ event and always take their locks in the same order: event, then registrations.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,11 +49,18 @@ class RegistrationClosed(ValidationError):
 
 
 def _take_seats(event_id: int, seats: int) -> bool:
-    """Take ``seats`` if they fit, in one conditional UPDATE; whether they were taken."""
-    fits = Q(capacity__isnull=True) | Q(capacity__gte=F("seats_taken") + seats)
-    return bool(
-        Event.objects.filter(fits, pk=event_id).update(seats_taken=F("seats_taken") + seats)
-    )
+    """Take ``seats`` if they fit, in one conditional UPDATE; whether they were taken.
+
+    Written in SQL: it runs for every RSVP, and the ORM took longer to build it than
+    the database to run it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Event._meta.db_table} SET seats_taken = seats_taken + %s "  # noqa: S608
+            "WHERE id = %s AND (capacity IS NULL OR seats_taken + %s <= capacity)",
+            [seats, event_id, seats],
+        )
+        return cursor.rowcount == 1
 
 
 def _free_seats(event_id: int, seats: int) -> None:
@@ -63,8 +70,13 @@ def _free_seats(event_id: int, seats: int) -> None:
 
 def _next_waitlist_position(event_id: int) -> int:
     """The event's next waitlist position from its counter (this locks the event row)."""
-    Event.objects.filter(pk=event_id).update(waitlist_counter=F("waitlist_counter") + 1)
-    return Event.objects.filter(pk=event_id).values_list("waitlist_counter", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Event._meta.db_table} SET waitlist_counter = waitlist_counter + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING waitlist_counter",
+            [event_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def _lock_event(event_id: int) -> tuple[int | None, int]:
@@ -253,7 +265,7 @@ def register(
 def _register(event, name, email, guests, access_needs, now) -> tuple[Registration, bool]:
     try:
         with transaction.atomic():
-            existing = Registration.objects.filter(event=event, email=email).first()
+            existing = Registration.objects.filter(event=event, email=email).order_by().first()
             if existing is not None and hold_expired(existing, now):
                 # Expire it now, as the periodic job would: the person registers afresh.
                 still = Q(pk=existing.pk, status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
