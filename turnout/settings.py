@@ -219,6 +219,10 @@ TURNOUT_RATE_LIMIT_EXEMPT = [
     ip.strip() for ip in os.environ.get("TURNOUT_RATE_LIMIT_EXEMPT", "").split(",") if ip.strip()
 ]
 
+# Public pages for anonymous visitors are cached this long in each process
+# (turnout.core.pagecache): seat counts are at most this stale. 0 turns it off.
+TURNOUT_PAGE_CACHE_SECONDS = float(os.environ.get("TURNOUT_PAGE_CACHE_SECONDS", "2"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

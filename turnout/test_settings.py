@@ -12,6 +12,8 @@ os.environ.setdefault("TURNOUT_DATABASE_URL", "sqlite://:memory:")
 
 from turnout.settings import *  # noqa: F403
 
+# Each test sees its own changes at once (tests/core/test_pagecache.py turns it on).
+TURNOUT_PAGE_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None  # static files come from the apps' folders through whitenoise's finders
 

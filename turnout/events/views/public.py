@@ -1,8 +1,10 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
+from turnout.core import pagecache
 from turnout.events import selectors
 from turnout.rsvp import views as rsvp
 
@@ -15,13 +17,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "events/home.html", {"page": page})
 
 
-@require_http_methods(["GET", "POST"])
-def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    """The event, with the RSVP form; its POST registers (``turnout.rsvp.views``)."""
+def _event_or_404(group: str, event: str):
     found = selectors.public_event(group_slug=group, event_slug=event)
     if found is None:
         raise Http404
+    return found
+
+
+@require_http_methods(["GET", "POST"])
+def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
+    """The event, with the RSVP form; its POST registers (``turnout.rsvp.views``).
+
+    Anonymous visitors may get the page from a few seconds' cache, without a query.
+    """
     if request.method == "POST":
-        return rsvp.register(request, found)
-    context = {"event": found, "group": found.group, **rsvp.rsvp_panel(found)}
-    return render(request, "events/event.html", context)
+        return rsvp.register(request, _event_or_404(group, event))
+
+    def render_page(extra: dict) -> str:
+        found = _event_or_404(group, event)
+        context = {"event": found, "group": found.group, **rsvp.rsvp_panel(found), **extra}
+        return render_to_string("events/event.html", context, request)
+
+    return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)

@@ -1,0 +1,46 @@
+"""A few seconds' cache of a public page for anonymous visitors, kept in each process.
+
+A meeting shared widely is opened by many people at once; each of them would
+otherwise cost a query and a template. The cached HTML holds a placeholder where the
+form's CSRF token goes, and every response gets its own token (and cookie) in its
+place. Only visitors with no session and no pending messages get the cached page:
+anyone logged in, or about to see a message, gets it rendered for them.
+
+Each gunicorn worker keeps its own copy, so a change shows everywhere within
+``TURNOUT_PAGE_CACHE_SECONDS`` (0 turns the cache off; the tests run with it off).
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "turnout-csrf-token-placeholder"
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        settings.TURNOUT_PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def anonymous_page(request: HttpRequest, key: str, render: Callable[[dict], str]) -> HttpResponse:
+    """The page ``render(extra_context)`` makes, from the cache when the visitor allows it.
+
+    ``render`` receives context to add to the template's (the CSRF placeholder).
+    """
+    if not _cacheable(request):
+        return HttpResponse(render({}))
+    key = "page:" + hashlib.sha256(f"{get_language()}:{key}".encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render({"csrf_token": CSRF_PLACEHOLDER})
+        cache.set(key, html, settings.TURNOUT_PAGE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
