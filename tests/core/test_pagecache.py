@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from turnout.events import services as events
 from turnout.rsvp.models import Registration
@@ -79,3 +81,23 @@ def test_the_cache_is_off_at_zero_seconds(settings, event, django_assert_num_que
 
     with django_assert_num_queries(1):
         Client().get(page(event))
+
+
+def test_a_post_with_the_event_a_few_seconds_old_is_still_refused_once_cancelled(event):
+    visitor = Client()
+    visitor.post(page(event), {"name": "Ann", "email": "ann@example.org"})  # event now kept
+    events.cancel_event(event=event)
+
+    response = visitor.post(page(event), {"name": "Bob", "email": "bob@example.org"})
+
+    assert "This meeting was cancelled; registration is closed." in response.content.decode()
+    assert not Registration.objects.filter(email="bob@example.org").exists()
+
+
+def test_a_post_reads_the_event_from_the_recent_copy(event):
+    Client().post(page(event), {"name": "Ann", "email": "ann@example.org"})
+
+    with CaptureQueriesContext(connection) as captured:
+        Client().post(page(event), {"name": "Bob", "email": "bob@example.org"})
+
+    assert not any('FROM "events_event"' in q["sql"] for q in captured.captured_queries)

@@ -921,3 +921,31 @@ def test_change_details_on_a_cancelled_meeting_is_refused(small):
 
     assert exc.value.messages == ["This meeting was cancelled; there is nothing to change."]
     assert Registration.objects.get(pk=ann.pk).guests == 1
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["seat", "waitlist"])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": "cancelled"}, "This meeting was cancelled; registration is closed."),
+        ({"registration_closes_at": "past"}, "Registration closed on"),
+        ({"registration_opens_at": "future"}, "Registration opens on"),
+    ],
+    ids=["cancelled", "closed", "not-yet-open"],
+)
+def test_the_database_refuses_a_registration_the_request_thought_open(small, full, change, message):
+    """The request may hold an Event a few seconds old (the page cache): the statement that
+    takes the seat or the waitlist place checks registration is open at that moment."""
+    if full:
+        rsvp.register(event=small, name="Ann", email="ann@example.org", guests=2)
+    stale = Event.objects.get(pk=small.pk)  # what the request loaded, still open
+    now = timezone.now()
+    values = {"past": now - dt.timedelta(minutes=1), "future": now + dt.timedelta(hours=1)}
+    Event.objects.filter(pk=small.pk).update(**{k: values.get(v, v) for k, v in change.items()})
+    before = (Registration.objects.count(), len(outbox()), seats(small))
+
+    with pytest.raises(rsvp.RegistrationClosed) as exc:
+        rsvp.register(event=stale, name="Bob", email="bob@example.org")
+
+    assert exc.value.messages[0].startswith(message)
+    assert (Registration.objects.count(), len(outbox()), seats(small)) == before

@@ -22,6 +22,27 @@ from django.utils.translation import get_language
 CSRF_PLACEHOLDER = "turnout-csrf-token-placeholder"
 
 
+def _key(prefix: str, key: str) -> str:
+    return f"{prefix}:" + hashlib.sha256(f"{get_language()}:{key}".encode()).hexdigest()
+
+
+def recent(key: str, compute: Callable[[], object]):
+    """``compute()``, or what it gave in the last few seconds in this process.
+
+    For data a POST may read a few seconds old, as the cached page shows it (a None is
+    not kept). Whatever must be exact is checked again by the database.
+    """
+    if settings.TURNOUT_PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    key = _key("recent", key)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, settings.TURNOUT_PAGE_CACHE_SECONDS)
+    return value
+
+
 def _cacheable(request: HttpRequest) -> bool:
     return (
         settings.TURNOUT_PAGE_CACHE_SECONDS > 0
@@ -38,7 +59,7 @@ def anonymous_page(request: HttpRequest, key: str, render: Callable[[dict], str]
     """
     if not _cacheable(request):
         return HttpResponse(render({}))
-    key = "page:" + hashlib.sha256(f"{get_language()}:{key}".encode()).hexdigest()
+    key = _key("page", key)
     html = cache.get(key)
     if html is None:
         html = render({"csrf_token": CSRF_PLACEHOLDER})

@@ -48,19 +48,44 @@ class RegistrationClosed(ValidationError):
 # --- seats: the only statements that change Event.seats_taken ---
 
 
-def _take_seats(event_id: int, seats: int) -> bool:
+# Registration is open, checked by the database in the same statement that takes a
+# seat or a waitlist place: a meeting cancelled or closed a moment ago takes nobody,
+# whatever the (possibly few seconds old) Event the request holds says.
+_OPEN = (
+    "status = 'published' AND starts_at > %s"
+    " AND (registration_opens_at IS NULL OR registration_opens_at <= %s)"
+    " AND (registration_closes_at IS NULL OR registration_closes_at > %s)"
+)
+
+
+def _run(sql: str, params: list) -> tuple[int, tuple | None]:
+    """Run one statement on the events table; (rows changed, the row it returned)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=Event._meta.db_table), params)
+        return cursor.rowcount, (cursor.fetchone() if "RETURNING" in sql else None)
+
+
+def _open_params(now: dt.datetime) -> list:
+    value = connection.ops.adapt_datetimefield_value(now)
+    return [value, value, value]
+
+
+def _take_seats(event_id: int, seats: int, *, registering_at: dt.datetime | None = None) -> bool:
     """Take ``seats`` if they fit, in one conditional UPDATE; whether they were taken.
 
-    Written in SQL: it runs for every RSVP, and the ORM took longer to build it than
-    the database to run it.
+    With ``registering_at``, only while registration is open then (a promotion from
+    the waitlist takes seats after registration closed). Written in SQL: it runs for
+    every RSVP, and the ORM took longer to build it than the database to run it.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Event._meta.db_table} SET seats_taken = seats_taken + %s "  # noqa: S608
-            "WHERE id = %s AND (capacity IS NULL OR seats_taken + %s <= capacity)",
-            [seats, event_id, seats],
-        )
-        return cursor.rowcount == 1
+    sql = (
+        "UPDATE {table} SET seats_taken = seats_taken + %s "
+        "WHERE id = %s AND (capacity IS NULL OR seats_taken + %s <= capacity)"
+    )
+    params = [seats, event_id, seats]
+    if registering_at is not None:
+        sql, params = f"{sql} AND {_OPEN}", params + _open_params(registering_at)
+    changed, _row = _run(sql, params)
+    return changed == 1
 
 
 def _free_seats(event_id: int, seats: int) -> None:
@@ -68,15 +93,15 @@ def _free_seats(event_id: int, seats: int) -> None:
         Event.objects.filter(pk=event_id).update(seats_taken=F("seats_taken") - seats)
 
 
-def _next_waitlist_position(event_id: int) -> int:
-    """The event's next waitlist position from its counter (this locks the event row)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Event._meta.db_table} SET waitlist_counter = waitlist_counter + 1 "  # noqa: S608
-            "WHERE id = %s RETURNING waitlist_counter",
-            [event_id],
-        )
-        return cursor.fetchone()[0]
+def _next_waitlist_position(event_id: int, now: dt.datetime) -> int | None:
+    """The event's next waitlist position from its counter (this locks the event row);
+    None if registration is not open."""
+    _changed, row = _run(
+        f"UPDATE {{table}} SET waitlist_counter = waitlist_counter + 1 "  # noqa: S608 -- constants
+        f"WHERE id = %s AND {_OPEN} RETURNING waitlist_counter",
+        [event_id, *_open_params(now)],
+    )
+    return row[0] if row else None
 
 
 def _lock_event(event_id: int) -> tuple[int | None, int]:
@@ -224,9 +249,15 @@ def _email(registration: Registration, *, template: str | None = None) -> None:
 
 
 def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None]:
-    """Take seats or a waitlist place for a party; (status, waitlist position)."""
-    if not _take_seats(event.pk, seats):
-        position = _next_waitlist_position(event.pk)  # now this transaction holds the row
+    """Take seats or a waitlist place for a party; (status, waitlist position).
+
+    RegistrationClosed if the database finds registration closed after all.
+    """
+    if not _take_seats(event.pk, seats, registering_at=now):
+        position = _next_waitlist_position(event.pk, now)  # now this transaction holds the row
+        if position is None:
+            fresh = Event.objects.get(pk=event.pk)
+            raise RegistrationClosed(closed_reason(fresh, now) or _("Registration is closed."))
         if not _take_seats(event.pk, seats):  # seats freed meanwhile stay nobody's otherwise
             if event.confirmation_required:
                 return Status.WAITLIST_UNCONFIRMED, position

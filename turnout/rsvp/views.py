@@ -30,14 +30,12 @@ HOUR = dt.timedelta(hours=1)
 def rsvp_panel(event: Event, form: RSVPForm | None = None, closed: str = "") -> dict:
     """What the event page's RSVP panel shows."""
     closed = closed or services.closed_reason(event)
-    full = event.capacity is not None and event.seats_taken >= event.capacity
+    seats_left = None if event.capacity is None else max(event.capacity - event.seats_taken, 0)
     return {
         "rsvp_form": None if closed else form or RSVPForm(event=event),
         "rsvp_closed": closed,
-        "full": full,
-        "seats_left": None
-        if event.capacity is None
-        else max(event.capacity - event.seats_taken, 0),
+        "full": seats_left == 0,
+        "seats_left": seats_left,
     }
 
 

@@ -28,10 +28,19 @@ def _event_or_404(group: str, event: str):
 def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
     """The event, with the RSVP form; its POST registers (``turnout.rsvp.views``).
 
-    Anonymous visitors may get the page from a few seconds' cache, without a query.
+    Anonymous visitors may get the page from a few seconds' cache, without a query, and
+    the POST may use the event as it was a few seconds ago (``turnout.core.pagecache``).
     """
     if request.method == "POST":
-        return rsvp.register(request, _event_or_404(group, event))
+        # The event as the page showed it, up to a few seconds old: the statement that
+        # takes a seat checks that registration is still open (turnout.rsvp.services).
+        found = pagecache.recent(
+            f"event:{group}:{event}",
+            lambda: selectors.public_event(group_slug=group, event_slug=event),
+        )
+        if found is None:
+            raise Http404
+        return rsvp.register(request, found)
 
     def render_page(extra: dict) -> str:
         found = _event_or_404(group, event)
