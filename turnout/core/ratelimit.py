@@ -37,23 +37,33 @@ def _key(action: str, subject: str) -> str:
 
 
 def hit(*, action: str, subject: str, window_seconds: int) -> int:
-    """Count one attempt and return how many this window now holds.
+    """Count one attempt and return how many this window now holds."""
+    return hits([(action, subject, window_seconds)])[0]
 
-    One statement: insert the window's row, or add one to it if it is there already
-    (``ON CONFLICT … DO UPDATE``, on PostgreSQL and SQLite alike).
+
+def hits(attempts: list[tuple[str, str, int]]) -> list[int]:
+    """Count one attempt under each (action, subject, window in seconds); the counts.
+
+    One statement for them all: insert each window's row, or add one to it if it is
+    there already (``ON CONFLICT … DO UPDATE``, on PostgreSQL and SQLite alike).
     """
-    key = _key(action, subject)
-    start = _window_start(timezone.now(), window_seconds)
+    now = timezone.now()
+    keys = [_key(action, subject) for action, subject, _window in attempts]
+    params = []
+    for key, (_action, _subject, window) in zip(keys, attempts, strict=True):
+        # Raw SQL gets the datetime as the ORM stores it (naive UTC text on SQLite).
+        params += [key, connection.ops.adapt_datetimefield_value(_window_start(now, window))]
     table = RateCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"INSERT INTO {table} (key, window_start, count) "  # noqa: S608 -- table name is ours
+            f"VALUES {', '.join(['(%s, %s, 1)'] * len(attempts))} "
             f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
-            "RETURNING count",
-            # Raw SQL gets the datetime as the ORM stores it (naive UTC text on SQLite).
-            [key, connection.ops.adapt_datetimefield_value(start)],
+            "RETURNING key, count",
+            params,
         )
-        return cursor.fetchone()[0]
+        counts = dict(cursor.fetchall())
+    return [counts[key] for key in keys]
 
 
 def peek(*, action: str, subject: str, window_seconds: int) -> int:
@@ -76,6 +86,14 @@ def purge_older_than(age) -> int:
 def over_limit(request: HttpRequest, rule: tuple[str, int, int], subject: str) -> bool:
     """Count one attempt under ``rule`` (action, limit, window in seconds); whether it is
     over the limit. An exempt client is counted but never refused."""
-    action, limit, window = rule
-    count = hit(action=action, subject=subject, window_seconds=window)
-    return count > limit and not exempt(request)
+    return over_limits(request, [(rule, subject)])[0]
+
+
+def over_limits(request: HttpRequest, checks: list[tuple[tuple[str, int, int], str]]) -> list[bool]:
+    """``over_limit`` for several (rule, subject) pairs, counted in one statement."""
+    counts = hits([(action, subject, window) for (action, _limit, window), subject in checks])
+    allowed = exempt(request)
+    return [
+        count > limit and not allowed
+        for count, ((_action, limit, _window), _subject) in zip(counts, checks, strict=True)
+    ]

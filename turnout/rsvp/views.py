@@ -43,7 +43,13 @@ def register(request: HttpRequest, event: Event) -> HttpResponse:
     """The RSVP form's POST. Whatever the address's state, the answer is "check your inbox"."""
     page = "events/event.html"
     context = {"event": event, "group": event.group, "hold_hours": services.HOLD_FOR // HOUR}
-    if ratelimit.over_limit(request, PER_CLIENT, ratelimit.client_address(request)):
+    # Both limits counted in one statement, before anything else: garbage counts too.
+    typed = request.POST.get("email", "").strip().lower()
+    over_client, over_email = ratelimit.over_limits(
+        request,
+        [(PER_CLIENT, ratelimit.client_address(request)), (PER_EMAIL, f"{event.pk}:{typed}")],
+    )
+    if over_client:
         message = _("Too many requests from your connection. Wait a minute and try again.")
         return too_many_requests(request, message, PER_CLIENT[2])
     form = RSVPForm(request.POST, event=event)
@@ -53,7 +59,7 @@ def register(request: HttpRequest, event: Event) -> HttpResponse:
         email = form.cleaned_data["email"].strip().lower()
         return render(request, "rsvp/check_inbox.html", {**context, "email": email})
     fields = form.registration_fields()
-    if ratelimit.over_limit(request, PER_EMAIL, f"{event.pk}:{fields['email'].strip().lower()}"):
+    if over_email:
         message = _("Too many requests for this email address. Wait an hour and try again.")
         return too_many_requests(request, message, PER_EMAIL[2])
     try:
