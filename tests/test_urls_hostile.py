@@ -86,6 +86,7 @@ def valid(organiser, group, venue, event):
         "event": event.slug,
         "venue": str(venue.pk),
         "announcement": str(announcement.pk),
+        "registration": str(registration.pk),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
         "token": {
             "invitation": invitation,

@@ -1,11 +1,12 @@
 """Screenshots of the demo for the docs: ``.venv/bin/python tools/screenshots.py``.
 
 Starts ``turnout demo`` on a free port with its data in a temporary folder, takes
-full-page PNGs of the home page, a group page, the demo meeting's page and the new
-meeting form (logged in as the demo organiser), and an RSVP (check-inbox page, the
-attendee page held and confirmed, from the link the demo printed) at 375 px and 1280 px wide, writes
-them to docs/screenshots/ and stops the demo. Uses Debian's chromium (never a
-downloaded browser); set TURNOUT_CHROMIUM to use another binary.
+full-page PNGs at 375 px and 1280 px wide of the home page, a group page, the demo
+meeting's page, an RSVP (the check-inbox page, then the attendee's page held and
+confirmed, from the link the demo printed), and, logged in as the demo organiser, the
+new meeting form and the meeting's registrations; writes them to docs/screenshots/
+and stops the demo. Uses Debian's chromium (never a downloaded browser); set
+TURNOUT_CHROMIUM to use another binary.
 """
 
 import os
@@ -153,6 +154,9 @@ def take_screenshots(base_url: str, log: Path) -> None:
                 page.get_by_role("button", name="Log in").click()
                 expect(page.get_by_role("heading", name="Your groups")).to_be_visible()
                 shoot(page, f"/organise/groups/{GROUP}/events/new/", "event-form", width)
+                slug = meeting.rstrip("/").rsplit("/", 1)[-1]
+                registrations = f"/organise/groups/{GROUP}/events/{slug}/registrations/"
+                shoot(page, registrations, "registrations", width)
                 organiser.close()
         finally:
             browser.close()

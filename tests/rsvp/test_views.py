@@ -18,7 +18,7 @@ from turnout.mailing.models import Subscriber
 from turnout.rsvp import selectors
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
-from turnout.rsvp.views import PER_CLIENT, PER_EMAIL
+from turnout.rsvp.views.attendees import PER_CLIENT, PER_EMAIL
 
 Status = Registration.Status
 CLOSED = '<h2 id="rsvp-heading">Registration closed</h2>'

@@ -130,6 +130,36 @@ def update_event(*, event: Event, **fields) -> Event:
     return event
 
 
+CAPACITY_LIMIT = 1_000_000
+
+
+def change_capacity(*, event: Event, capacity) -> Event:
+    """Set how many people fit ("" or None for no limit). Raising it promotes the waitlist.
+
+    Lowering it below the seats already taken removes nobody: everyone keeps their
+    place, new registrations join the waitlist, and promotions resume once enough
+    people have cancelled to bring the seats taken under the new capacity.
+    """
+    text = "" if capacity is None else str(capacity).strip()
+    if text == "":
+        value = None
+    else:
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValidationError(
+                {"capacity": _("Enter the capacity as a whole number, like 40, or leave it empty.")}
+            ) from None
+        if not 0 <= value <= CAPACITY_LIMIT:
+            raise ValidationError(
+                {
+                    "capacity": _("Give a capacity between 0 and %(max)s, or leave it empty.")
+                    % {"max": f"{CAPACITY_LIMIT:,}"}
+                }
+            )
+    return update_event(event=event, capacity=value)
+
+
 @transaction.atomic
 def publish_event(*, event: Event) -> Event:
     if event.status == Event.Status.CANCELLED:

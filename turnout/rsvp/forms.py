@@ -99,3 +99,34 @@ class DetailsForm(forms.Form):
                 label=_("Guests you are bringing"),
                 help_text=_("You can lower this. To bring more, cancel and register again."),
             )
+
+
+class AddForm(forms.Form):
+    """An organiser adds someone; ``turnout.rsvp.services.add_by_organiser`` checks it."""
+
+    name = forms.CharField(label=_("Name"), required=False, strip=False)
+    email = forms.CharField(
+        label=_("Email address (optional)"),
+        required=False,
+        help_text=_("With one, they get the confirmation and the link to their place."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    guests = forms.CharField(
+        label=_("Guests"),
+        required=False,
+        initial=0,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )
+    walk_in = forms.BooleanField(label=_("Here now: check them in"), required=False)
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.CharField(
+        label=_("Capacity"),
+        required=False,
+        help_text=_(
+            "Raising it gives the freed seats to the waitlist. Lowering it below the seats "
+            "taken removes nobody: new registrations wait until enough people cancel."
+        ),
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )

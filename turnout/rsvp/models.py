@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,12 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class Source(models.TextChoices):
+    FORM = "form", _("the registration form")
+    ORGANISER = "organiser", _("added by an organiser")
+    WALK_IN = "walk_in", _("walk-in")
+
+
 Status = RegistrationStatus
 TAKING_SEATS = (Status.HELD, Status.CONFIRMED)  # 1 + guests each, in Event.seats_taken
 ON_WAITLIST = (Status.WAITLIST_UNCONFIRMED, Status.WAITLISTED)  # with a waitlist_position
@@ -34,13 +41,15 @@ class Registration(models.Model):
     """
 
     Status = RegistrationStatus
+    Source = Source
     TAKING_SEATS = TAKING_SEATS
     ON_WAITLIST = ON_WAITLIST
     AWAITING_EMAIL = AWAITING_EMAIL
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
-    email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH)
+    # Blank only for a walk-in an organiser added by name.
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, blank=True)
     guests = models.PositiveSmallIntegerField(_("guests"), default=0)
     # Health data: asked only with a consent line, deleted with the rest.
     access_needs = models.TextField(
@@ -56,11 +65,22 @@ class Registration(models.Model):
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Seats given by an organiser beyond the capacity, on purpose (a walk-in, a manual add).
+    over_capacity = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "email"], name="registration_one_per_email"),
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(email=""),
+                name="registration_one_per_email",
+            ),
             models.UniqueConstraint(
                 fields=["event", "waitlist_position"], name="registration_waitlist_position_unique"
             ),

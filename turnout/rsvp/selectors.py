@@ -1,10 +1,10 @@
 """Reads about registrations."""
 
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from turnout.core.tokens import token_hash
 from turnout.events.models import Event
-from turnout.rsvp.models import TAKING_SEATS, Registration
+from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, Registration
 
 
 def seats_taken(*, event: Event) -> int:
@@ -41,3 +41,31 @@ def waitlist_place(*, registration: Registration) -> int | None:
         waitlist_position__lt=registration.waitlist_position,
     ).count()
     return ahead + 1
+
+
+# The organisers' filters of an event's registrations, in the order they are offered.
+SHOWN = {
+    "confirmed": Q(status=Registration.Status.CONFIRMED),
+    "held": Q(status=Registration.Status.HELD),
+    "waitlisted": Q(status__in=ON_WAITLIST),
+    "cancelled": Q(status=Registration.Status.CANCELLED),
+    "attended": Q(attended_at__isnull=False),
+}
+
+
+def registration_counts(*, event: Event) -> dict[str, int]:
+    """How many registrations each filter shows, and ``all``, in one query."""
+    counts = {name: Count("pk", filter=q) for name, q in SHOWN.items()}
+    return event.registrations.aggregate(all=Count("pk"), **counts)
+
+
+def registrations_for_organisers(*, event: Event, shown: str = "", search: str = "") -> QuerySet:
+    """The event's registrations under one filter (all if unknown), matching ``search``
+    in the name or email."""
+    found = event.registrations.select_related("added_by").order_by("created_at", "pk")
+    if shown in SHOWN:
+        found = found.filter(SHOWN[shown])
+    search = search.strip()
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    return found

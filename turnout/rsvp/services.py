@@ -130,10 +130,12 @@ def _clean_name(name: str, errors: dict) -> str:
 
 
 def _clean_guests(guests, errors: dict) -> int | None:
+    """The number of guests; an emptied box means none."""
     try:
         if isinstance(guests, (bool, float)):
             raise ValueError
-        return int(str(guests).strip())
+        text = str(guests).strip()
+        return int(text) if text else 0
     except ValueError:
         errors["guests"] = _("Give the number of guests as a whole number, like 0 or 2.")
         return None
@@ -383,10 +385,21 @@ def cancel(*, registration: Registration) -> Registration:
 
     Not once the meeting has started: the registration is then a record of who came.
     """
+    return _cancel(registration, by_attendee=True)
+
+
+def remove(*, registration: Registration) -> Registration:
+    """An organiser removes a registration, at any time: as a cancellation, freed seats
+    go to the waitlist. Twice is harmless."""
+    return _cancel(registration, by_attendee=False)
+
+
+def _cancel(registration: Registration, *, by_attendee: bool) -> Registration:
     with transaction.atomic():
         _lock_event(registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
-        _check_not_started(registration.event)
+        if by_attendee:
+            _check_not_started(registration.event)
         if current.status != Status.CANCELLED:
             freed = _cancel_locked([current], timezone.now())
             if freed:
@@ -517,3 +530,78 @@ def promote_waitlist(*, event: Event) -> list[Registration]:
                 if free is not None:
                     free -= registration.seats
     return promoted
+
+
+# --- the organisers' additions ---
+
+ORGANISER_GUESTS_LIMIT = 50
+
+
+def _add_seats_over_capacity(event_id: int, seats: int) -> None:
+    _run("UPDATE {table} SET seats_taken = seats_taken + %s WHERE id = %s", [seats, event_id])
+
+
+def add_by_organiser(
+    *, event: Event, name: str, email: str = "", guests=0, by, walk_in: bool = False
+) -> Registration:
+    """An organiser adds someone (who phoned, or a walk-in at the door): confirmed at once.
+
+    If the party does not fit, it is given its seats over the capacity, on purpose, and
+    the registration records that (``over_capacity``). The email address is optional;
+    with one, the person gets the confirmation with their page's link. A walk-in is
+    checked in as they are added.
+    """
+    errors = {}
+    name = _clean_name(name, errors)
+    guests = _clean_guests(guests, errors)
+    if guests is not None and not 0 <= guests <= ORGANISER_GUESTS_LIMIT:
+        errors["guests"] = _("Give between 0 and %(max)s guests.") % {"max": ORGANISER_GUESTS_LIMIT}
+    email = str(email).strip()
+    if len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = _("An email address can be at most %(max)s characters.") % {
+            "max": EMAIL_MAX_LENGTH
+        }
+    elif email:
+        try:
+            email = subscriptions.normalise_email(email)
+        except ValidationError as exc:
+            errors["email"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    cancelled = ValidationError(_("This meeting was cancelled; nobody can be added."))
+    if event.is_cancelled:
+        raise cancelled
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_event(event.pk)
+        if Event.objects.filter(pk=event.pk, status=Event.Status.CANCELLED).exists():
+            raise cancelled  # a moment ago, in another request
+        existing = None
+        if email:
+            existing = Registration.objects.filter(event=event, email=email).first()
+            if existing is not None and existing.status != Status.CANCELLED:
+                raise ValidationError(
+                    {
+                        "email": _("This address is registered already: %(status)s.")
+                        % {"status": existing.get_status_display()}
+                    }
+                )
+        registration = existing or Registration(event=event, email=email)
+        seats = 1 + guests
+        registration.over_capacity = not _take_seats(event.pk, seats)
+        if registration.over_capacity:
+            _add_seats_over_capacity(event.pk, seats)
+        new_link(registration)
+        registration.name, registration.guests, registration.access_needs = name, guests, ""
+        registration.status, registration.waitlist_position = Status.CONFIRMED, None
+        registration.created_at = registration.confirmed_at = now
+        registration.hold_expires_at = registration.cancelled_at = None
+        registration.source = (
+            Registration.Source.WALK_IN if walk_in else Registration.Source.ORGANISER
+        )
+        registration.added_by = by
+        registration.attended_at = now if walk_in else None
+        registration.save()
+        if email:
+            _email(registration)
+    return registration

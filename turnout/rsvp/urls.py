@@ -1,6 +1,6 @@
 from django.urls import path
 
-from turnout.rsvp import views
+from turnout.rsvp.views import attendees as views
 
 app_name = "rsvp"
 urlpatterns = [

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from turnout.core import pagecache
 from turnout.events import selectors
-from turnout.rsvp import views as rsvp
+from turnout.rsvp.views import attendees as rsvp
 
 EVENTS_PER_PAGE = 20
 
@@ -26,7 +26,7 @@ def _event_or_404(group: str, event: str):
 
 @require_http_methods(["GET", "POST"])
 def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    """The event, with the RSVP form; its POST registers (``turnout.rsvp.views``).
+    """The event, with the RSVP form; its POST registers (``turnout.rsvp.views.attendees``).
 
     Anonymous visitors may get the page from a few seconds' cache, without a query, and
     the POST may use the event as it was a few seconds ago (``turnout.core.pagecache``).

@@ -1,0 +1,1 @@
+"""The RSVP pages: the attendees' (``attendees``) and the organisers' (``organise``)."""

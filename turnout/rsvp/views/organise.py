@@ -1,0 +1,116 @@
+"""The organisers' view of a meeting's registrations: who is coming, and changes to it.
+
+Every change goes through ``turnout.rsvp.services`` (and the event's capacity through
+``turnout.events.services``), so seats and the waitlist stay right. Other people get
+404 on every page, as on the rest of /organise/.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from turnout.events import services as events
+from turnout.events.models import Event
+from turnout.groups import selectors as groups
+from turnout.rsvp import selectors, services
+from turnout.rsvp.forms import AddForm, CapacityForm
+
+PER_PAGE = 100
+FILTER_LABELS = {
+    "confirmed": _lazy("Confirmed"),
+    "held": _lazy("Held"),
+    "waitlisted": _lazy("Waitlisted"),
+    "cancelled": _lazy("Cancelled"),
+    "attended": _lazy("Attended"),
+}
+
+
+def _event(request: HttpRequest, group: str, event: str) -> Event:
+    found = groups.group_for_organiser(user=request.user, slug=group)
+    return get_object_or_404(Event.objects.select_related("group"), group=found, slug=event)
+
+
+def _back(event: Event) -> HttpResponse:
+    return redirect("organise:registrations", group=event.group.slug, event=event.slug)
+
+
+def _page(request, event: Event, *, add_form=None, capacity_form=None):
+    shown = request.GET.get("show", "")
+    search = request.GET.get("q", "")[:200]
+    found = selectors.registrations_for_organisers(event=event, shown=shown, search=search)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.registration_counts(event=event)
+    context = {
+        "event": event,
+        "group": event.group,
+        "page": page,
+        "all_count": counts["all"],
+        "filters": [(name, FILTER_LABELS[name], counts[name]) for name in selectors.SHOWN],
+        "shown": shown if shown in selectors.SHOWN else "",
+        "search": search,
+        "add_form": add_form or AddForm(),
+        "capacity_form": capacity_form or CapacityForm(initial={"capacity": event.capacity}),
+        "over_by": max(event.seats_taken - event.capacity, 0) if event.capacity is not None else 0,
+    }
+    return render(request, "rsvp/organise/registrations.html", context)
+
+
+@login_required
+@require_GET
+def registrations(request: HttpRequest, group: str, event: str) -> HttpResponse:
+    return _page(request, _event(request, group, event))
+
+
+@login_required
+@require_POST
+def add(request: HttpRequest, group: str, event: str) -> HttpResponse:
+    found = _event(request, group, event)
+    form = AddForm(request.POST)
+    if form.is_valid():
+        try:
+            added = services.add_by_organiser(event=found, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if added.over_capacity:
+                messages.warning(
+                    request,
+                    _("%(name)s is added, over the capacity (recorded).") % {"name": added.name},
+                )
+            else:
+                messages.success(request, _("%(name)s is added.") % {"name": added.name})
+            return _back(found)
+    return _page(request, found, add_form=form)
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, group: str, event: str, registration: int) -> HttpResponse:
+    found = _event(request, group, event)
+    target = get_object_or_404(found.registrations, pk=registration)
+    target.event = found
+    services.remove(registration=target)
+    messages.success(request, _("%(name)s is removed.") % {"name": target.name})
+    return _back(found)
+
+
+@login_required
+@require_POST
+def capacity(request: HttpRequest, group: str, event: str) -> HttpResponse:
+    found = _event(request, group, event)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        try:
+            found = events.change_capacity(event=found, capacity=form.cleaned_data["capacity"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The capacity is changed."))
+            return _back(found)
+    return _page(request, found, capacity_form=form)
