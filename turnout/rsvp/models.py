@@ -123,3 +123,19 @@ class Registration(models.Model):
     @property
     def is_on_waitlist(self) -> bool:
         return self.status in self.ON_WAITLIST
+
+
+class AttendeeExport(models.Model):
+    """Who downloaded an event's attendee list, and when: shown to the group's organisers."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exports")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} by {self.exported_by} at {self.exported_at:%Y-%m-%d %H:%M}"

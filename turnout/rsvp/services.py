@@ -13,6 +13,7 @@ event and always take their locks in the same order: event, then registrations.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -21,11 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from turnout.core.csvexport import csv_lines
 from turnout.core.timefmt import moment
 from turnout.events.ical import event_ics
 from turnout.events.models import Event
 from turnout.mailing.outbox import queue_email
 from turnout.mailing.services import subscriptions
+from turnout.rsvp import selectors
 from turnout.rsvp.links import manage_url, new_link
 from turnout.rsvp.models import (
     ACCESS_NEEDS_MAX_LENGTH,
@@ -33,6 +36,7 @@ from turnout.rsvp.models import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
     TAKING_SEATS,
+    AttendeeExport,
     Registration,
 )
 
@@ -605,3 +609,10 @@ def add_by_organiser(
         if email:
             _email(registration)
     return registration
+
+
+def export_attendees(*, event: Event, by) -> Iterator[str]:
+    """The event's registrations as CSV lines, streamed; the export is recorded (who,
+    when) for the group's organisers to see."""
+    AttendeeExport.objects.create(event=event, exported_by=by)
+    return csv_lines(selectors.EXPORT_HEADER, selectors.attendee_rows(event=event))

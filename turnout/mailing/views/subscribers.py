@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from turnout.core.csvexport import csv_download
 from turnout.groups import selectors
 from turnout.mailing.forms_subscriptions import ImportForm
 from turnout.mailing.services import subscriptions
@@ -30,12 +31,7 @@ def subscriber_list(request: HttpRequest, group: str) -> HttpResponse:
 @login_required
 def subscriber_export(request: HttpRequest, group: str) -> StreamingHttpResponse:
     found = selectors.group_for_organiser(user=request.user, slug=group)
-    response = StreamingHttpResponse(
-        subscriptions.export_csv(group=found), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}-subscribers.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(subscriptions.export_csv(group=found), f"{found.slug}-subscribers.csv")
 
 
 @login_required

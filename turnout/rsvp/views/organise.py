@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from turnout.core.csvexport import csv_download
 from turnout.events import services as events
 from turnout.events.models import Event
 from turnout.groups import selectors as groups
@@ -22,6 +23,7 @@ from turnout.rsvp import selectors, services
 from turnout.rsvp.forms import AddForm, CapacityForm
 
 PER_PAGE = 100
+EXPORTS_SHOWN = 10
 FILTER_LABELS = {
     "confirmed": _lazy("Confirmed"),
     "held": _lazy("Held"),
@@ -40,6 +42,10 @@ def _back(event: Event) -> HttpResponse:
     return redirect("organise:registrations", group=event.group.slug, event=event.slug)
 
 
+def found_exports(event: Event):
+    return event.exports.select_related("exported_by")[:EXPORTS_SHOWN]
+
+
 def _page(request, event: Event, *, add_form=None, capacity_form=None):
     shown = request.GET.get("show", "")
     search = request.GET.get("q", "")[:200]
@@ -56,6 +62,7 @@ def _page(request, event: Event, *, add_form=None, capacity_form=None):
         "search": search,
         "add_form": add_form or AddForm(),
         "capacity_form": capacity_form or CapacityForm(initial={"capacity": event.capacity}),
+        "exports": found_exports(event),
         "over_by": max(event.seats_taken - event.capacity, 0) if event.capacity is not None else 0,
     }
     return render(request, "rsvp/organise/registrations.html", context)
@@ -114,3 +121,12 @@ def capacity(request: HttpRequest, group: str, event: str) -> HttpResponse:
             messages.success(request, _("The capacity is changed."))
             return _back(found)
     return _page(request, found, capacity_form=form)
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest, group: str, event: str) -> StreamingHttpResponse:
+    """The attendee list as CSV: a POST, because each export is recorded (who, when)."""
+    found = _event(request, group, event)
+    lines = services.export_attendees(event=found, by=request.user)
+    return csv_download(lines, f"{found.group.slug}-{found.slug}-registrations.csv")

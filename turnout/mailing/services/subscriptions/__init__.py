@@ -5,6 +5,7 @@ Call through this module: ``from turnout.mailing.services import subscriptions``
 (confirm, unsubscribe, the keyed hash); ``csvfiles`` the organiser's import and export.
 """
 
+from turnout.core.csvexport import neutralise
 from turnout.mailing.services.subscriptions.csvfiles import (
     IMPORT_MAX_BYTES,
     IMPORT_MAX_ROWS,
@@ -14,7 +15,6 @@ from turnout.mailing.services.subscriptions.csvfiles import (
     SkippedRow,
     export_csv,
     import_csv,
-    neutralise,
 )
 from turnout.mailing.services.subscriptions.optin import (
     CONFIRM_SALT,

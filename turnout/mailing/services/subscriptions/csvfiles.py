@@ -20,6 +20,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from turnout.core.csvexport import FORMULA_STARTS, csv_lines
 from turnout.groups.models import Group
 from turnout.mailing.services.subscriptions.optin import (
     email_hash,
@@ -30,8 +31,6 @@ from turnout.mailing.services.subscriptions.optin import (
 IMPORT_MAX_ROWS = 10_000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 _IN_BATCH = 500  # addresses per ``IN (…)`` query, well under SQLite's variable limit
-FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet may run as a formula
-EXPORT_NEUTRALISE = (*FORMULA_STARTS, "\t", "\r")
 
 
 class ImportRejected(Exception):
@@ -258,28 +257,17 @@ def import_csv(*, group: Group, file: File) -> ImportReport:
 # --- CSV export ---
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + cell if cell.startswith(EXPORT_NEUTRALISE) else cell
-
-
-class _Line:
-    """A file-like that hands back what csv.writer writes: one line at a time."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_csv(*, group: Group) -> Iterator[str]:
     """The group's subscribers as CSV lines, streamed in constant memory."""
-    writer = csv.writer(_Line())
-    yield writer.writerow(["email", "confirmed_at", "source"])
     rows = (
         group.subscribers.order_by("pk")
         .values_list("email", "confirmed_at", "source")
         .iterator(chunk_size=2000)
     )
-    for email, confirmed_at, source in rows:
-        yield writer.writerow(
-            [neutralise(email), confirmed_at.astimezone(dt.UTC).isoformat(), neutralise(source)]
-        )
+    return csv_lines(
+        ["email", "confirmed_at", "source"],
+        (
+            (email, confirmed.astimezone(dt.UTC).isoformat(), source)
+            for email, confirmed, source in rows
+        ),
+    )
