@@ -72,6 +72,9 @@ class Registration(models.Model):
     )
     # Seats given by an organiser beyond the capacity, on purpose (a walk-in, a manual add).
     over_capacity = models.BooleanField(default=False)
+    # Checked in at the door although not confirmed (waitlisted, cancelled): the
+    # organiser's choice, recorded.
+    check_in_override = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,7 +1,8 @@
-"""The organisers' registration pages, under /organise/groups/<group>/events/<event>/."""
+"""The organisers' registration and door pages, under /organise/groups/<group>/events/<event>/."""
 
 from django.urls import path
 
+from turnout.rsvp.views import door
 from turnout.rsvp.views import organise as views
 
 urlpatterns = [
@@ -10,4 +11,9 @@ urlpatterns = [
     path("registrations/export.csv", views.export, name="registration_export"),
     path("registrations/capacity/", views.capacity, name="registration_capacity"),
     path("registrations/<int:registration>/remove/", views.remove, name="registration_remove"),
+    path("door/", door.door, name="door"),
+    path("door/counts.json", door.door_counts, name="door_counts"),
+    path("door/walk-in/", door.walk_in, name="door_walk_in"),
+    path("door/<int:registration>/check-in/", door.check_in, name="door_check_in"),
+    path("door/<int:registration>/undo/", door.undo, name="door_undo"),
 ]

@@ -102,3 +102,20 @@ def attendee_rows(*, event: Event) -> Iterator[tuple]:
             local(r["attended_at"]), r["source"], "yes" if r["over_capacity"] else "",
             r["access_needs"],
         )  # fmt: skip
+
+
+def door_list(*, event: Event, search: str = "") -> QuerySet:
+    """The people to let in, by name: everyone but the cancelled, unless searched for."""
+    found = event.registrations.order_by("name", "pk")
+    search = search.strip()
+    if search:
+        return found.filter(name__icontains=search)
+    return found.exclude(status=Registration.Status.CANCELLED)
+
+
+def door_counts(*, event: Event) -> dict[str, int]:
+    """People checked in, and people expected (confirmed or held), in one query."""
+    return event.registrations.aggregate(
+        checked_in=Count("pk", filter=Q(attended_at__isnull=False)),
+        expected=Count("pk", filter=Q(status__in=TAKING_SEATS)),
+    )

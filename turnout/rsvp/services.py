@@ -616,3 +616,49 @@ def export_attendees(*, event: Event, by) -> Iterator[str]:
     when) for the group's organisers to see."""
     AttendeeExport.objects.create(event=event, exported_by=by)
     return csv_lines(selectors.EXPORT_HEADER, selectors.attendee_rows(event=event))
+
+
+# --- the door ---
+
+
+def check_in(*, registration: Registration, override: bool = False) -> Registration:
+    """Mark the person as here (the check-in time). Twice changes nothing.
+
+    A held place is confirmed as they arrive. Someone waitlisted or cancelled is
+    checked in only when the organiser overrides, which is recorded; their status and
+    the seats stay as they are.
+    """
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.attended_at:
+            return current
+        allowed = current.status in TAKING_SEATS
+        if not allowed and not override:
+            raise ValidationError(
+                _(
+                    "%(name)s is not confirmed (%(status)s). "
+                    "Check them in anyway if you let them in."
+                )
+                % {"name": current.name, "status": current.get_status_display()}
+            )
+        now = timezone.now()
+        current.attended_at, current.check_in_override = now, not allowed
+        fields = ["attended_at", "check_in_override"]
+        if current.status == Status.HELD:
+            current.status, current.confirmed_at, current.hold_expires_at = (
+                Status.CONFIRMED,
+                now,
+                None,
+            )
+            fields += ["status", "confirmed_at", "hold_expires_at"]
+        current.save(update_fields=fields)
+    return current
+
+
+def undo_check_in(*, registration: Registration) -> Registration:
+    """A check-in made by mistake: the person is no longer marked as here."""
+    Registration.objects.filter(pk=registration.pk).update(
+        attended_at=None, check_in_override=False
+    )
+    registration.refresh_from_db()
+    return registration

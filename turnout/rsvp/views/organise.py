@@ -33,7 +33,7 @@ FILTER_LABELS = {
 }
 
 
-def _event(request: HttpRequest, group: str, event: str) -> Event:
+def event_for_organiser(request: HttpRequest, group: str, event: str) -> Event:
     found = groups.group_for_organiser(user=request.user, slug=group)
     return get_object_or_404(Event.objects.select_related("group"), group=found, slug=event)
 
@@ -71,13 +71,13 @@ def _page(request, event: Event, *, add_form=None, capacity_form=None):
 @login_required
 @require_GET
 def registrations(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    return _page(request, _event(request, group, event))
+    return _page(request, event_for_organiser(request, group, event))
 
 
 @login_required
 @require_POST
 def add(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    found = _event(request, group, event)
+    found = event_for_organiser(request, group, event)
     form = AddForm(request.POST)
     if form.is_valid():
         try:
@@ -99,7 +99,7 @@ def add(request: HttpRequest, group: str, event: str) -> HttpResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest, group: str, event: str, registration: int) -> HttpResponse:
-    found = _event(request, group, event)
+    found = event_for_organiser(request, group, event)
     target = get_object_or_404(found.registrations, pk=registration)
     target.event = found
     services.remove(registration=target)
@@ -110,7 +110,7 @@ def remove(request: HttpRequest, group: str, event: str, registration: int) -> H
 @login_required
 @require_POST
 def capacity(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    found = _event(request, group, event)
+    found = event_for_organiser(request, group, event)
     form = CapacityForm(request.POST)
     if form.is_valid():
         try:
@@ -127,6 +127,6 @@ def capacity(request: HttpRequest, group: str, event: str) -> HttpResponse:
 @require_POST
 def export(request: HttpRequest, group: str, event: str) -> StreamingHttpResponse:
     """The attendee list as CSV: a POST, because each export is recorded (who, when)."""
-    found = _event(request, group, event)
+    found = event_for_organiser(request, group, event)
     lines = services.export_attendees(event=found, by=request.user)
     return csv_download(lines, f"{found.group.slug}-{found.slug}-registrations.csv")

@@ -1,0 +1,21 @@
+// The door page's count of people checked in, kept current while the page is open
+// (other organisers check people in on their own phones). Without JavaScript the
+// count updates with every tap, as each one reloads the page.
+(function () {
+  "use strict";
+  var count = document.querySelector("[data-counts-url]");
+  if (!count || !window.fetch) return;
+  var checkedIn = count.querySelector("[data-checked-in]");
+  var expected = count.querySelector("[data-expected]");
+  function update() {
+    fetch(count.getAttribute("data-counts-url"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        checkedIn.textContent = data.checked_in;
+        expected.textContent = data.expected;
+      })
+      .catch(function () { /* no signal at the door: try again later */ });
+  }
+  window.setInterval(update, 10000);
+})();
