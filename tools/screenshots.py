@@ -3,9 +3,9 @@
 Starts ``turnout demo`` on a free port with its data in a temporary folder, takes
 full-page PNGs at 375 px and 1280 px wide of the home page, a group page, the demo
 meeting's page, an RSVP (the check-inbox page, then the attendee's page held and
-confirmed, from the link the demo printed), and, logged in as the demo organiser, the
-new meeting form and the meeting's registrations; writes them to docs/screenshots/
-and stops the demo. Uses Debian's chromium (never a downloaded browser); set
+confirmed, from the link the demo printed), and, logged in as the demo organiser,
+the new meeting form, the meeting's registrations and its door check-in; writes them
+to docs/screenshots/ and stops the demo. Uses Debian's chromium (never a downloaded browser); set
 TURNOUT_CHROMIUM to use another binary.
 """
 
@@ -157,6 +157,7 @@ def take_screenshots(base_url: str, log: Path) -> None:
                 slug = meeting.rstrip("/").rsplit("/", 1)[-1]
                 registrations = f"/organise/groups/{GROUP}/events/{slug}/registrations/"
                 shoot(page, registrations, "registrations", width)
+                shoot(page, registrations.replace("registrations/", "door/"), "door", width)
                 organiser.close()
         finally:
             browser.close()
