@@ -650,18 +650,9 @@ def main() -> int:
     try:
         ports = {"bare": free_port(), "turnout": free_port()}
         env = turnout_env(pg.url, ports["turnout"], var_dir)
-        t0 = time.monotonic()
-        subprocess.run(
-            [sys.executable, "-m", "turnout.cli", "manage", "migrate", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-        )
-        print(f"migrated in {time.monotonic() - t0:.1f}s", file=sys.stderr)
-        os.environ.update(env)
-        import django
+        from bench.announcement import migrate_and_set_up
 
-        django.setup()
+        migrate_and_set_up(env)
         turnout_paths = setup_turnout(args.seats)
         bare_url = pg.url.rsplit("/", 1)[0] + "/bare_rsvp"
         bare_paths = setup_bare(pg.url, bare_url, args.seats)
