@@ -64,9 +64,7 @@ def door_count(page, checked_in: int, expected: int):
     )
 
 
-def test_organiser_lists_downloads_and_checks_people_in_on_a_phone(
-    meeting, new_context, log_in
-):
+def test_organiser_lists_downloads_and_checks_people_in_on_a_phone(meeting, new_context, log_in):
     context = new_context(phone=True, accept_downloads=True)
     log_in(context, organiser(meeting))
     page = context.new_page()
