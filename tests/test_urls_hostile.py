@@ -26,7 +26,7 @@ from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements, subscriptions
 from turnout.rsvp import services as rsvp
-from turnout.rsvp.links import token_for
+from turnout.rsvp.links import check_in_url, token_for
 
 HOSTILE = [
     "..",
@@ -96,6 +96,7 @@ def valid(organiser, group, venue, event):
                 group=group, email="reader@example.org"
             ),
             "unsubscribe": subscriptions.unsubscribe_token(follower),
+            "check_in": check_in_url(registration).rsplit("/", 2)[-2],
             **dict.fromkeys(["registration", "confirm", "cancel", "details", "calendar"], attendee),
         },
     }

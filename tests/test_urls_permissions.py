@@ -23,6 +23,7 @@ from turnout.groups import urls_accounts
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements
 from turnout.rsvp import services as rsvp
+from turnout.rsvp.links import check_in_url
 
 # Routes whose secret token is the credential: whoever holds the emailed link may open
 # it, logged in or not. Every other /organise/ route needs a logged-in organiser.
@@ -80,6 +81,7 @@ KWARGS = {
     "registration": lambda world, name: world.registration.pk,
     "token": lambda world, name: {
         "organise:invitation": world.invitation_token,
+        "organise:check_in": check_in_url(world.registration).rsplit("/", 2)[-2],
         "accounts:verify": email_verification_token.make_token(world.newcomer),
         "accounts:password_reset_confirm": default_token_generator.make_token(world.newcomer),
     }[name],
@@ -173,7 +175,7 @@ def test_another_groups_organiser_learns_nothing(world, outsider_client, table_r
 
     if response.status_code == 405:  # refused for any address alike, so it tells nothing
         assert response["Allow"] == {"GET": "POST", "POST": "GET"}[method]
-    elif "group" in kwargs:
+    elif "group" in kwargs or "token" in kwargs:  # a group's page, or a QR check-in link
         assert response.status_code == 404
     else:  # their own dashboard or a new group of their own
         assert response.status_code == 200

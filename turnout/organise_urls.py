@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from turnout.events.views import organise as events
 from turnout.groups.views import organise as groups
+from turnout.rsvp.views import door
 
 app_name = "organise"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", groups.dashboard, name="dashboard"),
     path("new-group/", groups.group_new, name="group_new"),
     path("invitations/<str:token>/", groups.invitation, name="invitation"),
+    path("check-in/<str:token>/", door.scanned, name="check_in"),
     path("groups/<slug:group>/", groups.group_home, name="group"),
     path("groups/<slug:group>/edit/", groups.group_edit, name="group_edit"),
     path("groups/<slug:group>/invite/", groups.invite, name="invite"),

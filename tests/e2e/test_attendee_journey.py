@@ -148,7 +148,8 @@ def test_attendee_registers_confirms_changes_and_cancels_on_a_phone(
     wait_for(lambda: len(smtp.to(EMAIL)) == 2, timeout=15)
     confirmed_email = smtp.to(EMAIL)[1]
     assert confirmed_email["Subject"] == f"Your place at {TITLE} is confirmed"
-    [attachment] = list(confirmed_email.iter_attachments())
+    attachment, code = list(confirmed_email.iter_attachments())
+    assert code.get_content_type() == "image/png"  # the check-in QR code, inline
     assert attachment.get_filename() == "event.ics"
     assert attachment.get_content_type() == "text/calendar"
     attached = calendar_event(attachment.get_content().encode())

@@ -116,7 +116,8 @@ def test_rsvp_confirmation_reaches_the_smtp_server_with_its_calendar_file(db, sm
     assert delivered == 2
     held, confirmed = smtp.to("ann@example.org")
     assert list(held.iter_attachments()) == []
-    (attachment,) = list(confirmed.iter_attachments())
+    attachment, code = list(confirmed.iter_attachments())
+    assert (code.get_content_type(), code["Content-ID"]) == ("image/png", "<check-in.png>")
     assert (attachment.get_content_type(), attachment.get_filename()) == (
         "text/calendar",
         "event.ics",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_event
-from tests.mail import outbox
+from tests.mail import calendar_of, files, outbox
 from turnout.core.timefmt import moment
 from turnout.events import services as events
 from turnout.rsvp import selectors
@@ -70,11 +70,7 @@ def status_of(registration) -> str:
 
 
 def calendar_attachment(email) -> icalendar.Event:
-    (attachment,) = email.attachments
-    filename, content, mimetype = attachment
-    assert (filename, mimetype) == ("event.ics", "text/calendar")
-    (entry,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
-    return entry
+    return calendar_of(email)
 
 
 # --- what the page says
@@ -274,7 +270,7 @@ def test_confirm_a_waitlist_entry_puts_it_in_the_queue(client, meeting):
 
     assert messages_shown(response) == [WAITLIST_MESSAGE]
     assert '<h2 id="status-heading">You are number 1 on the waitlist</h2>' in html(response)
-    assert outbox()[-1].attachments == []  # no calendar file for a place not yet had
+    assert files(outbox()[-1]) == []  # no calendar file for a place not yet had
 
 
 # --- cancel

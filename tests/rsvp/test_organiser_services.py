@@ -4,13 +4,12 @@ selectors behind their registrations list."""
 import datetime as dt
 import re
 
-import icalendar
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.factories import make_event
-from tests.mail import outbox
+from tests.mail import calendar_of, outbox
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.events.models import Event
@@ -80,9 +79,7 @@ def test_add_confirms_at_once_and_emails_the_link_with_the_calendar_file(small, 
     assert email.subject == f"Your place at {small.title} is confirmed"
     (token,) = re.findall(r"/rsvp/([^/\s]+)/", email.body)
     assert stored.token_hash == token_hash(token)
-    ((filename, content, mimetype),) = email.attachments
-    assert (filename, mimetype) == ("event.ics", "text/calendar")
-    (entry,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    entry = calendar_of(email)
     assert str(entry["SUMMARY"]) == small.title
     assert entry.decoded("DTSTART") == small.starts_at
 

@@ -1,13 +1,12 @@
 import datetime as dt
 import re
 
-import icalendar
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.factories import make_event
-from tests.mail import outbox
+from tests.mail import calendar_of, outbox
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.events.models import Event
@@ -759,15 +758,6 @@ def hybrid(group, venue):
     return make_event(group=group, venue=venue, capacity=2, max_guests=1, online_url=ONLINE)
 
 
-def calendar_of(email) -> icalendar.Event:
-    """The event.ics attached to an email, unfolded."""
-    (attachment,) = email.attachments
-    filename, content, mimetype = attachment
-    assert (filename, mimetype) == ("event.ics", "text/calendar")
-    (entry,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
-    return entry
-
-
 def test_emails_before_a_place_is_confirmed_carry_no_calendar_file(hybrid):
     rsvp.register(event=hybrid, name="Ann", email="ann@example.org", guests=1)
     rsvp.register(event=hybrid, name="Bob", email="bob@example.org")  # waitlist
@@ -779,7 +769,7 @@ def test_emails_before_a_place_is_confirmed_carry_no_calendar_file(hybrid):
         f"Confirm your place on the waitlist for {hybrid.title}",
         f"Your registration for {hybrid.title}",
     ]
-    assert [e.attachments for e in emails] == [[], [], []]
+    assert [e.attachments for e in emails] == [[], [], []]  # neither calendar nor code
     for email in emails:
         assert ONLINE not in email.body
         assert ONLINE not in email.alternatives[0][0]

@@ -17,6 +17,7 @@ TOKEN_PATH_PREFIXES = (
     "/organise/invitations/",
     "/organise/password-reset/",
     "/subscriptions/",
+    "/organise/check-in/",
 )
 NOT_SECRET = {"sent/", "done/"}  # the plain pages under /organise/password-reset/
 _TOKEN_PATH = re.compile(

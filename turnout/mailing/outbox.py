@@ -6,8 +6,10 @@ task row lives in the same database and transaction, so a rolled-back change
 sends nothing and a committed one is never lost.
 """
 
+import base64
 import contextlib
 import smtplib
+from email.mime.image import MIMEImage
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -48,9 +50,13 @@ def queue_email(
     group: Group | None = None,
     reply_to: str = "",
     bulk: bool = False,
-    attachments: list[tuple[str, str, str]] = (),
+    attachments: list[tuple[str, str | bytes, str]] = (),
 ) -> Message:
-    """Queue one email; ``attachments`` are text files as (filename, content, mimetype)."""
+    """Queue one email; ``attachments`` are (filename, content, mimetype).
+
+    Bytes are kept as base64. An image goes inline, its Content-ID its filename, so the
+    HTML part shows it with ``<img src="cid:FILENAME">`` (webmail drops data: URLs).
+    """
     from turnout.mailing import tasks
 
     subject, text, html = render(template, {"group": group, **context})
@@ -66,10 +72,7 @@ def queue_email(
             subject=subject,
             text_body=text,
             html_body=html,
-            attachments=[
-                {"filename": name, "content": content, "mimetype": mimetype}
-                for name, content, mimetype in attachments
-            ],
+            attachments=[_stored(*attachment) for attachment in attachments],
         )
         tasks.deliver.enqueue(message_ids=[message.pk])
     return message
@@ -90,8 +93,32 @@ def build_email(message: Message, connection) -> EmailMultiAlternatives:
     )
     email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        if attachment["mimetype"].startswith("image/"):
+            email.attach(_inline_image(attachment))
+        else:
+            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
+
+
+def _stored(filename: str, content: str | bytes, mimetype: str) -> dict:
+    if isinstance(content, bytes):
+        return {
+            "filename": filename,
+            "content": base64.b64encode(content).decode(),
+            "base64": True,
+            "mimetype": mimetype,
+        }
+    return {"filename": filename, "content": content, "mimetype": mimetype}
+
+
+def _inline_image(attachment: dict) -> MIMEImage:
+    filename = one_line(attachment["filename"])
+    part = MIMEImage(
+        base64.b64decode(attachment["content"]), _subtype=attachment["mimetype"].split("/", 1)[1]
+    )
+    part.add_header("Content-ID", f"<{filename}>")
+    part.add_header("Content-Disposition", "inline", filename=filename)
+    return part
 
 
 def _mark_failed(ids, error: str) -> None:

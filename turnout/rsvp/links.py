@@ -9,8 +9,11 @@ SHA-256 hash. Rotating SECRET_KEY makes every emailed link stop working.
 import base64
 import hashlib
 import hmac
+import io
 
+import segno
 from django.conf import settings
+from django.core import signing
 
 from turnout.core.tokens import new_secret, token_hash
 
@@ -29,3 +32,30 @@ def new_link(registration) -> None:
 
 def manage_url(registration) -> str:
     return f"{settings.BASE_URL}/rsvp/{token_for(registration)}/"
+
+
+# --- the check-in code in the confirmation email ---
+
+CHECK_IN_SALT = "turnout.rsvp.check-in"
+
+
+def check_in_url(registration) -> str:
+    """The link the confirmation's QR code holds: it checks the person in, but only for
+    a logged-in organiser of the group (signed, so it names only this registration)."""
+    signed = signing.Signer(salt=CHECK_IN_SALT).sign(str(registration.pk))
+    return f"{settings.BASE_URL}/organise/check-in/{signed}/"
+
+
+def registration_pk_from_check_in(signed: str) -> int | None:
+    """The registration a check-in link names; None if it is not one we signed."""
+    try:
+        return int(signing.Signer(salt=CHECK_IN_SALT).unsign(signed))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def check_in_qr_png(registration) -> bytes:
+    """The check-in link as a QR code, a PNG small enough for an email."""
+    out = io.BytesIO()
+    segno.make(check_in_url(registration), error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()

@@ -29,7 +29,7 @@ from turnout.events.models import Event
 from turnout.mailing.outbox import queue_email
 from turnout.mailing.services import subscriptions
 from turnout.rsvp import selectors
-from turnout.rsvp.links import manage_url, new_link
+from turnout.rsvp.links import check_in_qr_png, manage_url, new_link
 from turnout.rsvp.models import (
     ACCESS_NEEDS_MAX_LENGTH,
     AWAITING_EMAIL,
@@ -41,6 +41,7 @@ from turnout.rsvp.models import (
 )
 
 Status = Registration.Status
+CHECK_IN_IMAGE = "check-in.png"  # the QR code in a confirmation, inline (cid:)
 HOLD_FOR = dt.timedelta(hours=24)  # an unconfirmed hold lasts this long, never past the start
 _PROMOTE_BATCH = 500
 
@@ -232,11 +233,12 @@ def calendar_file(registration: Registration) -> bytes:
 
 def _email(registration: Registration, *, template: str | None = None) -> None:
     """Email the attendee about their registration, with their page's link; a confirmed
-    place comes with the event as a calendar file."""
+    place comes with the event as a calendar file and a QR code to check in at the door."""
     event = registration.event
     attachments = []
     if registration.status == Status.CONFIRMED:
         attachments.append(("event.ics", calendar_file(registration).decode(), "text/calendar"))
+        attachments.append((CHECK_IN_IMAGE, check_in_qr_png(registration), "image/png"))
     queue_email(
         template=template or _TEMPLATES[registration.status],
         to=registration.email,
@@ -246,6 +248,7 @@ def _email(registration: Registration, *, template: str | None = None) -> None:
             "event": event,
             "link": manage_url(registration),
             "needs_confirmation": registration.status in AWAITING_EMAIL,
+            "check_in_image": CHECK_IN_IMAGE,
         },
         attachments=attachments,
     )

@@ -1,4 +1,5 @@
-"""Door check-in, on a phone: find a name, tap to check in, undo, add a walk-in.
+"""Door check-in, on a phone: find a name, tap to check in, undo, add a walk-in, or
+scan the QR code in someone's confirmation email.
 
 Works without JavaScript (each tap is a form POST that comes back to the page); with
 it, the count of people checked in also updates by itself (rsvp/door.js).
@@ -12,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from turnout.rsvp import selectors, services
+from turnout.rsvp import links, selectors, services
+from turnout.rsvp.models import Registration
 from turnout.rsvp.views.organise import event_for_organiser
 
 SHOWN_AT_ONCE = 50
@@ -94,3 +96,31 @@ def walk_in(request: HttpRequest, group: str, event: str) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s is added and checked in.") % {"name": added.name})
     return _back(request, found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scanned(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a confirmation's QR code, opened by an organiser's phone camera.
+
+    For the group's organisers: who it is, and a button to check them in (only the POST
+    acts). For anyone else, and for a link that is not one we signed: 404, nothing more.
+    """
+    pk = links.registration_pk_from_check_in(token)
+    registration = get_object_or_404(
+        Registration.objects.select_related("event__group"),
+        pk=pk,
+        event__group__memberships__user=request.user,
+    )
+    if request.method == "POST":
+        try:
+            services.check_in(
+                registration=registration, override=request.POST.get("override") == "1"
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
+        return redirect("organise:check_in", token=token)
+    context = {"registration": registration, "event": registration.event, "token": token}
+    return render(request, "rsvp/organise/scanned.html", context)
