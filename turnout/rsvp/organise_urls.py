@@ -9,6 +9,7 @@ urlpatterns = [
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/add/", views.add, name="registration_add"),
     path("registrations/export.csv", views.export, name="registration_export"),
+    path("registrations/attendees.pdf", views.printable, name="registration_pdf"),
     path("registrations/capacity/", views.capacity, name="registration_capacity"),
     path("registrations/<int:registration>/remove/", views.remove, name="registration_remove"),
     path("door/", door.door, name="door"),

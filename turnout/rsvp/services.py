@@ -15,9 +15,11 @@ event and always take their locks in the same order: event, then registrations.
 import datetime as dt
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -665,3 +667,16 @@ def undo_check_in(*, registration: Registration) -> Registration:
     )
     registration.refresh_from_db()
     return registration
+
+
+def attendee_list_pdf(*, event: Event, by) -> bytes:
+    """The people expected (confirmed or held), alphabetical, with boxes to tick: for a
+    door without signal. An export of attendee data, so it is recorded like the CSV."""
+    from weasyprint import HTML  # heavy to import; only organisers print
+
+    rows = sorted(
+        event.registrations.filter(status__in=TAKING_SEATS), key=lambda r: r.name.casefold()
+    )
+    html = render_to_string("rsvp/print/attendees.html", {"event": event, "rows": rows})
+    AttendeeExport.objects.create(event=event, exported_by=by)
+    return HTML(string=html, base_url=settings.BASE_URL).write_pdf()

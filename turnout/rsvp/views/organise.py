@@ -130,3 +130,16 @@ def export(request: HttpRequest, group: str, event: str) -> StreamingHttpRespons
     found = event_for_organiser(request, group, event)
     lines = services.export_attendees(event=found, by=request.user)
     return csv_download(lines, f"{found.group.slug}-{found.slug}-registrations.csv")
+
+
+@login_required
+@require_POST
+def printable(request: HttpRequest, group: str, event: str) -> HttpResponse:
+    """The list to print for the door (PDF). A POST: it is recorded as an export."""
+    found = event_for_organiser(request, group, event)
+    response = HttpResponse(
+        services.attendee_list_pdf(event=found, by=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{found.slug}-attendees.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
