@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import calendar_of, files, outbox
+from tests.rsvp.helpers import seats
 from turnout.core.timefmt import moment
 from turnout.events import services as events
-from turnout.rsvp import selectors
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
@@ -58,11 +58,6 @@ def messages_shown(response) -> list[str]:
 def forms_on(response) -> list[str]:
     """The actions of the page's POST forms."""
     return re.findall(r'<form method="post" action="([^"]+)"', html(response))
-
-
-def seats(event) -> tuple[int, int]:
-    event.refresh_from_db()
-    return event.seats_taken, selectors.seats_taken(event=event)
 
 
 def status_of(registration) -> str:

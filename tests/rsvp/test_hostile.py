@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_event
 from tests.mail import outbox
-from turnout.rsvp import selectors
+from tests.rsvp.helpers import seats
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
@@ -38,12 +38,6 @@ def html(response) -> str:
 def field_errors(response, field: str) -> list[str]:
     found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html(response))
     return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
-
-
-def seats(event) -> tuple[int, int]:
-    """(the event's counter, the seats its held and confirmed parties take)."""
-    event.refresh_from_db()
-    return event.seats_taken, selectors.seats_taken(event=event)
 
 
 # --- the RSVP form, one bad field at a time

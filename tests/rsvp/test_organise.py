@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from tests.factories import make_event
 from tests.mail import outbox
+from tests.rsvp.helpers import confirmed, seats
 from turnout.events import services as events
 from turnout.groups.models import Group
-from turnout.rsvp import selectors
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import Registration
 
@@ -38,24 +38,6 @@ def messages_shown(response) -> list[str]:
 def names_listed(response) -> list[str]:
     """The names in the list's rows, as the page writes them (escaped)."""
     return re.findall(r'<td data-label="Name">(.*?)(?: <span class="badge|</td>)', html(response))
-
-
-def seats(event) -> tuple[int, int]:
-    event.refresh_from_db()
-    return event.seats_taken, selectors.seats_taken(event=event)
-
-
-def confirmed(event, name: str, guests: int = 0) -> Registration:
-    registration, _created = rsvp.register(
-        event=event, name=name, email=f"{name.split()[0].lower()}@example.org", guests=guests
-    )
-    return rsvp.confirm(registration=registration)
-
-
-@pytest.fixture
-def small(group, venue):
-    """Three seats, up to two guests each, email confirmation on."""
-    return make_event(group=group, venue=venue, capacity=3, max_guests=2)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import calendar_of, outbox
+from tests.rsvp.helpers import confirmed, seats
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.events.models import Event
@@ -23,28 +24,8 @@ CAPACITY_NOT_A_NUMBER = "Enter the capacity as a whole number, like 40, or leave
 CAPACITY_OUT_OF_RANGE = "Give a capacity between 0 and 1,000,000, or leave it empty."
 
 
-def seats(event) -> tuple[int, int]:
-    """(the event's counter, the seats its held and confirmed parties take)."""
-    event.refresh_from_db()
-    return event.seats_taken, selectors.seats_taken(event=event)
-
-
 def statuses(event) -> dict[str, str]:
     return dict(event.registrations.values_list("name", "status"))
-
-
-def confirmed(event, name: str, guests: int = 0) -> Registration:
-    """Someone who registered through the form and confirmed their email."""
-    registration, _created = rsvp.register(
-        event=event, name=name, email=f"{name.split()[0].lower()}@example.org", guests=guests
-    )
-    return rsvp.confirm(registration=registration)
-
-
-@pytest.fixture
-def small(group, venue):
-    """Three seats, up to two guests each, email confirmation on."""
-    return make_event(group=group, venue=venue, capacity=3, max_guests=2)
 
 
 def add(event, by, name="Ann", **fields) -> Registration:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import calendar_of, outbox
+from tests.rsvp.helpers import seats
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.events.models import Event
@@ -20,21 +21,9 @@ from turnout.rsvp.models import Registration
 Status = Registration.Status
 
 
-def seats(event) -> tuple[int, int]:
-    """(the event's counter, the seats its held and confirmed parties take)."""
-    event.refresh_from_db()
-    return event.seats_taken, selectors.seats_taken(event=event)
-
-
 def link_token(email) -> str:
     (token,) = re.findall(r"/rsvp/([^/\s]+)/", email.body)
     return token
-
-
-@pytest.fixture
-def small(group, venue):
-    """Three seats, up to two guests each, email confirmation on."""
-    return make_event(group=group, venue=venue, capacity=3, max_guests=2)
 
 
 # --- register

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import outbox
+from tests.rsvp.helpers import seats
 from turnout.core import ratelimit
 from turnout.core.timezones import to_aware
 from turnout.events import services as events
 from turnout.mailing.models import Subscriber
-from turnout.rsvp import selectors
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
 from turnout.rsvp.views.attendees import PER_CLIENT, PER_EMAIL
@@ -48,11 +48,6 @@ def field_errors(response, field: str) -> list[str]:
 
 def without_csrf(text: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
-
-
-def seats(event) -> tuple[int, int]:
-    event.refresh_from_db()
-    return event.seats_taken, selectors.seats_taken(event=event)
 
 
 def in_one_window(seconds: int, needed: float = 5.0) -> None:

@@ -1,0 +1,19 @@
+"""Small helpers the RSVP tests share."""
+
+from turnout.rsvp import selectors
+from turnout.rsvp import services as rsvp
+from turnout.rsvp.models import Registration
+
+
+def seats(event) -> tuple[int, int]:
+    """(the event's counter, the seats its held and confirmed parties take): always equal."""
+    event.refresh_from_db()
+    return event.seats_taken, selectors.seats_taken(event=event)
+
+
+def confirmed(event, name: str, guests: int = 0) -> Registration:
+    """Someone who registered through the form and confirmed their email."""
+    registration, _created = rsvp.register(
+        event=event, name=name, email=f"{name.split()[0].lower()}@example.org", guests=guests
+    )
+    return rsvp.confirm(registration=registration)
