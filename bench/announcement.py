@@ -75,7 +75,8 @@ def migrate_and_set_up(env: dict[str, str]) -> None:
     django.setup()
 
 
-def base_env(database_url: str, smtp_url: str) -> dict[str, str]:
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Turnout in production mode on the throwaway database; ``extra`` adds or overrides."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TURNOUT_")}
     env.update(
         PYTHONPATH=str(ROOT),
@@ -83,12 +84,19 @@ def base_env(database_url: str, smtp_url: str) -> dict[str, str]:
         TURNOUT_DATABASE_URL=database_url,
         TURNOUT_SECRET_KEY="bench-secret-key-" + "x" * 40,
         TURNOUT_BASE_URL="http://127.0.0.1:8000",
+    )
+    env.update(extra)
+    return env
+
+
+def base_env(database_url: str, smtp_url: str) -> dict[str, str]:
+    return production_env(
+        database_url,
         TURNOUT_EMAIL_URL=smtp_url,
         TURNOUT_DAILY_EMAIL_QUOTA="10000000",
         TURNOUT_WORKER_LEASE_SECONDS="5",
         TURNOUT_WORKER_HEARTBEAT_SECONDS="1",
     )
-    return env
 
 
 class Workers:

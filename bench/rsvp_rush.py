@@ -336,18 +336,15 @@ DESCRIPTION = (
 
 
 def turnout_env(database_url: str, port: int, var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TURNOUT_")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="turnout.settings",
-        TURNOUT_DATABASE_URL=database_url,
-        TURNOUT_SECRET_KEY="bench-secret-key-" + "x" * 40,
+    from bench.announcement import production_env
+
+    return production_env(
+        database_url,
         TURNOUT_BASE_URL=f"http://{HOST}:{port}",
         TURNOUT_EMAIL_URL="console://",
         TURNOUT_RATE_LIMIT_EXEMPT=HOST,
         TURNOUT_VAR_DIR=str(var_dir),
     )
-    return env
 
 
 def setup_turnout(seats: int) -> dict[str, str]:

@@ -4,6 +4,7 @@ import os
 import pytest
 
 from tests.postgres import ThrowawayPostgres
+from tests.smtp import SMTPServer
 
 DATABASE = os.environ.get("TURNOUT_TEST_DATABASE", "sqlite")
 
@@ -122,3 +123,11 @@ def table_rows(db):
         }
 
     return rows
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on loopback, for workers to deliver to."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()

@@ -18,20 +18,12 @@ from playwright.sync_api import expect
 from tests.factories import make_event, make_group, make_user, make_venue
 from tests.mail import outbox
 from tests.processes import Workers, wait_for
-from tests.smtp import SMTPServer
 from turnout.events.models import Event
 from turnout.rsvp.models import Registration
 
 EMAIL = "rosa@example.org"
 TITLE = "What internationalism means"
 LINK = re.compile(r"https?://\S+?(/rsvp/[\w-]+/)")
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from django_tasks_db.models import DBTaskResult
 from tests import jobs
 from tests.factories import make_group
 from tests.processes import Workers, wait_for
-from tests.smtp import SMTPServer
 from turnout.mailing import tasks
 from turnout.mailing.models import Message
 from turnout.mailing.outbox import queue_email
@@ -30,13 +29,6 @@ from turnout.mailing.outbox import queue_email
 SENT, QUEUED, FAILED = Message.Status.SENT, Message.Status.QUEUED, Message.Status.FAILED
 # The workers' own periodic jobs enqueue tasks too: look at deliveries only.
 DELIVERIES = DBTaskResult.objects.filter(task_path="turnout.mailing.tasks.deliver")
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
