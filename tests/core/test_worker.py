@@ -147,7 +147,8 @@ def test_enqueue_due_jobs_enqueues_each_job_once_per_period(db):
     first = schedule.enqueue_due_jobs()
     second = schedule.enqueue_due_jobs()
 
-    assert first == ["purge-rate-counters", "expire-rsvp-holds", "test-tick"]
+    assert first == [name for name, _path, _seconds in schedule.periodic_jobs()]
+    assert "test-tick" in first
     assert second == []
     assert ticks() == 1
     job = ScheduledJob.objects.get(name="test-tick")

@@ -18,6 +18,8 @@ from turnout.core.models import ScheduledJob
 PERIODIC_JOBS = [
     ("purge-rate-counters", "turnout.core.tasks.purge_rate_counters", 3600),
     ("expire-rsvp-holds", "turnout.rsvp.tasks.expire_holds", 60),
+    ("send-rsvp-reminders", "turnout.rsvp.tasks.send_reminders", 60),
+    ("anonymise-attendees", "turnout.rsvp.tasks.anonymise_attendees", 3600),
 ]
 
 

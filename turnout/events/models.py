@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from turnout.core.validators import validate_web_url
 from turnout.groups.models import Group, Venue
 
 DESCRIPTION_MAX_LENGTH = 20_000
+REMINDER_MAX_HOURS = 168  # a week
 
 
 class PublicCounts(models.TextChoices):
@@ -106,6 +107,21 @@ class Event(models.Model):
         default=PublicCounts.CAPACITY,
         help_text=_("For sensitive meetings, show no numbers at all."),
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder, hours before the start"),
+        null=True,
+        blank=True,
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(REMINDER_MAX_HOURS)],
+        help_text=_(
+            "Confirmed attendees are emailed a reminder this many hours before the start. "
+            "Leave empty for no reminder."
+        ),
+    )
+    # When the reminder is due, derived by turnout.events.services from the start and
+    # reminder_hours; None when there is none (no reminder, or the meeting was created
+    # less than that many hours ahead).
+    reminder_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Counters kept by turnout.rsvp.services, only ever changed by one UPDATE
     # in the database (seats_taken = seats_taken + n), never saved from a loaded
     # model (that would write back a stale count):
@@ -135,7 +151,10 @@ class Event(models.Model):
                 condition=models.Q(seats_taken__gte=0), name="event_seats_taken_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["status", "reminder_due_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -80,6 +80,15 @@ class Group(models.Model):
     daily_email_quota = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Empty: the instance's TURNOUT_DAILY_EMAIL_QUOTA.")
     )
+    anonymise_after_days = models.PositiveSmallIntegerField(
+        _("anonymise attendees after (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Attendees' names, emails and access needs are erased this many days after "
+            "each meeting; only counts are kept."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

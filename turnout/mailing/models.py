@@ -25,6 +25,14 @@ class Message(models.Model):
     announcement = models.ForeignKey(
         "Announcement", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
     )
+    # The registration this email is about, so erasing it can find its mail records.
+    registration = models.ForeignKey(
+        "rsvp.Registration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
     kind = models.CharField(max_length=100)  # the template's name, e.g. "groups/email/verify"
     # Bulk mail (announcements, confirmations of imported addresses) counts against the
     # group's daily quota; mail a person asked for (a confirmation link) does not.
@@ -43,6 +51,9 @@ class Message(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Address, subject, bodies and attachments blanked (turnout.rsvp.privacy); the
+    # row stays so counts (kind, status, when) survive.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["announcement", "status"])]

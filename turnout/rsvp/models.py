@@ -72,6 +72,10 @@ class Registration(models.Model):
     )
     # Seats given by an organiser beyond the capacity, on purpose (a walk-in, a manual add).
     over_capacity = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Name, email and access needs blanked and the link made dead (turnout.rsvp.privacy):
+    # N days after the meeting, or when the attendee erased their registration.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Checked in at the door although not confirmed (waitlisted, cancelled): the
     # organiser's choice, recorded.
     check_in_override = models.BooleanField(default=False)
@@ -142,3 +146,38 @@ class AttendeeExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} by {self.exported_by} at {self.exported_at:%Y-%m-%d %H:%M}"
+
+
+class ChangeNotice(models.Model):
+    """What changed about a meeting people registered for, and whether they were told.
+
+    Written when an organiser changes the time, venue or online link of an event
+    with registrations, or cancels it; the organiser then sends it with one click
+    (or leaves it). ``changes`` holds what to show: [{"label", "old", "new"}], as
+    display text, with no attendee data.
+    """
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", _("changed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="change_notices")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    changes = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.sent_at is None and self.dismissed_at is None
