@@ -51,8 +51,11 @@ def queue_email(
     reply_to: str = "",
     bulk: bool = False,
     attachments: list[tuple[str, str | bytes, str]] = (),
+    registration=None,
 ) -> Message:
     """Queue one email; ``attachments`` are (filename, content, mimetype).
+
+    ``registration``: the RSVP the email is about, so erasing it finds this record.
 
     Bytes are kept as base64. An image goes inline, its Content-ID its filename, so the
     HTML part shows it with ``<img src="cid:FILENAME">`` (webmail drops data: URLs).
@@ -64,6 +67,7 @@ def queue_email(
     with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             group=group,
+            registration=registration,
             kind=template,
             bulk=bulk,
             to_email=to,

@@ -233,9 +233,15 @@ def calendar_file(registration: Registration) -> bytes:
     return event_ics(event, online_url=event.online_url if confirmed else "")
 
 
-def _email(registration: Registration, *, template: str | None = None) -> None:
+def email_attendee(
+    registration: Registration, *, template: str | None = None, context: dict | None = None
+) -> None:
     """Email the attendee about their registration, with their page's link; a confirmed
-    place comes with the event as a calendar file and a QR code to check in at the door."""
+    place comes with the event as a calendar file and a QR code to check in at the door.
+
+    ``template`` defaults to the one for the registration's status; ``context`` adds to
+    the template's context.
+    """
     event = registration.event
     attachments = []
     if registration.status == Status.CONFIRMED:
@@ -251,8 +257,10 @@ def _email(registration: Registration, *, template: str | None = None) -> None:
             "link": manage_url(registration),
             "needs_confirmation": registration.status in AWAITING_EMAIL,
             "check_in_image": CHECK_IN_IMAGE,
+            **(context or {}),
         },
         attachments=attachments,
+        registration=registration,
     )
 
 
@@ -314,7 +322,7 @@ def _register(event, name, email, guests, access_needs, now) -> tuple[Registrati
                 _expire(event.pk, still, now)
                 existing.refresh_from_db()
             if existing is not None and existing.status != Status.CANCELLED:
-                _remind(existing)
+                _send_link_again(existing)
                 return existing, False
             registration = existing or Registration(event=event, email=email)
             status, position = _place(event, 1 + guests, now)
@@ -329,19 +337,19 @@ def _register(event, name, email, guests, access_needs, now) -> tuple[Registrati
             registration.confirmed_at = now if status == Status.CONFIRMED else None
             registration.cancelled_at = None
             registration.save()
-            _email(registration)
+            email_attendee(registration)
     except IntegrityError:
         # The same address registered in another tab at the same moment: that one won.
         with transaction.atomic():
             existing = Registration.objects.select_related("event").get(event=event, email=email)
-            _remind(existing)
+            _send_link_again(existing)
         return existing, False
     return registration, True
 
 
-def _remind(registration: Registration) -> None:
+def _send_link_again(registration: Registration) -> None:
     """Email the registration's page link again, as it stands."""
-    _email(registration, template="rsvp/email/reminder")
+    email_attendee(registration, template="rsvp/email/your_link")
 
 
 def confirm(*, registration: Registration) -> Registration:
@@ -371,7 +379,7 @@ def confirm(*, registration: Registration) -> Registration:
             )
             current.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
             current.event = registration.event
-            _email(current)
+            email_attendee(current)
         elif current.status == Status.WAITLIST_UNCONFIRMED:
             current.status, current.hold_expires_at = Status.WAITLISTED, None
             current.save(update_fields=["status", "hold_expires_at"])
@@ -534,7 +542,7 @@ def promote_waitlist(*, event: Event) -> list[Registration]:
                 registration.status, registration.confirmed_at = Status.CONFIRMED, now
                 registration.save(update_fields=["status", "confirmed_at"])
                 registration.event = event
-                _email(registration, template="rsvp/email/promoted")
+                email_attendee(registration, template="rsvp/email/promoted")
                 promoted.append(registration)
                 if free is not None:
                     free -= registration.seats
@@ -612,7 +620,7 @@ def add_by_organiser(
         registration.attended_at = now if walk_in else None
         registration.save()
         if email:
-            _email(registration)
+            email_attendee(registration)
     return registration
 
 
