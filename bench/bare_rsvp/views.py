@@ -44,3 +44,9 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         status = "registered"
     context = {"event": event, "done": True, "status": status}
     return render(request, "bare_rsvp/page.html", context)
+
+
+def upcoming(request: HttpRequest) -> HttpResponse:
+    """One SELECT and a small template, no form: the reference of bench/public_pages.py."""
+    events = Event.objects.order_by("pk")[:20]
+    return render(request, "bare_rsvp/list.html", {"events": events})

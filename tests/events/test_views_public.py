@@ -332,39 +332,3 @@ def test_group_page_says_when_nothing_is_planned(client, group):
 
     assert "No meetings are planned right now." in html
     assert "Past meetings" not in html
-
-
-# --- query counts: the number of queries must not grow with the number of events ---
-
-
-@pytest.mark.parametrize("n", [1, 3])
-def test_home_query_count(client, django_assert_num_queries, group, venue, n):
-    for i in range(n):
-        make_event(group=make_group() if i else group, title=f"Upcoming {i}")
-
-    with django_assert_num_queries(2):  # the page count, then the page's events
-        response = client.get("/")
-
-    assert len(titles(response)) == n
-
-
-@pytest.mark.parametrize("n", [1, 3])
-def test_group_page_query_count(client, django_assert_num_queries, group, venue, n):
-    for i in range(n):
-        make_event(group=group, venue=make_venue(group=group), title=f"Upcoming {i}")
-        make_event(group=group, venue=make_venue(group=group), title=f"Past {i}", days_ahead=-7)
-
-    with django_assert_num_queries(3):  # the group, its upcoming and its past events
-        response = client.get("/uig/")
-
-    assert len(titles(response)) == 2 * n
-
-
-@pytest.mark.parametrize("n", [1, 3])
-def test_event_page_query_count(client, django_assert_num_queries, group, n):
-    made = [make_event(group=group, title=f"Meeting {i}") for i in range(n)]
-
-    with django_assert_num_queries(1):  # the event with its group and venue
-        response = client.get(f"/uig/events/{made[-1].slug}/")
-
-    assert response.status_code == 200

@@ -1,13 +1,16 @@
-"""A few seconds' cache of a public page for anonymous visitors, kept in each process.
+"""A few seconds' cache of public pages for anonymous visitors, kept in each process.
 
 A meeting shared widely is opened by many people at once; each of them would
-otherwise cost a query and a template. The cached HTML holds a placeholder where the
-form's CSRF token goes, and every response gets its own token (and cookie) in its
-place. Only visitors with no session and no pending messages get the cached page:
-anyone logged in, or about to see a message, gets it rendered for them.
+otherwise cost queries and a template. The event page, a group's page and ``/`` are
+kept as HTML. Where a page has a form, the cached HTML holds a placeholder where its
+CSRF token goes, and every response gets its own token (and cookie) in its place; a
+page without a form sets no cookie. Only visitors with no session and no pending
+messages get the cached page: anyone logged in, or about to see a message, gets it
+rendered for them, and what they see is never kept for others.
 
-Each gunicorn worker keeps its own copy, so a change shows everywhere within
-``TURNOUT_PAGE_CACHE_SECONDS`` (0 turns the cache off; the tests run with it off).
+Each gunicorn worker keeps its own copy, so a change (a seat taken, a meeting
+cancelled) shows everywhere within ``TURNOUT_PAGE_CACHE_SECONDS`` (0 turns the cache
+off; the tests run with it off).
 """
 
 import hashlib
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "turnout-csrf-token-placeholder"
@@ -52,16 +56,27 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def anonymous_page(request: HttpRequest, key: str, render: Callable[[dict], str]) -> HttpResponse:
+def anonymous_page(
+    request: HttpRequest, key: str | Callable[[], str], render: Callable[[dict], str]
+) -> HttpResponse:
     """The page ``render(extra_context)`` makes, from the cache when the visitor allows it.
 
-    ``render`` receives context to add to the template's (the CSRF placeholder).
+    ``render`` receives context to add to the template's (the CSRF placeholder); an
+    exception it raises (``Http404``) leaves nothing in the cache. ``key`` names the
+    page among the others; a callable is asked only for visitors who may get the cached
+    copy. Whatever goes into the key must take few values (a page number that exists,
+    not the raw query string), so that visitors cannot fill the cache.
     """
     if not _cacheable(request):
         return HttpResponse(render({}))
-    key = _key("page", key)
+    key = _key("page", key() if callable(key) else key)
     html = cache.get(key)
     if html is None:
         html = render({"csrf_token": CSRF_PLACEHOLDER})
         cache.set(key, html, settings.TURNOUT_PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    response = HttpResponse(html)
+    # As the rendered page says (it read the session to see who is logged in).
+    patch_vary_headers(response, ("Cookie",))
+    return response

@@ -1,6 +1,5 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
@@ -12,9 +11,21 @@ EVENTS_PER_PAGE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(selectors.upcoming_events(), EVENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "events/home.html", {"page": page})
+    """Upcoming meetings of every group, a page at a time; anonymous visitors may get a
+    copy a few seconds old (``turnout.core.pagecache``)."""
+    asked = request.GET.get("page")
+
+    def key() -> str:
+        # The page number that would be shown ("abc" is the first page, too far the
+        # last), so that made-up numbers cannot fill the cache.
+        count = pagecache.recent("upcoming-count", lambda: selectors.upcoming_events().count())
+        return f"home:{Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number}"
+
+    def render_page(extra: dict) -> str:
+        page = Paginator(selectors.upcoming_events(), EVENTS_PER_PAGE).get_page(asked)
+        return render_to_string("events/home.html", {"page": page, **extra}, request)
+
+    return pagecache.anonymous_page(request, key, render_page)
 
 
 def _event_or_404(group: str, event: str):

@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 
+from turnout.core import pagecache
 from turnout.events import selectors as events
 from turnout.groups.models import Group
 
@@ -8,13 +10,17 @@ PAST_EVENTS_SHOWN = 10
 
 
 def group_page(request: HttpRequest, group: str) -> HttpResponse:
-    found = get_object_or_404(Group, slug=group)
-    return render(
-        request,
-        "groups/group.html",
-        {
+    """About the group, its meetings and its follow form; anonymous visitors may get a
+    copy a few seconds old (``turnout.core.pagecache``)."""
+
+    def render_page(extra: dict) -> str:
+        found = get_object_or_404(Group, slug=group)
+        context = {
             "group": found,
             "upcoming": events.upcoming_events(group=found),
             "past": events.past_events(group=found)[:PAST_EVENTS_SHOWN],
-        },
-    )
+            **extra,
+        }
+        return render_to_string("groups/group.html", context, request)
+
+    return pagecache.anonymous_page(request, f"group:{group}", render_page)

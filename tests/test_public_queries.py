@@ -1,0 +1,73 @@
+"""Each public page costs the same few queries whatever the number of events it shows.
+
+Pinned at 1 and 3 events, with the page cache off (as in every test but
+tests/core/test_pagecache.py): these are the queries of a page rendered afresh, which
+an anonymous visitor pays at most once every few seconds per process, and a logged-in
+organiser on every view.
+"""
+
+import re
+
+import pytest
+
+from tests.factories import make_event, make_group, make_venue
+from turnout.rsvp import services as rsvp
+
+CARD_TITLE = re.compile(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a></h[23]>')
+
+
+def card_titles(response) -> list[str]:
+    return CARD_TITLE.findall(response.content.decode())
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_home_query_count_is_the_same_for_1_and_3_events(client, django_assert_num_queries, db, n):
+    # Two groups as soon as there is more than one event, each event at its own venue.
+    groups = [make_group(name="Ukraine Information Group"), make_group(name="Tenants Union")]
+    for i in range(n):
+        group = groups[i % 2]
+        make_event(
+            group=group, venue=make_venue(group=group), title=f"Upcoming {i}", days_ahead=i + 1
+        )
+
+    with django_assert_num_queries(2):  # how many upcoming events, then this page of them
+        response = client.get("/")
+
+    assert card_titles(response) == [f"Upcoming {i}" for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_group_page_query_count_is_the_same_for_1_and_3_events(
+    client, django_assert_num_queries, group, n
+):
+    for i in range(n):
+        make_event(
+            group=group, venue=make_venue(group=group), title=f"Upcoming {i}", days_ahead=i + 1
+        )
+        make_event(group=group, venue=make_venue(group=group), title=f"Past {i}", days_ahead=-7 - i)
+
+    with django_assert_num_queries(3):  # the group, its upcoming and its past events
+        response = client.get(f"/{group.slug}/")
+
+    upcoming = [f"Upcoming {i}" for i in range(n)]
+    assert card_titles(response) == upcoming + [f"Past {i}" for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_event_page_query_count_is_the_same_for_1_and_3_events(
+    client, django_assert_num_queries, group, venue, n
+):
+    made = [
+        make_event(
+            group=group, venue=venue, title=f"Meeting {i}", capacity=10, public_counts="seats_left"
+        )
+        for i in range(n)
+    ]
+    for i in range(n):  # as many people registered as there are events
+        rsvp.register(event=made[-1], name=f"Person {i}", email=f"person{i}@example.org")
+
+    with django_assert_num_queries(1):  # the event with its group and venue
+        response = client.get(f"/{group.slug}/events/{made[-1].slug}/")
+
+    assert response.status_code == 200
+    assert f'<p class="seats-left">{10 - n} seats left.</p>' in response.content.decode()
