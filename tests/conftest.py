@@ -4,6 +4,7 @@ import os
 import pytest
 
 from tests.postgres import ThrowawayPostgres
+from tests.processes import Workers
 from tests.smtp import SMTPServer
 
 DATABASE = os.environ.get("TURNOUT_TEST_DATABASE", "sqlite")
@@ -131,3 +132,25 @@ def smtp():
     server = SMTPServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def workers(transactional_db, smtp):
+    """``workers(count, **env)`` starts ``turnout worker`` processes that mail to ``smtp``.
+
+    Every worker started is stopped when the test ends, before the database is
+    flushed; their logs are printed (pytest shows them when a test fails).
+    """
+    pools: list[Workers] = []
+
+    def start(count: int = 1, **env: str) -> Workers:
+        pool = Workers(TURNOUT_EMAIL_URL=smtp.url, **env)
+        pool.start(count)
+        pools.append(pool)
+        return pool
+
+    yield start
+    for pool in pools:
+        pool.stop_all()
+        print(pool.logs())
+        pool.remove_logs()

@@ -97,7 +97,9 @@ def valid(organiser, group, venue, event):
             ),
             "unsubscribe": subscriptions.unsubscribe_token(follower),
             "check_in": check_in_url(registration).rsplit("/", 2)[-2],
-            **dict.fromkeys(["registration", "confirm", "cancel", "details", "calendar"], attendee),
+            **dict.fromkeys(
+                ["registration", "confirm", "cancel", "details", "calendar", "erase"], attendee
+            ),
         },
     }
 

@@ -105,8 +105,9 @@ def snap(page, name: str, width: int) -> None:
     print(f"{file.relative_to(ROOT)}{note}")
 
 
-def attendee_pages(page, log: Path, width: int) -> None:
-    """Register on the meeting's page, then open the emailed link the demo printed."""
+def attendee_pages(page, log: Path, width: int) -> str:
+    """Register on the meeting's page, then open the emailed link the demo printed;
+    returns that link."""
     email = f"screenshots-{width}@example.org"
     page.get_by_label("Your name").fill("Ann Attendee")
     page.get_by_label("Your email address").fill(email)
@@ -124,6 +125,26 @@ def attendee_pages(page, log: Path, width: int) -> None:
     page.get_by_role("button", name="Confirm my place").click()
     expect(page.get_by_role("heading", name="Your place is confirmed")).to_be_visible()
     snap(page, "rsvp-confirmed", width)
+    return links[-1]
+
+
+def change_notice(page, meeting_edit: str, width: int) -> None:
+    """Move the meeting by half an hour (and back at the next width): the organiser is
+    offered to tell the people registered; tell them."""
+    page.goto(meeting_edit)
+    start = page.get_by_label("Start time")
+    start.fill("19:30" if start.input_value() == "19:00" else "19:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name="Email everyone registered")).to_be_visible()
+    snap(page, "change-notice", width)
+    page.get_by_role("button", name="Email everyone registered").click()
+
+
+def erase(page, link: str, width: int) -> None:
+    page.goto(link)
+    page.get_by_text("Erase my details…").click()
+    page.get_by_role("button", name="Yes, erase my details").click()
+    snap(page, "rsvp-erased", width)
 
 
 def take_screenshots(base_url: str, log: Path) -> None:
@@ -143,8 +164,7 @@ def take_screenshots(base_url: str, log: Path) -> None:
                 meeting = page.get_by_role("link", name=MEETING).get_attribute("href")
                 shoot(page, f"/{GROUP}/", "group", width)
                 shoot(page, meeting, "event", width)
-                attendee_pages(page, log, width)
-                visitor.close()
+                link = attendee_pages(page, log, width)
 
                 organiser = browser.new_context(base_url=base_url, viewport=viewport, **extra)
                 page = organiser.new_page()
@@ -158,7 +178,10 @@ def take_screenshots(base_url: str, log: Path) -> None:
                 registrations = f"/organise/groups/{GROUP}/events/{slug}/registrations/"
                 shoot(page, registrations, "registrations", width)
                 shoot(page, registrations.replace("registrations/", "door/"), "door", width)
+                change_notice(page, f"/organise/groups/{GROUP}/events/{slug}/", width)
                 organiser.close()
+                erase(visitor.pages[0], link, width)
+                visitor.close()
         finally:
             browser.close()
 

@@ -17,24 +17,13 @@ from playwright.sync_api import expect
 
 from tests.factories import make_event, make_group, make_user, make_venue
 from tests.mail import outbox
-from tests.processes import Workers, wait_for
+from tests.processes import wait_for
 from turnout.events.models import Event
 from turnout.rsvp.models import Registration
 
 EMAIL = "rosa@example.org"
 TITLE = "What internationalism means"
 LINK = re.compile(r"https?://\S+?(/rsvp/[\w-]+/)")
-
-
-@pytest.fixture
-def worker(transactional_db, smtp):
-    """One ``turnout worker`` mailing to ``smtp``; stopped before the database is flushed."""
-    pool = Workers(TURNOUT_EMAIL_URL=smtp.url)
-    pool.start()
-    yield pool
-    pool.stop_all()
-    print(pool.logs())
-    pool.remove_logs()
 
 
 @pytest.fixture
@@ -94,8 +83,9 @@ def calendar_event(data: bytes) -> icalendar.Event:
 
 
 def test_attendee_registers_confirms_changes_and_cancels_on_a_phone(
-    new_context, meeting, worker, smtp
+    new_context, meeting, workers, smtp
 ):
+    workers()
     page = new_context(phone=True).new_page()
     event_path = f"/uig/events/{meeting.slug}/"
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from tests.factories import make_event, make_group, make_venue
 from turnout.events import services as events
@@ -614,3 +615,174 @@ def test_duplicate_event_without_a_window_has_none(event):
     copy = events.duplicate_event(event=event)
 
     assert (copy.registration_opens_at, copy.registration_closes_at) == (None, None)
+
+
+# Reminders: when they are due, and bad settings
+
+
+def _soon(hours: float) -> dict:
+    """Fields of a two-hour meeting starting ``hours`` from now (to the minute), in London."""
+    start = (timezone.now() + dt.timedelta(hours=hours)).astimezone(ZoneInfo("Europe/London"))
+    start = start.replace(second=0, microsecond=0)
+    end = start + dt.timedelta(hours=2)
+    return _meeting(
+        start_date=start.date(), start_time=start.time(), end_date=end.date(), end_time=end.time()
+    )
+
+
+def test_reminder_is_due_24_hours_before_the_start_unless_told(group):
+    event = events.create_event(group=group, **_soon(72))
+
+    assert event.reminder_hours == 24
+    assert Event.objects.get(pk=event.pk).reminder_due_at == event.starts_at - dt.timedelta(
+        hours=24
+    )
+
+
+def test_reminder_hours_set_the_time_it_is_due(group):
+    event = events.create_event(group=group, reminder_hours=168, **_soon(200))
+
+    assert event.reminder_due_at == event.starts_at - dt.timedelta(hours=168)
+
+
+@pytest.mark.parametrize("empty", [None, "", "  "])
+def test_no_reminder_when_the_hours_are_left_empty(group, empty):
+    event = events.create_event(group=group, reminder_hours=empty, **_soon(72))
+
+    saved = Event.objects.get(pk=event.pk)
+    assert (saved.reminder_hours, saved.reminder_due_at) == (None, None)
+
+
+def test_no_reminder_for_a_meeting_created_less_than_that_many_hours_ahead(group):
+    event = events.create_event(group=group, **_soon(23))
+
+    assert Event.objects.get(pk=event.pk).reminder_due_at is None
+
+
+def test_reminder_time_follows_the_start_and_the_hours_when_edited(group):
+    event = events.create_event(group=group, **_soon(72))
+
+    events.update_event(event=event, reminder_hours=2)
+    assert Event.objects.get(pk=event.pk).reminder_due_at == event.starts_at - dt.timedelta(hours=2)
+    later = (event.start_date + dt.timedelta(days=7), event.end_date + dt.timedelta(days=7))
+    events.update_event(event=event, start_date=later[0], end_date=later[1])
+    saved = Event.objects.get(pk=event.pk)
+    assert saved.reminder_due_at == saved.starts_at - dt.timedelta(hours=2)
+    events.update_event(event=event, reminder_hours=None)
+    assert Event.objects.get(pk=event.pk).reminder_due_at is None
+
+
+REMINDER_AN_HOUR = (
+    "The reminder goes at least 1 hour before the start; leave it empty for no reminder."
+)
+REMINDER_A_WEEK = "The reminder can go at most 168 hours (a week) before the start."
+REMINDER_WHOLE_NUMBER = (
+    "Enter the number of hours as a whole number, like 24, or leave it empty for no reminder."
+)
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        (-5, "The reminder goes at least 1 hour before the start; leave it empty for no reminder."),
+        (
+            "-5",
+            "The reminder goes at least 1 hour before the start; leave it empty for no reminder.",
+        ),
+        (0, "The reminder goes at least 1 hour before the start; leave it empty for no reminder."),
+        (10_000, "The reminder can go at most 168 hours (a week) before the start."),
+        (169, "The reminder can go at most 168 hours (a week) before the start."),
+        ("soon", REMINDER_WHOLE_NUMBER),
+        ("1.5", REMINDER_WHOLE_NUMBER),
+        (1.5, REMINDER_WHOLE_NUMBER),
+        (True, REMINDER_WHOLE_NUMBER),
+        ("<script>alert(1)</script>", REMINDER_WHOLE_NUMBER),
+    ],
+)
+def test_bad_reminder_hours_are_refused_with_a_clear_message(group, event, hours, message):
+    before = Event.objects.filter(pk=event.pk).values().get()
+
+    with pytest.raises(ValidationError) as created:
+        events.create_event(group=group, reminder_hours=hours, **_meeting())
+    with pytest.raises(ValidationError) as updated:
+        events.update_event(event=Event.objects.get(pk=event.pk), reminder_hours=hours)
+
+    assert created.value.message_dict == {"reminder_hours": [message]}
+    assert updated.value.message_dict == {"reminder_hours": [message]}
+    assert Event.objects.count() == 1
+    assert Event.objects.filter(pk=event.pk).values().get() == before
+
+
+# Into the past
+
+
+PAST_MESSAGE = "This date and time have passed. Choose a date and time after now for the meeting."
+REGISTERED_MESSAGE = (
+    "People have registered for this meeting, so it cannot move to a time that has passed. "
+    "Choose a date and time after now, or cancel the meeting."
+)
+
+
+def test_create_event_from_the_form_refuses_a_start_that_has_passed(group):
+    with pytest.raises(ValidationError) as exc:
+        events.create_event(group=group, allow_past_start=False, **_soon(-1))
+
+    assert exc.value.message_dict == {"start_date": [PAST_MESSAGE]}
+    assert Event.objects.count() == 0
+
+
+def test_create_event_records_a_past_meeting_when_allowed(group):
+    """The demo's past meeting, an import: the default records what it is given."""
+    event = events.create_event(group=group, **_soon(-48))
+
+    assert event.is_past
+
+
+def test_update_event_refuses_moving_the_start_into_the_past(event):
+    before = Event.objects.filter(pk=event.pk).values().get()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as exc:
+        events.update_event(event=event, start_date=yesterday, end_date=yesterday)
+
+    assert exc.value.message_dict == {"start_date": [PAST_MESSAGE]}
+    assert Event.objects.filter(pk=event.pk).values().get() == before
+
+
+def test_update_event_refuses_moving_the_start_before_now_once_people_registered(event):
+    from turnout.rsvp import services as rsvp
+
+    rsvp.register(event=event, name="Ann", email="ann@example.org")
+    before = Event.objects.filter(pk=event.pk).values().get()
+    an_hour_ago = (timezone.now() - dt.timedelta(hours=1)).astimezone(ZoneInfo("Europe/London"))
+
+    with pytest.raises(ValidationError) as exc:
+        events.update_event(
+            event=event,
+            start_date=an_hour_ago.date(),
+            start_time=an_hour_ago.time().replace(second=0, microsecond=0),
+            end_date=an_hour_ago.date() + dt.timedelta(days=1),
+        )
+
+    assert exc.value.message_dict == {"start_date": [REGISTERED_MESSAGE]}
+    assert Event.objects.filter(pk=event.pk).values().get() == before
+
+
+def test_a_past_meeting_whose_start_stays_may_still_be_corrected(group):
+    past = events.create_event(group=group, **_soon(-48))
+
+    events.update_event(event=past, title="Corrected title", end_time=dt.time(23, 0))
+
+    assert Event.objects.get(pk=past.pk).title == "Corrected title"
+
+
+def test_a_past_meeting_cannot_move_to_another_past_time_but_can_move_ahead(group):
+    past = events.create_event(group=group, **_soon(-48))
+
+    with pytest.raises(ValidationError) as exc:
+        events.update_event(event=past, start_date=past.start_date - dt.timedelta(days=1))
+    assert list(exc.value.message_dict) == ["start_date"]
+
+    ahead = timezone.localdate() + dt.timedelta(days=3)
+    events.update_event(event=past, start_date=ahead, end_date=ahead)
+    assert Event.objects.get(pk=past.pk).start_date == ahead

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import make_event, make_group, make_venue
 from turnout.events.models import Event
@@ -655,3 +657,175 @@ def test_public_page_follows_the_window_set_on_the_form(
     assert "Registration opens on " in text
     assert ", 8am." in text
     assert 'name="email"' not in text
+
+
+# --- reminders and the past ---
+
+REMINDER_AN_HOUR = (
+    "The reminder goes at least 1 hour before the start; leave it empty for no reminder."
+)
+REMINDER_A_WEEK = "The reminder can go at most 168 hours (a week) before the start."
+REMINDER_WHOLE_NUMBER = (
+    "Enter the number of hours as a whole number, like 24, or leave it empty for no reminder."
+)
+REMINDER_BAD_INPUT = [
+    pytest.param("-5", [REMINDER_AN_HOUR], id="reminder-negative"),
+    pytest.param("0", [REMINDER_AN_HOUR], id="reminder-zero"),
+    pytest.param("soon", [REMINDER_WHOLE_NUMBER], id="reminder-soon"),
+    pytest.param("1.5", [REMINDER_WHOLE_NUMBER], id="reminder-fraction"),
+    pytest.param("10000", [REMINDER_A_WEEK], id="reminder-too-early"),
+    pytest.param("169", [REMINDER_A_WEEK], id="reminder-a-week-and-an-hour"),
+    pytest.param("<script>alert(1)</script>", [REMINDER_WHOLE_NUMBER], id="reminder-html"),
+    pytest.param("9" * 400, [REMINDER_A_WEEK], id="reminder-huge"),
+]
+PAST_MESSAGE = "This date and time have passed. Choose a date and time after now for the meeting."
+
+
+def test_new_event_form_offers_a_reminder_a_day_before(organiser_client, group):
+    response = organiser_client.get("/organise/groups/uig/events/new/")
+
+    form = response.context["form"]
+    assert form["reminder_hours"].value() == 24
+    html = response.content.decode()
+    assert "Leave empty for no reminder." in html
+    assert 'name="reminder_hours"' in html and 'min="1"' in html and 'max="168"' in html
+
+
+@pytest.mark.parametrize(("value", "messages"), REMINDER_BAD_INPUT)
+def test_create_event_with_a_bad_reminder_shows_the_message_and_saves_nothing(
+    organiser_client, group, form_data, table_rows, value, messages
+):
+    before = table_rows()
+
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(reminder_hours=value)
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {"reminder_hours": messages}
+    assert 'id="id_reminder_hours_error"' in response.content.decode()
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize(("value", "messages"), REMINDER_BAD_INPUT)
+def test_edit_event_with_a_bad_reminder_shows_the_message_and_changes_nothing(
+    organiser_client, event, form_data, table_rows, value, messages
+):
+    before = table_rows()
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/", form_data(reminder_hours=value)
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {"reminder_hours": messages}
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize(("value", "saved"), [("48", 48), (" 2 ", 2), ("168", 168), ("", None)])
+def test_create_event_saves_the_reminder_setting(organiser_client, group, form_data, value, saved):
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(reminder_hours=value)
+    )
+
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.reminder_hours == saved
+    expected = None if saved is None else event.starts_at - dt.timedelta(hours=saved)
+    assert event.reminder_due_at == expected
+
+
+def test_create_event_in_the_past_is_refused_on_the_date(
+    organiser_client, group, form_data, table_rows
+):
+    before = table_rows()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    response = organiser_client.post(
+        "/organise/groups/uig/events/new/", form_data(start_date=yesterday.isoformat())
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {"start_date": [PAST_MESSAGE]}
+    assert 'id="id_start_date_error"' in response.content.decode()
+    assert table_rows() == before
+
+
+def test_edit_event_into_the_past_is_refused_and_the_page_shows_it_unchanged(
+    organiser_client, event, form_data, table_rows
+):
+    before = table_rows()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/", form_data(start_date=yesterday.isoformat())
+    )
+
+    assert response.status_code == 200
+    assert dict(response.context["form"].errors) == {"start_date": [PAST_MESSAGE]}
+    assert table_rows() == before
+    assert response.context["event"].start_date == event.start_date
+
+
+def test_edit_event_moving_the_start_before_now_after_people_registered_says_why(
+    organiser_client, event, form_data
+):
+    from turnout.rsvp import services as rsvp
+
+    rsvp.register(event=event, name="Ann", email="ann@example.org")
+    an_hour_ago = (timezone.now() - dt.timedelta(hours=1)).astimezone(ZoneInfo("Europe/London"))
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{event.slug}/",
+        form_data(
+            start_date=an_hour_ago.date().isoformat(),
+            start_time=an_hour_ago.strftime("%H:%M"),
+            end_date=(an_hour_ago.date() + dt.timedelta(days=1)).isoformat(),
+        ),
+    )
+
+    (message,) = response.context["form"].errors["start_date"]
+    assert message.startswith("People have registered for this meeting, so it cannot move")
+    assert Event.objects.get(pk=event.pk).start_date == event.start_date
+
+
+def test_a_past_meeting_can_still_be_corrected_when_its_start_stays(
+    organiser_client, group, venue, form_data
+):
+    past = make_event(group=group, venue=venue, days_ahead=-3)
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{past.slug}/",
+        form_data(
+            slug=past.slug, start_date=past.start_date.isoformat(), title="What we discussed"
+        ),
+    )
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=past.pk).title == "What we discussed"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=st.one_of(
+        st.text(max_size=40),
+        st.integers(min_value=-(10**6), max_value=10**6).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(str),
+    )
+)
+def test_reminder_field_takes_any_text_and_keeps_only_whole_hours_in_range(
+    organiser_client, event, form_data, value
+):
+    url = f"/organise/groups/uig/events/{event.slug}/"
+
+    response = organiser_client.post(url, form_data(reminder_hours=value))
+
+    assert response.status_code in (200, 302)
+    saved = Event.objects.get(pk=event.pk).reminder_hours
+    if response.status_code == 200:
+        assert list(response.context["form"].errors) == ["reminder_hours"]
+    else:
+        assert saved is None or 1 <= saved <= 168
+        assert saved == (int(float(value.strip())) if value.strip() else None)

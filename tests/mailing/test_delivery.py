@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests import jobs
 from tests.factories import make_group
-from tests.processes import Workers, wait_for
+from tests.processes import wait_for
 from turnout.mailing import tasks
 from turnout.mailing.models import Message
 from turnout.mailing.outbox import queue_email
@@ -29,28 +29,6 @@ from turnout.mailing.outbox import queue_email
 SENT, QUEUED, FAILED = Message.Status.SENT, Message.Status.QUEUED, Message.Status.FAILED
 # The workers' own periodic jobs enqueue tasks too: look at deliveries only.
 DELIVERIES = DBTaskResult.objects.filter(task_path="turnout.mailing.tasks.deliver")
-
-
-@pytest.fixture
-def workers(transactional_db, smtp):
-    """``workers(count, **env)`` starts worker processes that mail to ``smtp``.
-
-    Every worker started is stopped when the test ends, before the database is
-    flushed; their logs are printed (pytest shows them when a test fails).
-    """
-    pools: list[Workers] = []
-
-    def start(count: int = 1, **env: str) -> Workers:
-        pool = Workers(TURNOUT_EMAIL_URL=smtp.url, **env)
-        pool.start(count)
-        pools.append(pool)
-        return pool
-
-    yield start
-    for pool in pools:
-        pool.stop_all()
-        print(pool.logs())
-        pool.remove_logs()
 
 
 def invite(*, group, to: str) -> Message:

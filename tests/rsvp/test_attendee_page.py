@@ -5,6 +5,7 @@ import re
 
 import icalendar
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_event
@@ -12,6 +13,9 @@ from tests.mail import calendar_of, files, outbox
 from tests.rsvp.helpers import seats
 from turnout.core.timefmt import moment
 from turnout.events import services as events
+from turnout.events.models import Event
+from turnout.groups.models import Group
+from turnout.mailing.models import Message
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
@@ -82,7 +86,12 @@ def test_page_of_a_hold_asks_to_confirm_and_says_until_when(client, meeting):
     assert '<h2 id="status-heading">Confirm your place</h2>' in text
     until = moment(ann.hold_expires_at, meeting.time_zone)
     assert f"Your 2 seats are held until {until}. Confirm them so they stay yours." in text
-    assert forms_on(response) == [url(ann, "confirm/"), url(ann, "details/"), url(ann, "cancel/")]
+    assert forms_on(response) == [
+        url(ann, "confirm/"),
+        url(ann, "details/"),
+        url(ann, "cancel/"),
+        url(ann, "erase/"),
+    ]
     assert ONLINE not in text
 
 
@@ -103,7 +112,12 @@ def test_page_of_an_unconfirmed_waitlist_entry_asks_to_confirm_the_email(client,
     text = html(response)
     assert '<h2 id="status-heading">Confirm your email to join the waitlist</h2>' in text
     assert '<button type="submit">Confirm my email</button>' in text
-    assert forms_on(response) == [url(bob, "confirm/"), url(bob, "details/"), url(bob, "cancel/")]
+    assert forms_on(response) == [
+        url(bob, "confirm/"),
+        url(bob, "details/"),
+        url(bob, "cancel/"),
+        url(bob, "erase/"),
+    ]
     assert ONLINE not in text
 
 
@@ -141,7 +155,7 @@ def test_page_of_a_cancelled_meeting_hides_the_online_link_even_when_confirmed(c
 
     assert "This meeting has been cancelled." in html(response)
     assert ONLINE not in html(response)
-    assert forms_on(response) == []
+    assert forms_on(response) == [url(ann, "erase/")]  # erasing is always possible
 
 
 def test_page_of_a_cancelled_registration_has_no_forms_and_offers_to_register_again(
@@ -154,7 +168,7 @@ def test_page_of_a_cancelled_registration_has_no_forms_and_offers_to_register_ag
 
     text = html(response)
     assert '<h2 id="status-heading">This registration is cancelled</h2>' in text
-    assert forms_on(response) == []
+    assert forms_on(response) == [url(ann, "erase/")]
     assert f'href="/uig/events/{meeting.slug}/#rsvp">Register again</a>' in text
     assert "event.ics" not in text
     assert ONLINE not in text
@@ -181,7 +195,7 @@ def test_opening_the_page_does_not_confirm(client, meeting):
     assert len(outbox()) == 1
 
 
-@pytest.mark.parametrize("action", ["confirm/", "cancel/", "details/"])
+@pytest.mark.parametrize("action", ["confirm/", "cancel/", "details/", "erase/"])
 def test_get_of_an_action_is_refused_and_changes_nothing(client, meeting, table_rows, action):
     ann = register(meeting, guests=1)
     before = (table_rows(), list(Registration.objects.values()), len(outbox()))
@@ -410,6 +424,146 @@ def test_calendar_file_before_confirmation_has_no_online_link(client, meeting, s
     assert str(entry["SUMMARY"]) == meeting.title
 
 
+# --- erase
+
+
+ERASED = "<h1>Your details have been erased</h1>"
+
+
+def test_page_offers_to_erase_behind_a_second_step_with_the_groups_retention(client, meeting):
+    Group.objects.filter(pk=meeting.group_id).update(anonymise_after_days=30)
+    ann = register(meeting, confirm=True)
+
+    text = html(client.get(url(ann)))
+
+    assert '<h2 id="erase-heading">Erase my details</h2>' in text
+    assert "from the emails we keep about it 30 days after the meeting." in text
+    erase_step = text.split('<h2 id="erase-heading">', 1)[1]
+    assert '<details class="confirm-step">\n    <summary>Erase my details…</summary>' in erase_step
+    assert f'<form method="post" action="{url(ann, "erase/")}">' in erase_step
+    assert "Your place is cancelled first, so that someone else can have it." in erase_step
+    assert '<button type="submit" class="danger">Yes, erase my details</button>' in erase_step
+
+
+def test_erase_cancels_the_place_promotes_the_waitlist_and_blanks_everything(client, meeting):
+    ann = register(meeting, "Ann", guests=2, confirm=True)
+    dan = register(meeting, "Dan", confirm=True)  # waiting for a seat
+    ann_mail = list(Message.objects.filter(registration=ann).values_list("pk", flat=True))
+    sent = len(outbox())
+    old_link = url(ann)
+
+    response = client.post(url(ann, "erase/"))
+
+    assert response.status_code == 200
+    assert ERASED in html(response)
+    assert "ann@example.org" not in html(response)
+    erased = Registration.objects.get(pk=ann.pk)
+    assert (erased.name, erased.email, erased.access_needs) == ("", "", "")
+    assert erased.status == Status.CANCELLED
+    assert (erased.guests, erased.source) == (2, Registration.Source.FORM)
+    assert erased.anonymised_at is not None
+    assert (status_of(dan), seats(meeting)) == (Status.CONFIRMED, (1, 1))
+    assert [e.to for e in outbox()[sent:]] == [["dan@example.org"]]  # Dan's promotion
+    blanked = Message.objects.filter(pk__in=ann_mail)
+    assert len(ann_mail) == 2  # "confirm your place", "confirmed"
+    assert {(m.to_email, m.subject, m.text_body, m.html_body, m.last_error) for m in blanked} == {
+        ("", "", "", "", "")
+    }
+    assert {(str(m.headers), str(m.attachments)) for m in blanked} == {("{}", "[]")}
+    assert all(m.anonymised_at for m in blanked)
+    gone = client.get(old_link)
+    assert gone.status_code == 404
+    assert LINK_NOT_WORKING in html(gone)
+    assert client.post(old_link + "erase/").status_code == 404  # twice: the link is dead
+
+
+def test_erase_of_a_waitlist_entry_leaves_the_queue(client, meeting):
+    register(meeting, "Ann", guests=2, confirm=True)
+    bob = register(meeting, "Bob", confirm=True)
+
+    client.post(url(bob, "erase/"))
+
+    assert status_of(bob) == Status.CANCELLED
+    assert Registration.objects.get(pk=bob.pk).email == ""
+    assert seats(meeting) == (3, 3)
+
+
+def test_erase_fails_mail_still_queued_so_it_is_never_sent(client, meeting):
+    ann = register(meeting)
+    (queued,) = Message.objects.filter(registration=ann)
+    assert queued.status == Message.Status.QUEUED
+
+    client.post(url(ann, "erase/"))
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.to_email, queued.text_body) == (Message.Status.FAILED, "", "")
+    assert not Message.objects.filter(status=Message.Status.QUEUED).exists()  # nothing to send
+
+
+def test_erase_is_allowed_after_the_meeting_started(client, meeting):
+    ann = register(meeting, guests=1, confirm=True)
+    Event.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+
+    response = client.post(url(ann, "erase/"))
+
+    assert ERASED in html(response)
+    assert status_of(ann) == Status.CANCELLED
+    assert seats(meeting) == (0, 0)
+
+
+def test_erase_after_the_meeting_ended_keeps_the_count(client, meeting):
+    ann = register(meeting, guests=1, confirm=True)
+    rsvp.check_in(registration=ann)
+    Event.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=3),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+    response = client.post(url(ann, "erase/"))
+
+    assert ERASED in html(response)
+    erased = Registration.objects.get(pk=ann.pk)
+    assert (erased.name, erased.email, erased.status) == ("", "", Status.CONFIRMED)
+    assert erased.attended_at is not None
+    assert seats(meeting) == (2, 2)
+
+
+def test_erase_of_a_cancelled_registration_of_a_cancelled_meeting(client, meeting):
+    ann = register(meeting)
+    rsvp.cancel(registration=ann)
+    events.cancel_event(event=meeting)
+
+    response = client.post(url(ann, "erase/"))
+
+    assert ERASED in html(response)
+    assert Registration.objects.get(pk=ann.pk).anonymised_at is not None
+
+
+def test_erase_without_the_csrf_token_is_refused_and_changes_nothing(meeting, table_rows):
+    ann = register(meeting, confirm=True)
+    before = (table_rows(), list(Registration.objects.values()), len(outbox()))
+
+    response = Client(enforce_csrf_checks=True).post(url(ann, "erase/"))
+
+    assert response.status_code == 403
+    assert (table_rows(), list(Registration.objects.values()), len(outbox())) == before
+
+
+def test_erase_leaves_the_persons_other_registrations_alone(client, group, venue, meeting):
+    other = make_event(group=group, venue=venue, title="Another meeting")
+    ann = register(meeting, confirm=True)
+    ann_elsewhere = register(other, confirm=True)
+
+    client.post(url(ann, "erase/"))
+
+    kept = Registration.objects.get(pk=ann_elsewhere.pk)
+    assert (kept.name, kept.email, kept.anonymised_at) == ("Ann", "ann@example.org", None)
+    assert client.get(url(kept)).status_code == 200
+    assert set(Message.objects.filter(registration=kept).values_list("to_email", flat=True)) == {
+        "ann@example.org"
+    }
+
+
 # --- links that do not work
 
 
@@ -425,7 +579,7 @@ def test_a_forged_token_shows_the_link_not_working_page(client, meeting, token, 
     assert '<meta name="robots" content="noindex">' in html(response)
 
 
-@pytest.mark.parametrize("action", ["confirm/", "cancel/", "details/"])
+@pytest.mark.parametrize("action", ["confirm/", "cancel/", "details/", "erase/"])
 def test_a_forged_token_acts_on_nothing(client, meeting, table_rows, action):
     register(meeting, guests=1)
     before = (table_rows(), list(Registration.objects.values()), len(outbox()))
@@ -476,5 +630,5 @@ def test_page_of_a_lapsed_hold_shows_it_lapsed_before_the_job_runs(client, meeti
 
     assert "This registration is cancelled" in html(response)
     assert "not confirmed in time" in html(response)
-    assert forms_on(response) == []  # no "Confirm" with a time already past
+    assert forms_on(response) == [url(ann, "erase/")]  # no "Confirm" with a time already past
     assert "Register again" in html(response)

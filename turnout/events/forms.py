@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices, to_aware
-from turnout.events.models import Event, PublicCounts
+from turnout.events.models import REMINDER_MAX_HOURS, Event, PublicCounts
+from turnout.events.services import REMINDER_INVALID, REMINDER_TOO_EARLY, REMINDER_TOO_SOON
 from turnout.groups.models import Group
 
 MAX_GUESTS_LIMIT = 20
@@ -78,6 +79,24 @@ class EventForm(forms.ModelForm):
             "max_value": _("Each person may bring at most %(limit_value)s guests."),
         },
     )
+    reminder_hours = forms.IntegerField(
+        label=_("Reminder, hours before the start"),
+        required=False,
+        min_value=1,
+        max_value=REMINDER_MAX_HOURS,
+        initial=Event._meta.get_field("reminder_hours").default,
+        help_text=_(
+            "Confirmed attendees are emailed a reminder this many hours before the meeting "
+            "starts, with the place, the online link and their link to cancel: 24 is a day "
+            "before, 168 (the most) a week before. Leave empty for no reminder. A meeting "
+            "created less than this many hours ahead gets none."
+        ),
+        error_messages={
+            "invalid": REMINDER_INVALID,
+            "min_value": REMINDER_TOO_SOON,
+            "max_value": REMINDER_TOO_EARLY,
+        },
+    )
     registration_opens_at = LocalDateTimeField(
         label=_("Registration opens"),
         help_text=_(
@@ -98,7 +117,7 @@ class EventForm(forms.ModelForm):
             "title", "tagline", "description", "start_date", "start_time", "end_date",
             "end_time", "time_zone", "language", "venue", "online_url", "capacity",
             "max_guests", "confirmation_required", "registration_opens_at",
-            "registration_closes_at", "public_counts", "slug",
+            "registration_closes_at", "reminder_hours", "public_counts", "slug",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from turnout.core.slugs import slug_from
 from turnout.core.timezones import available_time_zones, to_aware
-from turnout.events.models import Event
+from turnout.events.models import REMINDER_MAX_HOURS, Event
 from turnout.groups.models import Group
 
 EDITABLE_FIELDS = frozenset(
@@ -19,20 +20,94 @@ EDITABLE_FIELDS = frozenset(
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
         "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
         "confirmation_required", "registration_opens_at", "registration_closes_at",
-        "public_counts",
+        "public_counts", "reminder_hours",
     }
 )  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+# Shared with the event form (turnout.events.forms), so both say the same.
+REMINDER_INVALID = gettext_lazy(
+    "Enter the number of hours as a whole number, like 24, or leave it empty for no reminder."
+)
+REMINDER_TOO_SOON = gettext_lazy(
+    "The reminder goes at least 1 hour before the start; leave it empty for no reminder."
+)
+REMINDER_TOO_EARLY = gettext_lazy(
+    "The reminder can go at most %(limit_value)s hours (a week) before the start."
+)
 
 
 def _derive_instants(event: Event) -> None:
     event.starts_at = to_aware(event.start_date, event.start_time, event.time_zone)
     event.ends_at = to_aware(event.end_date, event.end_time, event.time_zone)
+    event.reminder_due_at = reminder_due(event)
 
 
-def _check(event: Event) -> None:
-    """The rules a form cannot see alone; raise field-level ValidationErrors."""
-    errors = {}
+def reminder_due(event: Event) -> dt.datetime | None:
+    """When the reminder goes: ``reminder_hours`` before the start; None for no reminder,
+    or when that moment is not after the meeting was created (it was created less than
+    that many hours ahead: the confirmation just told everyone)."""
+    if event.reminder_hours is None or event.starts_at is None:
+        return None
+    due = event.starts_at - dt.timedelta(hours=event.reminder_hours)
+    return due if due > event.created_at else None
+
+
+def _clean_reminder_hours(event: Event, errors: dict) -> None:
+    """``reminder_hours`` as a whole number of hours in range, or None (no reminder)."""
+    value = event.reminder_hours
+    if value is None or (isinstance(value, str) and not value.strip()):
+        event.reminder_hours = None
+        return
+    try:
+        if isinstance(value, bool | float):
+            raise ValueError
+        hours = int(str(value).strip())
+    except ValueError:
+        errors["reminder_hours"] = str(REMINDER_INVALID)
+        event.reminder_hours = None
+        return
+    if hours < 1:
+        errors["reminder_hours"] = str(REMINDER_TOO_SOON)
+    elif hours > REMINDER_MAX_HOURS:
+        errors["reminder_hours"] = str(REMINDER_TOO_EARLY) % {"limit_value": REMINDER_MAX_HOURS}
+    event.reminder_hours = hours if not errors.get("reminder_hours") else None
+
+
+def _past_start_error(event: Event, *, starts_before: dt.datetime | None) -> dict:
+    """A start that changed (or a new meeting's) must be after now."""
+    if event.starts_at == starts_before or event.starts_at > timezone.now():
+        return {}
+    if starts_before is not None and _has_registrations(event):
+        return {
+            "start_date": _(
+                "People have registered for this meeting, so it cannot move to a time "
+                "that has passed. Choose a date and time after now, or cancel the meeting."
+            )
+        }
+    return {
+        "start_date": _(
+            "This date and time have passed. Choose a date and time after now for the meeting."
+        )
+    }
+
+
+def _has_registrations(event: Event) -> bool:
+    from turnout.rsvp import notices  # rsvp builds on events
+
+    return notices.has_registrations(event=event)
+
+
+def _check(
+    event: Event, *, allow_past_start: bool = True, starts_before: dt.datetime | None = None
+) -> None:
+    """The rules a form cannot see alone; raise field-level ValidationErrors.
+
+    Unless ``allow_past_start``, a start that differs from ``starts_before`` (the stored
+    one; None for a new meeting) must be after now.
+    """
+    errors, reminder_errors = {}, {}
+    _clean_reminder_hours(event, reminder_errors)
     for name in ("start_date", "end_date"):
         day = getattr(event, name)
         if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -47,12 +122,15 @@ def _check(event: Event) -> None:
         _derive_instants(event)
         if event.ends_at <= event.starts_at:
             errors["end_time"] = _("The meeting must end after it starts.")
+        elif not allow_past_start:
+            errors.update(_past_start_error(event, starts_before=starts_before))
     if not errors and event.starts_at:
         errors.update(_registration_window_errors(event))
     if event.venue_id and event.venue.group_id != event.group_id:
         errors["venue"] = _("Choose one of this group's venues.")
     if Event.objects.filter(group=event.group, slug=event.slug).exclude(pk=event.pk).exists():
         errors["slug"] = _("Another meeting of this group has this web address; choose another.")
+    errors.update(reminder_errors)
     try:
         # The constraints are checked above with clearer messages (and by the database).
         event.full_clean(exclude=["starts_at", "ends_at"], validate_constraints=False)
@@ -90,7 +168,9 @@ def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
 
 
 @transaction.atomic
-def create_event(*, group: Group, **fields) -> Event:
+def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Event:
+    """A draft meeting. ``allow_past_start=False`` (the organiser's form) refuses a start
+    that has passed; the default records any meeting (the demo's past one, imports)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
@@ -103,29 +183,45 @@ def create_event(*, group: Group, **fields) -> Event:
             group=group, title=fields["title"], start_date=fields["start_date"]
         )
     event = Event(group=group, **fields)
-    _check(event)
+    _check(event, allow_past_start=allow_past_start)
     event.save()
     return event
 
 
 @transaction.atomic
-def update_event(*, event: Event, **fields) -> Event:
+def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fields) -> Event:
+    """Change a meeting. A start that changes must be after now (unless ``allow_past_start``);
+    an already-past meeting whose start stays may still be corrected.
+
+    When the start moves, everyone's reminder is due again before the new time. When the
+    time, venue or online link of a meeting people registered for changes, the pending
+    change notice records it (turnout.rsvp.notices) for the organiser (``by``) to send:
+    ``event.change_notice`` is that notice, or None when this edit needs none.
+    """
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
     if not fields.get("slug"):
         fields.pop("slug", None)  # an emptied address field keeps the old address
+    # Locked: two organisers saving at once take turns, each seeing the other's result.
+    stored = Event.objects.select_for_update(of=("self",)).select_related("group", "venue")
+    before = stored.get(pk=event.pk)
     for name, value in fields.items():
         setattr(event, name, value)
     if not event.end_date:
         event.end_date = event.start_date
     event.updated_at = timezone.now()
-    _check(event)
-    old_capacity = Event.objects.filter(pk=event.pk).values_list("capacity", flat=True).get()
-    event.save(update_fields=[*EDITABLE_FIELDS, "starts_at", "ends_at", "updated_at"])
-    if event.capacity != old_capacity:
-        from turnout.rsvp import services as rsvp  # rsvp builds on events
+    _check(event, allow_past_start=allow_past_start, starts_before=before.starts_at)
+    event.save(
+        update_fields=[*EDITABLE_FIELDS, "starts_at", "ends_at", "reminder_due_at", "updated_at"]
+    )
+    from turnout.rsvp import notices, reminders  # rsvp builds on events
+    from turnout.rsvp import services as rsvp
 
+    if event.starts_at != before.starts_at:
+        reminders.start_moved(event=event)
+    event.change_notice = notices.record_changes(event=event, before=before, by=by)
+    if event.capacity != before.capacity:
         rsvp.promote_waitlist(event=event)  # a raised capacity frees seats
     return event
 
@@ -174,11 +270,17 @@ def publish_event(*, event: Event) -> Event:
 
 
 @transaction.atomic
-def cancel_event(*, event: Event) -> Event:
+def cancel_event(*, event: Event, by=None) -> Event:
+    """Cancel the meeting; twice changes nothing. If people are registered, a change
+    notice is offered to the organiser (``by``) to tell them: ``event.change_notice``."""
+    event.change_notice = None
     if event.status != Event.Status.CANCELLED:
         event.status = Event.Status.CANCELLED
         event.cancelled_at = event.updated_at = timezone.now()
         event.save(update_fields=["status", "cancelled_at", "updated_at"])
+        from turnout.rsvp import notices  # rsvp builds on events
+
+        event.change_notice = notices.record_cancellation(event=event, by=by)
     return event
 
 

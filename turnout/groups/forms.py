@@ -15,6 +15,8 @@ from turnout.mailing.outbox import queue_email
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_EMAIL = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
+# Group.anonymise_after_days's validators, repeated here to word their messages.
+ANONYMISE_MIN_DAYS, ANONYMISE_MAX_DAYS = 1, 3650
 
 
 class SignUpForm(forms.Form):
@@ -105,9 +107,35 @@ class GroupForm(forms.ModelForm):
         },
     )
 
+    anonymise_after_days = forms.IntegerField(
+        label=_("Anonymise attendees after (days)"),
+        min_value=ANONYMISE_MIN_DAYS,
+        max_value=ANONYMISE_MAX_DAYS,
+        required=False,  # left empty (or not sent): as it is, 90 for a new group
+        help_text=_(
+            "Attendees’ names, emails and access needs are erased this many days after "
+            "each meeting; only counts are kept. From 1 to 3650 days; 90 unless you "
+            "change it."
+        ),
+        error_messages={
+            "invalid": _("Give a whole number of days, for example 90."),
+            "min_value": _(
+                "Give at least 1 day: attendees’ details are kept until the meeting is "
+                "over, and erased at the earliest the day after."
+            ),
+            "max_value": _("Give at most 3650 days (ten years)."),
+        },
+        widget=forms.NumberInput(
+            attrs={"min": ANONYMISE_MIN_DAYS, "max": ANONYMISE_MAX_DAYS, "inputmode": "numeric"}
+        ),
+    )
+
     class Meta:
         model = Group
-        fields = ["name", "slug", "about", "contact_email", "website", "time_zone", "language"]
+        fields = [
+            "name", "slug", "about", "contact_email", "website", "time_zone", "language",
+            "anonymise_after_days",
+        ]  # fmt: skip
         widgets = {"about": forms.Textarea(attrs={"rows": 8})}
         error_messages = {
             "slug": {
@@ -118,11 +146,16 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["anonymise_after_days"].initial = self.instance.anonymise_after_days
         if self.instance.pk is None:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _(
                 "Leave empty to make one from the name. Lower-case letters, digits and hyphens."
             )
+
+    def clean_anonymise_after_days(self) -> int:
+        days = self.cleaned_data["anonymise_after_days"]
+        return self.instance.anonymise_after_days if days is None else days
 
 
 class InviteForm(forms.Form):

@@ -120,6 +120,11 @@ class Registration(models.Model):
         return f"{self.name} ({self.get_status_display()})"
 
     @property
+    def display_name(self) -> str:
+        """The name to show organisers: "Anonymised" once the personal data is gone."""
+        return _("Anonymised") if self.anonymised_at else self.name
+
+    @property
     def seats(self) -> int:
         return 1 + self.guests
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from turnout.rsvp.views import door
+from turnout.rsvp.views import door, notices
 from turnout.rsvp.views import organise as views
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("registrations/attendees.pdf", views.printable, name="registration_pdf"),
     path("registrations/capacity/", views.capacity, name="registration_capacity"),
     path("registrations/<int:registration>/remove/", views.remove, name="registration_remove"),
+    path("notice/", notices.notice, name="change_notice"),
+    path("notice/send/", notices.notice_send, name="change_notice_send"),
+    path("notice/dismiss/", notices.notice_dismiss, name="change_notice_dismiss"),
     path("door/", door.door, name="door"),
     path("door/counts.json", door.door_counts, name="door_counts"),
     path("door/walk-in/", door.walk_in, name="door_walk_in"),

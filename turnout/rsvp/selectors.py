@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from turnout.core.tokens import token_hash
 from turnout.events.models import Event
@@ -82,13 +83,19 @@ EXPORT_HEADER = [
 
 _EXPORTED = (
     "name", "email", "guests", "status", "waitlist_position", "created_at", "confirmed_at",
-    "attended_at", "source", "over_capacity", "access_needs",
+    "attended_at", "source", "over_capacity", "access_needs", "anonymised_at",
 )  # fmt: skip
 
 
 def attendee_rows(*, event: Event) -> Iterator[tuple]:
     """Every registration of the event as a row of ``EXPORT_HEADER``, times in the event's
-    zone, fetched in chunks (an export of any size in constant memory)."""
+    zone, fetched in chunks (an export of any size in constant memory). An anonymised
+    registration is named "Anonymised" (in the language of the request), its email empty."""
+    anonymised = str(_("Anonymised"))  # now: the rows are made after the request's language
+    return _attendee_rows(event, anonymised)
+
+
+def _attendee_rows(event: Event, anonymised: str) -> Iterator[tuple]:
     zone = ZoneInfo(event.time_zone)
 
     def local(value) -> str:
@@ -97,7 +104,8 @@ def attendee_rows(*, event: Event) -> Iterator[tuple]:
     rows = event.registrations.order_by("created_at", "pk").values(*_EXPORTED)
     for r in rows.iterator(chunk_size=2000):
         yield (
-            r["name"], r["email"], r["guests"], 1 + r["guests"], r["status"],
+            anonymised if r["anonymised_at"] else r["name"], r["email"], r["guests"],
+            1 + r["guests"], r["status"],
             r["waitlist_position"] or "", local(r["created_at"]), local(r["confirmed_at"]),
             local(r["attended_at"]), r["source"], "yes" if r["over_capacity"] else "",
             r["access_needs"],

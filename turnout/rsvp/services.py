@@ -234,19 +234,25 @@ def calendar_file(registration: Registration) -> bytes:
 
 
 def email_attendee(
-    registration: Registration, *, template: str | None = None, context: dict | None = None
+    registration: Registration,
+    *,
+    template: str | None = None,
+    context: dict | None = None,
+    check_in_code: bool = True,
 ) -> None:
     """Email the attendee about their registration, with their page's link; a confirmed
     place comes with the event as a calendar file and a QR code to check in at the door.
 
     ``template`` defaults to the one for the registration's status; ``context`` adds to
-    the template's context.
+    the template's context; ``check_in_code=False`` leaves out the QR code (a meeting
+    that will not take place).
     """
     event = registration.event
     attachments = []
     if registration.status == Status.CONFIRMED:
         attachments.append(("event.ics", calendar_file(registration).decode(), "text/calendar"))
-        attachments.append((CHECK_IN_IMAGE, check_in_qr_png(registration), "image/png"))
+        if check_in_code:
+            attachments.append((CHECK_IN_IMAGE, check_in_qr_png(registration), "image/png"))
     queue_email(
         template=template or _TEMPLATES[registration.status],
         to=registration.email,
@@ -652,7 +658,7 @@ def check_in(*, registration: Registration, override: bool = False) -> Registrat
                     "%(name)s is not confirmed (%(status)s). "
                     "Check them in anyway if you let them in."
                 )
-                % {"name": current.name, "status": current.get_status_display()}
+                % {"name": current.display_name, "status": current.get_status_display()}
             )
         now = timezone.now()
         current.attended_at, current.check_in_override = now, not allowed
@@ -682,8 +688,9 @@ def attendee_list_pdf(*, event: Event, by) -> bytes:
     door without signal. An export of attendee data, so it is recorded like the CSV."""
     from weasyprint import HTML  # heavy to import; only organisers print
 
-    rows = sorted(
-        event.registrations.filter(status__in=TAKING_SEATS), key=lambda r: r.name.casefold()
+    rows = sorted(  # anonymised ones (no name) after the names
+        event.registrations.filter(status__in=TAKING_SEATS),
+        key=lambda r: (r.anonymised_at is not None, r.name.casefold()),
     )
     html = render_to_string("rsvp/print/attendees.html", {"event": event, "rows": rows})
     AttendeeExport.objects.create(event=event, exported_by=by)

@@ -12,6 +12,7 @@ from turnout.events import services as events
 from turnout.events.forms import EventForm
 from turnout.events.models import Event
 from turnout.groups import selectors as groups
+from turnout.rsvp import notices
 
 
 def _event_for_organiser(request: HttpRequest, group: str, event: str) -> Event:
@@ -27,7 +28,7 @@ def event_new(request: HttpRequest, group: str) -> HttpResponse:
     form = EventForm(request.POST or None, group=found)
     if request.method == "POST" and form.is_valid():
         try:
-            event = events.create_event(group=found, **form.cleaned_data)
+            event = events.create_event(group=found, allow_past_start=False, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -44,13 +45,21 @@ def event_edit(request: HttpRequest, group: str, event: str) -> HttpResponse:
     form = EventForm(request.POST or None, instance=unsaved, group=found.group)
     if request.method == "POST" and form.is_valid():
         try:
-            found = events.update_event(event=found, **form.cleaned_data)
+            found = events.update_event(event=found, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
+            found.refresh_from_db()  # the page shows the meeting as it still is
         else:
             messages.success(request, _("Meeting saved."))
+            if found.change_notice:  # people are registered: offer to tell them
+                return _to_notice(found)
             return redirect("organise:event_edit", group=found.group.slug, event=found.slug)
-    context = {"form": form, "group": found.group, "event": found}
+    context = {
+        "form": form,
+        "group": found.group,
+        "event": found,
+        "notice": notices.pending_notice(event=found),
+    }
     return render(request, "events/organise/event_form.html", context)
 
 
@@ -73,11 +82,18 @@ def event_cancel(request: HttpRequest, group: str, event: str) -> HttpResponse:
     """GET asks "are you sure?"; the POST from that page cancels."""
     found = _event_for_organiser(request, group, event)
     if request.method == "GET":
-        context = {"event": found, "group": found.group}
+        told = notices.recipients(event=found).count()
+        context = {"event": found, "group": found.group, "registered": told}
         return render(request, "events/organise/event_cancel.html", context)
-    events.cancel_event(event=found)
+    events.cancel_event(event=found, by=request.user)
     messages.success(request, _("The meeting is marked as cancelled on its public page."))
+    if found.change_notice:  # people are registered: offer to tell them
+        return _to_notice(found)
     return redirect("organise:event_edit", group=found.group.slug, event=found.slug)
+
+
+def _to_notice(event: Event) -> HttpResponse:
+    return redirect("organise:change_notice", group=event.group.slug, event=event.slug)
 
 
 @login_required

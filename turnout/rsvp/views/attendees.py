@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from turnout.core import ratelimit
 from turnout.core.views import too_many_requests
 from turnout.events.models import Event
-from turnout.rsvp import selectors, services
+from turnout.rsvp import privacy, selectors, services
 from turnout.rsvp.forms import DetailsForm, RSVPForm
 from turnout.rsvp.models import Registration
 
@@ -104,6 +104,8 @@ def _page(request, registration: Registration, token: str, form: DetailsForm, st
         "waitlist_place": selectors.waitlist_place(registration=registration),
         "can_change": not (gone or event.is_cancelled or event.has_started),
         "register_again": gone and not services.closed_reason(event),
+        # Erasing cancels a place first, until the meeting is over (turnout.rsvp.privacy).
+        "erase_frees_place": not (gone or event.is_past or event.is_cancelled),
     }
     return render(request, "rsvp/registration.html", context, status=status)
 
@@ -165,6 +167,18 @@ def change_details(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Your changes are saved."))
             return redirect("rsvp:registration", token=token)
     return _page(request, registration, token, form, status=400)
+
+
+@require_POST
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """The second step of "Erase my details": the link dies with it, so the answer is
+    a page of its own, not a redirect back to the registration."""
+    registration = _found(token)
+    if registration is None:
+        return _link_not_working(request)
+    event = registration.event
+    privacy.erase_registration(registration=registration)
+    return render(request, "rsvp/erased.html", {"event": event, "group": event.group})
 
 
 @require_GET

@@ -68,7 +68,7 @@ def check_in(request: HttpRequest, group: str, event: str, registration: int) ->
 
     def act(target) -> str:
         services.check_in(registration=target, override=override)
-        return _("%(name)s is checked in.") % {"name": target.name}
+        return _("%(name)s is checked in.") % {"name": target.display_name}
 
     return _act(request, group, event, registration, act)
 
@@ -78,7 +78,7 @@ def check_in(request: HttpRequest, group: str, event: str, registration: int) ->
 def undo(request: HttpRequest, group: str, event: str, registration: int) -> HttpResponse:
     def act(target) -> str:
         services.undo_check_in(registration=target)
-        return _("%(name)s is no longer checked in.") % {"name": target.name}
+        return _("%(name)s is no longer checked in.") % {"name": target.display_name}
 
     return _act(request, group, event, registration, act)
 
@@ -94,7 +94,9 @@ def walk_in(request: HttpRequest, group: str, event: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(name)s is added and checked in.") % {"name": added.name})
+        messages.success(
+            request, _("%(name)s is added and checked in.") % {"name": added.display_name}
+        )
     return _back(request, found)
 
 
@@ -120,7 +122,9 @@ def scanned(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
+            messages.success(
+                request, _("%(name)s is checked in.") % {"name": registration.display_name}
+            )
         return redirect("organise:check_in", token=token)
     context = {"registration": registration, "event": registration.event, "token": token}
     return render(request, "rsvp/organise/scanned.html", context)

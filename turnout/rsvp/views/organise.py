@@ -88,10 +88,11 @@ def add(request: HttpRequest, group: str, event: str) -> HttpResponse:
             if added.over_capacity:
                 messages.warning(
                     request,
-                    _("%(name)s is added, over the capacity (recorded).") % {"name": added.name},
+                    _("%(name)s is added, over the capacity (recorded).")
+                    % {"name": added.display_name},
                 )
             else:
-                messages.success(request, _("%(name)s is added.") % {"name": added.name})
+                messages.success(request, _("%(name)s is added.") % {"name": added.display_name})
             return _back(found)
     return _page(request, found, add_form=form)
 
@@ -103,7 +104,7 @@ def remove(request: HttpRequest, group: str, event: str, registration: int) -> H
     target = get_object_or_404(found.registrations, pk=registration)
     target.event = found
     services.remove(registration=target)
-    messages.success(request, _("%(name)s is removed.") % {"name": target.name})
+    messages.success(request, _("%(name)s is removed.") % {"name": target.display_name})
     return _back(found)
 
 

@@ -1,0 +1,221 @@
+"""Change notices: telling the people registered that a meeting's time, venue or online
+link changed, or that it was cancelled, with one click from the organiser.
+
+turnout.events.services records each change here as it is saved (``record_changes``,
+``record_cancellation``); nothing is emailed until the organiser sends the notice
+(``send_notice``) or decides not to (``dismiss_notice``). Edits made before it is sent
+merge into the one pending notice: "old" from the first, "new" from the latest, and a
+change put back as it was drops out. Old and new are kept as the attendees will read
+them (in the event's language and zone), with no attendee data.
+
+Everyone registered is told: held, confirmed and waitlisted people with an email
+address, not cancelled or anonymised ones. The online link goes only to confirmed
+attendees (DESIGN.md, "Privacy"); the others read that it changed and will be on their
+page once their place is confirmed.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import moment
+from turnout.events.models import Event
+from turnout.rsvp import services as rsvp
+from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, ChangeNotice, Registration
+
+Kind = ChangeNotice.Kind
+TEMPLATES = {Kind.CHANGED: "rsvp/email/changed", Kind.CANCELLED: "rsvp/email/cancelled"}
+WHEN, VENUE, ONLINE = "when", "venue", "online_url"  # the "field" of each change, in order
+_TIME_FIELDS = ("start_date", "start_time", "end_date", "end_time", "time_zone")
+
+
+def recipients(*, event: Event) -> QuerySet:
+    """Everyone a notice goes to: registered (held, confirmed, waitlisted) with an email."""
+    return (
+        Registration.objects.filter(
+            event_id=event.pk,
+            status__in=[*TAKING_SEATS, *ON_WAITLIST],
+            anonymised_at__isnull=True,
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def has_registrations(*, event: Event) -> bool:
+    """Anyone registered and not cancelled (walk-ins included)."""
+    return (
+        Registration.objects.filter(event_id=event.pk)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    )
+
+
+def _pending(**lookups) -> QuerySet:
+    """Notices neither sent nor dismissed: the conditional UPDATEs below act only on these."""
+    return ChangeNotice.objects.filter(sent_at=None, dismissed_at=None, **lookups)
+
+
+def pending_notice(*, event: Event) -> ChangeNotice | None:
+    """The notice waiting for the organiser's decision (at most one per event)."""
+    return _pending(event_id=event.pk).order_by("-created_at", "-id").first()
+
+
+def decided_notices(*, event: Event) -> QuerySet:
+    """The event's notices sent or dismissed, latest first."""
+    return ChangeNotice.objects.filter(event_id=event.pk).exclude(sent_at=None, dismissed_at=None)
+
+
+# --- what changed, as the attendees will read it ---
+
+
+def _place(event: Event) -> str:
+    if event.venue_id:
+        return ", ".join([event.venue.name, *event.venue.address_lines])
+    return _("Online only") if event.online_url else _("No venue yet")
+
+
+def _described(event: Event) -> dict[str, tuple[str, str]]:
+    """(label, display text) of what a notice tells, in the event's language."""
+    with translation.override(event.language):
+        return {
+            WHEN: (_("When"), event_when(event)),
+            VENUE: (_("Where"), _place(event)),
+            ONLINE: (_("Online link"), event.online_url or _("No online link")),
+        }
+
+
+def _changed_fields(before: Event, after: Event) -> list[str]:
+    changed = []
+    if any(getattr(before, name) != getattr(after, name) for name in _TIME_FIELDS):
+        changed.append(WHEN)
+    if before.venue_id != after.venue_id:
+        changed.append(VENUE)
+    if before.online_url != after.online_url:
+        changed.append(ONLINE)
+    return changed
+
+
+def record_changes(*, event: Event, before: Event, by=None) -> ChangeNotice | None:
+    """Record what this edit changed in the pending notice (made if people are registered).
+
+    ``before`` is the event as it was stored. Returns the pending notice this edit made or
+    changed, or None: nothing a notice tells changed, nobody can be told (no registration
+    with an email), the meeting is cancelled or over, or the edit put everything back as
+    it was (then the notice goes).
+    """
+    fields = _changed_fields(before, event)
+    if not fields or event.is_cancelled or event.is_past:
+        return None
+    old, new = _described(before), _described(event)
+    notice = _pending(event_id=event.pk, kind=Kind.CHANGED).select_for_update().first()
+    if notice is None:
+        if not recipients(event=event).exists():
+            return None
+        notice = ChangeNotice(event=event, kind=Kind.CHANGED, created_by=by)
+    merged = {change["field"]: change for change in notice.changes}
+    for field in fields:
+        label, now_text = new[field]
+        was_text = merged[field]["old"] if field in merged else old[field][1]
+        if was_text == now_text:
+            merged.pop(field, None)  # put back as it was: nothing to tell
+        else:
+            merged[field] = {"field": field, "label": label, "old": was_text, "new": now_text}
+    if not merged:
+        if notice.pk:
+            notice.delete()
+        return None
+    notice.changes = [merged[f] for f in (WHEN, VENUE, ONLINE) if f in merged]
+    notice.save()
+    return notice
+
+
+def record_cancellation(*, event: Event, by=None) -> ChangeNotice | None:
+    """The meeting was cancelled: offer to tell the people registered (replacing any
+    change not sent yet). None if nobody is registered or the meeting is over."""
+    _pending(event_id=event.pk, kind=Kind.CHANGED).update(dismissed_at=timezone.now())
+    if event.is_past or not recipients(event=event).exists():
+        return None
+    label, when = _described(event)[WHEN]
+    with translation.override(event.language):
+        changes = [{"field": WHEN, "label": label, "old": when, "new": _("Cancelled")}]
+    return ChangeNotice.objects.create(
+        event=event, kind=Kind.CANCELLED, created_by=by, changes=changes
+    )
+
+
+# --- the organiser's decision ---
+
+
+class NoticeNotPending(ValidationError):
+    """The notice was sent or dismissed already (perhaps a moment ago, in another tab)."""
+
+
+def _not_pending(notice: ChangeNotice) -> NoticeNotPending:
+    zone = notice.event.time_zone
+    if notice.sent_at:
+        return NoticeNotPending(
+            ngettext(
+                "This notice was sent on %(when)s to %(n)s person; nobody is emailed twice.",
+                "This notice was sent on %(when)s to %(n)s people; nobody is emailed twice.",
+                notice.recipient_count,
+            )
+            % {"when": moment(notice.sent_at, zone), "n": notice.recipient_count}
+        )
+    return NoticeNotPending(
+        _("On %(when)s it was decided not to send this notice; nothing was sent.")
+        % {"when": moment(notice.dismissed_at, zone)}
+    )
+
+
+def changes_for(registration: Registration, notice: ChangeNotice) -> list[dict]:
+    """The changes as this attendee may read them: the online link only once confirmed
+    (for the others it is left out of the stored message too, marked ``hidden``)."""
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    return [
+        {**change, "old": "", "new": "", "hidden": True}
+        if change["field"] == ONLINE and not confirmed
+        else {**change, "hidden": False}
+        for change in notice.changes
+    ]
+
+
+def send_notice(*, notice: ChangeNotice) -> int:
+    """Email everyone registered, once; how many were emailed. NoticeNotPending if the
+    notice was sent or dismissed already (by this organiser or another, a moment ago):
+    a second click emails nobody."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = _pending(pk=notice.pk).update(sent_at=now)
+        if not claimed:
+            notice.refresh_from_db()
+            raise _not_pending(notice)
+        event = Event.objects.select_related("group", "venue").get(pk=notice.event_id)
+        count = 0
+        with translation.override(event.language):
+            for registration in recipients(event=event):
+                registration.event = event
+                rsvp.email_attendee(
+                    registration,
+                    template=TEMPLATES[notice.kind],
+                    context={"notice": notice, "changes": changes_for(registration, notice)},
+                    check_in_code=notice.kind != ChangeNotice.Kind.CANCELLED,
+                )
+                count += 1
+        ChangeNotice.objects.filter(pk=notice.pk).update(recipient_count=count)
+    notice.refresh_from_db()
+    return count
+
+
+def dismiss_notice(*, notice: ChangeNotice) -> ChangeNotice:
+    """The organiser chose not to tell anyone. NoticeNotPending if it was sent or
+    dismissed already."""
+    dismissed = _pending(pk=notice.pk).update(dismissed_at=timezone.now())
+    notice.refresh_from_db()
+    if not dismissed:
+        raise _not_pending(notice)
+    return notice
