@@ -1,11 +1,13 @@
 """axe-core finds nothing serious on the main pages, and keyboard focus is visible."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories import make_event, make_group, make_user, make_venue
+from turnout.events import services as events
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 
@@ -104,7 +106,31 @@ def test_rsvp_pages_have_no_serious_accessibility_violations(phone, meeting, new
     expect(page.get_by_role("heading", name="Your place is confirmed")).to_be_visible()
     check("the attendee's page, confirmed")
 
+    page.get_by_text("Erase my details…").click()
+    page.get_by_role("button", name="Yes, erase my details").click()
+    expect(page.get_by_role("heading", name="Your details have been erased")).to_be_visible()
+    check("the page after erasing")
+
     assert found == []
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "375"])
+def test_change_notice_page_has_no_serious_accessibility_violations(
+    phone, meeting, new_context, log_in
+):
+    rsvp.register(event=meeting, name="Rosa Attendee", email="rosa@example.org")
+    organiser = meeting.group.memberships.get().user
+    events.update_event(event=meeting, start_time=dt.time(19, 30), by=organiser)
+    context = new_context(phone=phone)
+    log_in(context, organiser)
+    page = context.new_page()
+    path = f"/organise/groups/{meeting.group.slug}/events/{meeting.slug}/notice/"
+
+    assert page.goto(path).status == 200
+
+    expect(page.get_by_role("button", name="Email everyone registered")).to_be_visible()
+    violations = serious_violations(page)
+    assert violations == [], f"axe on {path}:\n{describe(violations)}"
 
 
 def test_keyboard_focus_is_visible_on_links_fields_and_buttons(page, meeting):
