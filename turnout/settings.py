@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "turnout.events",
     "turnout.rsvp",
     "turnout.mailing",
+    "turnout.feeds",
 ]
 
 MIDDLEWARE = [

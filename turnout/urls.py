@@ -3,13 +3,20 @@ from django.urls import include, path
 
 from turnout.core import views as core
 from turnout.events.views import public as events
+from turnout.feeds.views import calendars, web
 from turnout.groups.views import public as groups
 
 public = (
     [
         path("", events.home, name="home"),
+        path("events.ics", calendars.site_ics, name="site_ics"),
+        path("feed.atom", web.site_atom, name="site_atom"),
         path("<slug:group>/", groups.group_page, name="group"),
+        path("<slug:group>/events.ics", calendars.group_ics, name="group_ics"),
+        path("<slug:group>/feed.atom", web.group_atom, name="group_atom"),
+        path("<slug:group>/widget/", web.widget, name="widget"),
         path("<slug:group>/events/<slug:event>/", events.event_page, name="event"),
+        path("<slug:group>/events/<slug:event>/event.ics", calendars.event_ics, name="event_ics"),
     ],
     "public",
 )

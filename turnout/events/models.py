@@ -122,6 +122,16 @@ class Event(models.Model):
     # reminder_hours; None when there is none (no reminder, or the meeting was created
     # less than that many hours ahead).
     reminder_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An all-day meeting (from an imported feed): start_time and end_time are midnight and
+    # end_date is the day after the last day, as iCalendar's DTEND;VALUE=DATE.
+    all_day = models.BooleanField(_("all day"), default=False)
+    # Raised by one on every change (turnout.events.services): iCalendar's SEQUENCE, so
+    # calendars replace what they hold with the newer version.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # For an event imported from another calendar: its UID there (re-importing updates
+    # by it) and the link back to its source.
+    external_uid = models.CharField(max_length=255, blank=True, editable=False)
+    external_url = models.URLField(max_length=500, blank=True, editable=False)
     # Counters kept by turnout.rsvp.services, only ever changed by one UPDATE
     # in the database (seats_taken = seats_taken + n), never saved from a loaded
     # model (that would write back a stale count):
@@ -139,6 +149,11 @@ class Event(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["group", "slug"], name="event_slug_unique_in_group"),
+            models.UniqueConstraint(
+                fields=["group", "external_uid"],
+                condition=~models.Q(external_uid=""),
+                name="event_external_uid_unique_in_group",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="event_ends_after_start",

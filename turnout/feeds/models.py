@@ -1,0 +1,1 @@
+"""Importing allied groups' events from ICS (being written)."""

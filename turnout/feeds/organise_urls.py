@@ -1,0 +1,3 @@
+"""The organisers' ICS import pages, under /organise/groups/<group>/ (being written)."""
+
+urlpatterns = []
