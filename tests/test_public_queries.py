@@ -6,11 +6,15 @@ an anonymous visitor pays at most once every few seconds per process, and a logg
 organiser on every view.
 """
 
+import datetime as dt
+import io
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_event, make_group, make_venue
+from turnout.feeds import imports
 from turnout.rsvp import services as rsvp
 
 CARD_TITLE = re.compile(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a></h[23]>')
@@ -45,12 +49,27 @@ def test_group_page_query_count_is_the_same_for_1_and_3_events(
             group=group, venue=make_venue(group=group), title=f"Upcoming {i}", days_ahead=i + 1
         )
         make_event(group=group, venue=make_venue(group=group), title=f"Past {i}", days_ahead=-7 - i)
+    allied = imports.create_from_file(group=group, file=io.BytesIO(allied_ics(n)), mode="allied")
+    imports.apply_source(source=allied)
 
-    with django_assert_num_queries(3):  # the group, its upcoming and its past events
+    with django_assert_num_queries(4):  # the group, its upcoming, allied and past events
         response = client.get(f"/{group.slug}/")
 
     upcoming = [f"Upcoming {i}" for i in range(n)]
     assert card_titles(response) == upcoming + [f"Past {i}" for i in range(n)]
+    assert response.content.decode().count("Allied picnic") == n
+
+
+def allied_ics(n: int) -> bytes:
+    """An ally's calendar with ``n`` upcoming events."""
+    start = timezone.now() + dt.timedelta(days=3)
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:picnic-{i}@allies.example\r\nSUMMARY:Allied picnic {i}\r\n"
+        f"DTSTART:{start + dt.timedelta(days=i):%Y%m%dT%H%M%SZ}\r\n"
+        f"DTEND:{start + dt.timedelta(days=i, hours=2):%Y%m%dT%H%M%SZ}\r\nEND:VEVENT\r\n"
+        for i in range(n)
+    )
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n".encode()
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -5,6 +5,7 @@ added; a route with a keyword argument this file cannot fill fails the test.
 """
 
 import datetime as dt
+import io
 import re
 from urllib.parse import quote
 
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from tests.factories import make_event, make_user
 from tests.mail import outbox
 from turnout import urls
+from turnout.feeds import imports
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements, subscriptions
@@ -81,12 +83,18 @@ def valid(organiser, group, venue, event):
     )
     registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
     attendee = token_for(registration)
+    source = imports.create_from_file(
+        group=group,
+        file=io.BytesIO(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"),
+        mode="allied",
+    )
     return {
         "group": group.slug,
         "event": event.slug,
         "venue": str(venue.pk),
         "announcement": str(announcement.pk),
         "registration": str(registration.pk),
+        "source": str(source.pk),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
         "token": {
             "invitation": invitation,

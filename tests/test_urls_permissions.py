@@ -5,6 +5,7 @@ and learns nothing; this group's organiser gets the page. A route added without 
 way to build its URL here fails ``test_every_route_can_be_built``.
 """
 
+import io
 import re
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from tests.factories import make_event, make_user
 from tests.mail import outbox
 from turnout import organise_urls
+from turnout.feeds import imports
 from turnout.groups import services as groups
 from turnout.groups import urls_accounts
 from turnout.groups.tokens import email_verification_token
@@ -48,9 +50,16 @@ LOGIN_REQUIRED = [route for route in ORGANISE if route[0].split(":")[1] not in T
 BY_TOKEN = [route for route in ORGANISE if route[0].split(":")[1] in TOKEN_ROUTES]
 
 
+ALLIED_ICS = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Allied picnic calendar\r\n"
+    b"BEGIN:VEVENT\r\nUID:picnic@allies.example\r\nSUMMARY:Picnic\r\n"
+    b"DTSTART:20300612T170000Z\r\nDTEND:20300612T190000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
 class World:
-    """One group with a venue, a published meeting, a draft, an open invitation and a
-    draft announcement."""
+    """One group with a venue, a published meeting, a draft, an open invitation, a
+    draft announcement and a calendar import."""
 
     def __init__(self, *, organiser, group, venue, event):
         self.group, self.venue, self.event = group, venue, event
@@ -66,6 +75,9 @@ class World:
         self.registration, _created = rsvp.register(
             event=event, name="Ann Attendee", email="ann.attendee@example.org"
         )
+        self.import_source = imports.create_from_file(
+            group=group, file=io.BytesIO(ALLIED_ICS), mode="allied"
+        )
 
 
 @pytest.fixture
@@ -79,6 +91,7 @@ KWARGS = {
     "venue": lambda world, name: world.venue.pk,
     "announcement": lambda world, name: world.announcement.pk,
     "registration": lambda world, name: world.registration.pk,
+    "source": lambda world, name: world.import_source.pk,
     "token": lambda world, name: {
         "organise:invitation": world.invitation_token,
         "organise:check_in": check_in_url(world.registration).rsplit("/", 2)[-2],
@@ -160,6 +173,7 @@ def assert_no_peek(response, world: World) -> None:
         world.announcement.subject,
         world.registration.name,
         world.registration.email,
+        world.import_source.name,
     ):
         assert secret not in html
 

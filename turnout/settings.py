@@ -213,6 +213,13 @@ TURNOUT_EMAIL_RETRY_SECONDS = float(os.environ.get("TURNOUT_EMAIL_RETRY_SECONDS"
 # Bulk mail: how many messages each group may send a day, and whether the instance
 # admin must approve a new group before it can send announcements.
 TURNOUT_DAILY_EMAIL_QUOTA = int(os.environ.get("TURNOUT_DAILY_EMAIL_QUOTA", "2000"))
+# Calendar imports may fetch private, loopback and link-local addresses (server-side
+# request forgery): never in production unless an admin opts in for a development box.
+TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES", not PRODUCTION
+)
+# Meetings are free (price 0), but search engines want a currency with every offer.
+TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
 TURNOUT_REQUIRE_GROUP_APPROVAL = env_bool("TURNOUT_REQUIRE_GROUP_APPROVAL")
 
 # Rate limits on public forms; a benchmark's load client may be exempted.

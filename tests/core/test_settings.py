@@ -170,3 +170,17 @@ def test_turnout_without_a_command_is_a_usage_error(clean_env, tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("usage: turnout")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("extra", "allowed"), [({}, "False"), ({"TURNOUT_DEBUG": "1"}, "True")])
+def test_calendar_imports_may_reach_private_addresses_only_outside_production(
+    production_env, tmp_path, extra, allowed
+):
+    code = (
+        "from django.conf import settings; print(settings.TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES)"
+    )
+
+    result = _turnout("manage", "shell", "-c", code, env={**production_env, **extra}, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == allowed  # after the shell's own banner

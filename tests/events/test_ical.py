@@ -301,10 +301,44 @@ def test_ics_with_the_online_link_puts_it_first_in_the_description(group, venue)
     assert str(entry["LOCATION"]).startswith("Community Centre, ")  # the venue stays the place
 
 
-def test_ics_of_an_online_only_meeting_has_a_location_only_with_the_link(group):
+def test_ics_of_an_online_only_meeting_says_online_and_the_link_only_when_given(group):
     event = make_event(group=group, online_url="https://meet.example.org/secret")
 
     without, with_link = vevent(event_ics(event)), vevent(event_ics(event, online_url=ONLINE))
 
-    assert "LOCATION" not in without
+    assert str(without["LOCATION"]) == "Online"
     assert str(with_link["LOCATION"]) == ONLINE
+
+
+def test_ics_description_is_the_markdown_as_plain_text(group, venue):
+    event = make_event(
+        group=group,
+        venue=venue,
+        tagline="",
+        description="**Bring** a friend; see [the map](https://example.org/map).\n\n## Agenda",
+    )
+
+    description = str(vevent(event_ics(event))["DESCRIPTION"])
+
+    assert description.startswith(
+        "Bring a friend; see the map (https://example.org/map).\n\nAgenda\n\n"
+    )
+
+
+def test_ics_of_an_all_day_meeting_has_dates_and_no_zone(group, venue):
+    event = events.create_event(
+        group=group, venue=venue, title="Fair", all_day=True, start_date=dt.date(2027, 12, 5)
+    )
+
+    data = event_ics(event)
+
+    assert b"DTSTART;VALUE=DATE:20271205\r\n" in data
+    assert b"DTEND;VALUE=DATE:20271206\r\n" in data
+    assert b"VTIMEZONE" not in data
+    assert vobject_event(data).dtstart.value == dt.date(2027, 12, 5)
+
+
+def test_ics_for_email_carries_the_sequence(kyiv_event):
+    events.update_event(event=kyiv_event, title="Moved")
+
+    assert int(vevent(event_ics(kyiv_event))["SEQUENCE"]) == kyiv_event.sequence == 2

@@ -786,3 +786,99 @@ def test_a_past_meeting_cannot_move_to_another_past_time_but_can_move_ahead(grou
     ahead = timezone.localdate() + dt.timedelta(days=3)
     events.update_event(event=past, start_date=ahead, end_date=ahead)
     assert Event.objects.get(pk=past.pk).start_date == ahead
+
+
+# All-day meetings, import fields and SEQUENCE (issue 7)
+
+
+def test_all_day_meeting_runs_midnight_to_midnight_and_end_date_is_exclusive(group, venue):
+    event = events.create_event(
+        group=group, venue=venue, all_day=True, **_meeting(start_time=dt.time(10, 0))
+    )
+    assert (event.start_time, event.end_time) == (dt.time(0), dt.time(0))
+    assert event.end_date == TUESDAY + dt.timedelta(days=1)
+    assert event.ends_at - event.starts_at == dt.timedelta(days=1)
+
+
+def test_all_day_meeting_over_several_days_keeps_its_exclusive_end(group, venue):
+    event = events.create_event(
+        group=group,
+        venue=venue,
+        all_day=True,
+        **_meeting(end_date=TUESDAY + dt.timedelta(days=3), end_time=None, start_time=None),
+    )
+    assert event.end_date == TUESDAY + dt.timedelta(days=3)
+
+
+def test_all_day_meeting_must_still_end_after_it_starts(group, venue):
+    with pytest.raises(ValidationError) as caught:
+        events.create_event(
+            group=group,
+            venue=venue,
+            all_day=True,
+            **_meeting(end_date=TUESDAY - dt.timedelta(days=2)),
+        )
+    assert "end_time" in caught.value.message_dict
+    assert not Event.objects.exists()
+
+
+def test_editing_into_all_day_forces_midnight(group, venue):
+    event = make_event(group=group, venue=venue)
+    events.update_event(event=event, all_day=True)
+    event.refresh_from_db()
+    assert event.all_day and event.start_time == dt.time(0)
+    assert event.end_date == event.start_date + dt.timedelta(days=1)
+
+
+def test_create_and_update_accept_the_import_fields(group, venue):
+    event = events.create_event(
+        group=group,
+        venue=venue,
+        external_uid="abc@allies.example.org",
+        external_url="https://allies.example.org/e/1",
+        **_meeting(),
+    )
+    event.refresh_from_db()
+    assert event.external_uid == "abc@allies.example.org"
+    events.update_event(event=event, external_url="https://allies.example.org/e/2")
+    event.refresh_from_db()
+    assert event.external_url == "https://allies.example.org/e/2"
+    assert event.external_uid == "abc@allies.example.org"
+
+
+def test_bad_external_url_is_refused(group, venue):
+    with pytest.raises(ValidationError):
+        events.create_event(group=group, venue=venue, external_url="not a url", **_meeting())
+
+
+def test_duplicate_does_not_copy_the_import_uid(group, venue):
+    event = events.create_event(group=group, venue=venue, external_uid="x@y", **_meeting())
+    assert events.duplicate_event(event=event).external_uid == ""
+
+
+def test_sequence_rises_on_publish_edit_and_cancel(group, venue):
+    event = make_event(group=group, venue=venue, published=False)
+    assert event.sequence == 0
+    events.publish_event(event=event)
+    assert event.sequence == 1
+    events.update_event(event=event, title="A new title")
+    assert event.sequence == 2
+    events.cancel_event(event=event)
+    events.cancel_event(event=event)  # twice changes nothing
+    event.refresh_from_db()
+    assert event.sequence == 3
+
+
+def test_sequence_is_counted_in_the_database_not_from_a_stale_copy(group, venue):
+    event = make_event(group=group, venue=venue)
+    stale = Event.objects.get(pk=event.pk)
+    events.update_event(event=event, title="One")
+    events.update_event(event=stale, title="Two")
+    assert Event.objects.get(pk=event.pk).sequence == 3  # publish, then two edits
+
+
+def test_null_character_is_refused_with_a_message_not_a_database_error(group, venue):
+    with pytest.raises(ValidationError) as caught:
+        events.create_event(group=group, venue=venue, **_meeting(title="Bad\x00title"))
+    assert "title" in caught.value.message_dict
+    assert not Event.objects.exists()

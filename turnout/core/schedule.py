@@ -20,6 +20,7 @@ PERIODIC_JOBS = [
     ("expire-rsvp-holds", "turnout.rsvp.tasks.expire_holds", 60),
     ("send-rsvp-reminders", "turnout.rsvp.tasks.send_reminders", 60),
     ("anonymise-attendees", "turnout.rsvp.tasks.anonymise_attendees", 3600),
+    ("refresh-ics-imports", "turnout.feeds.tasks.refresh_subscribed", 3600),
 ]
 
 

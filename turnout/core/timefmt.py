@@ -1,4 +1,5 @@
-"""Event times the way people say them: "Tuesday 11 June, 7pm – 9pm"."""
+"""Event times the way people say them: "Tuesday 11 June, 7pm – 9pm", and for a meeting
+that lasts all day "Saturday 5 December, all day"."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -6,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 
 def clock(moment: dt.datetime) -> str:
@@ -39,3 +41,17 @@ def when(start: dt.datetime, end: dt.datetime, *, zone_label: str = "") -> str:
     if zone_label:
         text += f" ({zone_label})"
     return text
+
+
+def all_day(first: dt.date, end: dt.date) -> str:
+    """An all-day meeting from ``first`` to ``end`` (exclusive, as stored and as iCalendar's
+    DTEND;VALUE=DATE): "Saturday 5 December, all day", or a range of days."""
+    last = max(first, end - dt.timedelta(days=1))
+    with_year = first.year != timezone.localdate().year
+    days = day(first, with_year=with_year)
+    if last != first:
+        days = pgettext("a range of days", "%(first)s – %(last)s") % {
+            "first": days,
+            "last": day(last, with_year=with_year or last.year != first.year),
+        }
+    return _("%(days)s, all day") % {"days": days}

@@ -1,3 +1,4 @@
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -114,7 +115,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title", "tagline", "description", "start_date", "start_time", "end_date",
+            "title", "tagline", "description", "start_date", "all_day", "start_time", "end_date",
             "end_time", "time_zone", "language", "venue", "online_url", "capacity",
             "max_guests", "confirmation_required", "registration_opens_at",
             "registration_closes_at", "reminder_hours", "public_counts", "slug",
@@ -126,7 +127,13 @@ class EventForm(forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-        help_texts = {"end_date": _("Leave empty if it ends on the same day.")}
+        help_texts = {
+            "end_date": _("Leave empty if it ends on the same day."),
+            "all_day": _(
+                "For a meeting that takes the whole day, like a fair or a weekend school: "
+                "the times are then left out, and the end date is its last day."
+            ),
+        }
         error_messages = {"slug": {"invalid": SLUG_MESSAGE}}
 
     def __init__(self, *args, group: Group, **kwargs):
@@ -134,6 +141,8 @@ class EventForm(forms.ModelForm):
         self.fields["venue"].queryset = group.venues.all()
         self.fields["venue"].empty_label = _("No venue (online only)")
         self.fields["end_date"].required = False
+        # Required unless the meeting is all day (checked in clean()).
+        self.fields["start_time"].required = self.fields["end_time"].required = False
         self.fields["slug"].required = False
         self.fields["public_counts"].required = False
         self.fields["slug"].help_text = _(
@@ -144,7 +153,12 @@ class EventForm(forms.ModelForm):
             self.initial.setdefault("time_zone", group.time_zone)
             self.initial.setdefault("language", group.language)
         else:
-            if self.instance.end_date == self.instance.start_date:
+            last_day = self.instance.end_date
+            if self.instance.all_day:  # stored as the day after, shown as the last day
+                last_day -= dt.timedelta(days=1)
+                self.initial["end_date"] = last_day
+                self.initial["start_time"] = self.initial["end_time"] = None
+            if last_day == self.instance.start_date:
                 # Shown empty, so moving a one-day meeting to another day moves its end too.
                 self.initial["end_date"] = None
             for name in ("registration_opens_at", "registration_closes_at"):
@@ -160,6 +174,18 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("all_day"):
+            # The times are ignored; the last day shown becomes the day after, as stored.
+            cleaned["start_time"] = cleaned["end_time"] = None
+            first, last = cleaned.get("start_date"), cleaned.get("end_date")
+            if first and last and last < first:
+                self.add_error("end_date", _("The last day cannot be before the first."))
+            elif last:
+                cleaned["end_date"] = last + dt.timedelta(days=1)
+        else:
+            for name in ("start_time", "end_time"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Enter a time, like 19:00, or tick “All day”."))
         zone = cleaned.get("time_zone")
         for name in ("registration_opens_at", "registration_closes_at"):
             if cleaned.get(name) and zone:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,9 +21,13 @@ EDITABLE_FIELDS = frozenset(
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
         "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
         "confirmation_required", "registration_opens_at", "registration_closes_at",
-        "public_counts", "reminder_hours",
+        "public_counts", "reminder_hours", "all_day",
     }
 )  # fmt: skip
+# Set by an import (turnout.feeds), never by the organiser's form: accepted by
+# create_event and update_event, not copied by duplicate_event.
+IMPORT_FIELDS = frozenset({"external_uid", "external_url"})
+MIDNIGHT = dt.time(0, 0)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 # Shared with the event form (turnout.events.forms), so both say the same.
@@ -35,6 +40,22 @@ REMINDER_TOO_SOON = gettext_lazy(
 REMINDER_TOO_EARLY = gettext_lazy(
     "The reminder can go at most %(limit_value)s hours (a week) before the start."
 )
+
+
+def _normalise_all_day(event: Event) -> None:
+    """An all-day meeting starts and ends at midnight, and ``end_date`` is the day after
+    its last day (iCalendar's DTEND;VALUE=DATE): one day when no later end is given."""
+    if not event.all_day:
+        return
+    event.start_time = event.end_time = MIDNIGHT
+    if event.start_date and (not event.end_date or event.end_date == event.start_date):
+        event.end_date = event.start_date + dt.timedelta(days=1)
+
+
+def _bump_sequence(event: Event) -> None:
+    """iCalendar's SEQUENCE goes up by one, counted in the database (never a stale value)."""
+    Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+    event.sequence = Event.objects.values_list("sequence", flat=True).get(pk=event.pk)
 
 
 def _derive_instants(event: Event) -> None:
@@ -116,6 +137,10 @@ def _check(
                 "first": FIRST_YEAR,
                 "last": LAST_YEAR,
             }
+    for name in ("title", "tagline", "description", "external_uid", "external_url"):
+        if "\x00" in (getattr(event, name) or ""):
+            # PostgreSQL cannot store it; the organiser's form refuses it too.
+            errors[name] = _("Remove the null character from this text.")
     parts = (event.start_date, event.start_time, event.end_date, event.end_time)
     in_range = not errors
     if in_range and event.time_zone in available_time_zones() and all(p is not None for p in parts):
@@ -171,7 +196,7 @@ def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
 def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Event:
     """A draft meeting. ``allow_past_start=False`` (the organiser's form) refuses a start
     that has passed; the default records any meeting (the demo's past one, imports)."""
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields) - EDITABLE_FIELDS - IMPORT_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
     fields.setdefault("time_zone", group.time_zone)
@@ -183,6 +208,7 @@ def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Ev
             group=group, title=fields["title"], start_date=fields["start_date"]
         )
     event = Event(group=group, **fields)
+    _normalise_all_day(event)
     _check(event, allow_past_start=allow_past_start)
     event.save()
     return event
@@ -198,7 +224,7 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     change notice records it (turnout.rsvp.notices) for the organiser (``by``) to send:
     ``event.change_notice`` is that notice, or None when this edit needs none.
     """
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields) - EDITABLE_FIELDS - IMPORT_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
     if not fields.get("slug"):
@@ -210,11 +236,22 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
         setattr(event, name, value)
     if not event.end_date:
         event.end_date = event.start_date
+    _normalise_all_day(event)
     event.updated_at = timezone.now()
     _check(event, allow_past_start=allow_past_start, starts_before=before.starts_at)
     event.save(
-        update_fields=[*EDITABLE_FIELDS, "starts_at", "ends_at", "reminder_due_at", "updated_at"]
+        update_fields=[
+            *EDITABLE_FIELDS,
+            *(IMPORT_FIELDS & set(fields)),
+            "starts_at",
+            "ends_at",
+            "reminder_due_at",
+            "updated_at",
+        ]
     )
+    # Every save counts as a change: calendars then take this version over the one
+    # they hold (a save that changed nothing costs a calendar one needless refresh).
+    _bump_sequence(event)
     from turnout.rsvp import notices, reminders  # rsvp builds on events
     from turnout.rsvp import services as rsvp
 
@@ -266,6 +303,7 @@ def publish_event(*, event: Event) -> Event:
         event.status = Event.Status.PUBLISHED
         event.published_at = event.updated_at = timezone.now()
         event.save(update_fields=["status", "published_at", "updated_at"])
+        _bump_sequence(event)
     return event
 
 
@@ -278,6 +316,7 @@ def cancel_event(*, event: Event, by=None) -> Event:
         event.status = Event.Status.CANCELLED
         event.cancelled_at = event.updated_at = timezone.now()
         event.save(update_fields=["status", "cancelled_at", "updated_at"])
+        _bump_sequence(event)
         from turnout.rsvp import notices  # rsvp builds on events
 
         event.change_notice = notices.record_cancellation(event=event, by=by)

@@ -1,7 +1,8 @@
 from django import template
 
+from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
-from turnout.core.timefmt import moment, when
+from turnout.core.timefmt import all_day, moment, when
 
 register = template.Library()
 
@@ -13,7 +14,10 @@ def markdown(text: str):
 
 @register.simple_tag
 def event_when(event) -> str:
-    """The event's time in its own zone, naming the zone when it is not the group's."""
+    """The event's time in its own zone, naming the zone when it is not the group's; an
+    all-day meeting's days ("Saturday 5 December, all day"), which are the same anywhere."""
+    if event.all_day:
+        return all_day(event.start_date, event.end_date)
     label = event.time_zone.replace("_", " ") if event.time_zone != event.group.time_zone else ""
     return when(event.local_start, event.local_end, zone_label=label)
 
@@ -22,3 +26,16 @@ def event_when(event) -> str:
 def event_moment(event, value) -> str:
     """An instant about the event (registration opens, a hold expires) in the event's zone."""
     return moment(value, event.time_zone)
+
+
+@register.simple_tag
+def absolute_link(viewname: str, **kwargs) -> str:
+    """An absolute link on TURNOUT_BASE_URL, for feeds that other programs fetch."""
+    return absolute_url(viewname, **kwargs)
+
+
+@register.simple_tag
+def webcal_link(viewname: str, **kwargs) -> str:
+    """A ``webcal://`` link on TURNOUT_BASE_URL's host: calendar apps open it to subscribe
+    (they fetch it over https, or http when the site is served over http)."""
+    return "webcal://" + absolute_url(viewname, **kwargs).split("://", 1)[1]

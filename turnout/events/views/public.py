@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from turnout.core import pagecache
 from turnout.events import selectors
+from turnout.feeds import jsonld
 from turnout.rsvp.views import attendees as rsvp
 
 EVENTS_PER_PAGE = 20
@@ -55,7 +56,10 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
 
     def render_page(extra: dict) -> str:
         found = _event_or_404(group, event)
-        context = {"event": found, "group": found.group, **rsvp.rsvp_panel(found), **extra}
+        panel = rsvp.rsvp_panel(found)
+        # Its schema.org JSON-LD and link preview, from what is loaded already.
+        machine = jsonld.page_context(found, panel)
+        context = {"event": found, "group": found.group, **panel, **machine, **extra}
         return render_to_string("events/event.html", context, request)
 
     return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)

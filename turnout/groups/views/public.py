@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 
 from turnout.core import pagecache
 from turnout.events import selectors as events
+from turnout.feeds import selectors as feeds
 from turnout.groups.models import Group
 
 PAST_EVENTS_SHOWN = 10
@@ -19,6 +20,7 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
             "group": found,
             "upcoming": events.upcoming_events(group=found),
             "past": events.past_events(group=found)[:PAST_EVENTS_SHOWN],
+            "allied": feeds.allied_events(group=found),
             **extra,
         }
         return render_to_string("groups/group.html", context, request)

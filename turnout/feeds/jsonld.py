@@ -1,0 +1,245 @@
+"""What an event page tells machines: schema.org Event JSON-LD and link previews.
+
+Search engines read the JSON-LD (``<script type="application/ld+json">``); messaging
+apps and social sites read the Open Graph and Twitter card tags when a link is shared.
+Both are built here from what the page already loaded (the event, its group and its
+venue: no query of their own) and say no more than the page does: never the online
+meeting link (the page's own address stands for it), seat numbers only as the organiser
+allows them to be shown.
+
+The serialised JSON is safe inside ``<script>``: ``<``, ``>`` and ``&`` are written as
+``\\u003C`` and so on, so a title holding ``</script>`` cannot end the element, and
+``json.loads`` still gives back exactly what the organiser typed.
+"""
+
+import datetime as dt
+import html
+import json
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from turnout.core.links import absolute_url
+from turnout.core.markdown import render_markdown
+from turnout.core.templatetags.turnout import event_when
+from turnout.events.models import Event, PublicCounts
+
+SCHEMA = "https://schema.org/"
+SITE_NAME = "Turnout"
+DESCRIPTION_CHARS = 300
+# Meetings are free; schema.org wants a currency with the price all the same.
+PRICE_CURRENCY = settings.TURNOUT_PRICE_CURRENCY
+ONE_DAY = dt.timedelta(days=1)
+
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def script_json(data: dict) -> SafeString:
+    """``data`` as JSON that can stand inside a ``<script>`` element as it is."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+# --- plain-text pieces, shared with the Atom feed
+
+
+def plain_text(markdown: str, *, limit: int | None = None) -> str:
+    """The Markdown's words as one line of plain text (sanitised first, like the page)."""
+    text = " ".join(html.unescape(strip_tags(render_markdown(markdown or ""))).split())
+    return Truncator(text).chars(limit) if limit else text
+
+
+def when_text(event: Event) -> str:
+    """ "Tuesday 11 June, 7pm – 9pm" in the event's zone; all-day meetings by date only."""
+    if not event.all_day:
+        return event_when(event)
+    first, last = event.start_date, max(event.end_date - ONE_DAY, event.start_date)
+    pattern = (
+        pgettext("weekday, day, month and year", "l j F Y")
+        if first.year != timezone.localdate().year
+        else pgettext("weekday, day and month", "l j F")
+    )
+    text = date_format(first, pattern)
+    if last != first:
+        text += " – " + date_format(last, pattern)
+    return text
+
+
+def place_text(event: Event) -> str:
+    """ "Community Centre, 62 Marchmont St, London WC1N 1AB", "Online", or both."""
+    parts = []
+    if event.venue_id:
+        parts.append(", ".join([event.venue.name, *event.venue.address_lines]))
+    if event.online_url:
+        parts.append(_("Online") if not parts else _("also online"))
+    return "; ".join(parts)
+
+
+def display_title(event: Event) -> str:
+    if event.is_cancelled:
+        return _("Cancelled: %(title)s") % {"title": event.title}
+    return event.title
+
+
+# --- schema.org
+
+
+def _dates(event: Event) -> tuple[str, str]:
+    """ISO 8601 with the zone's offset on that day; all-day meetings as dates, the end
+    being the last day (Event.end_date is the day after it)."""
+    if event.all_day:
+        last = max(event.end_date - ONE_DAY, event.start_date)
+        return event.start_date.isoformat(), last.isoformat()
+    return event.local_start.isoformat(), event.local_end.isoformat()
+
+
+def _place(event: Event) -> dict:
+    venue = event.venue
+    address = {
+        "@type": "PostalAddress",
+        "streetAddress": ", ".join(p for p in (venue.address_line1, venue.address_line2) if p),
+        "addressLocality": venue.city,
+        "postalCode": venue.postcode,
+        "addressCountry": venue.country,
+    }
+    place = {
+        "@type": "Place",
+        "name": venue.name,
+        "address": {key: value for key, value in address.items() if value},
+    }
+    if venue.latitude is not None and venue.longitude is not None:
+        place["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(venue.latitude),
+            "longitude": float(venue.longitude),
+        }
+    return place
+
+
+def _location(event: Event, page: str) -> tuple[str | None, list[dict]]:
+    """The attendance mode and the places; online meetings are found at the event page
+    (the real link is only for confirmed attendees)."""
+    places = []
+    if event.venue_id:
+        places.append(_place(event))
+    if event.online_url:
+        places.append({"@type": "VirtualLocation", "url": page})
+    if event.venue_id and event.online_url:
+        return SCHEMA + "MixedEventAttendanceMode", places
+    if event.online_url:
+        return SCHEMA + "OnlineEventAttendanceMode", places
+    if event.venue_id:
+        return SCHEMA + "OfflineEventAttendanceMode", places
+    return None, places
+
+
+def _offer(event: Event, page: str, *, closed: str, full: bool, now: dt.datetime) -> dict | None:
+    """Free registration, as the page's RSVP panel has it: open (InStock), full with a
+    waitlist (SoldOut), not open yet (PreOrder); no offer once registration is closed."""
+    opens = event.registration_opens_at
+    if closed and not (opens and now < opens and not event.is_cancelled):
+        return None
+    availability = "PreOrder" if closed else ("SoldOut" if full else "InStock")
+    offer = {
+        "@type": "Offer",
+        "price": "0",
+        "priceCurrency": PRICE_CURRENCY,
+        "url": page + "#rsvp",
+        "availability": SCHEMA + availability,
+    }
+    valid_from = opens or event.published_at
+    if valid_from:
+        offer["validFrom"] = valid_from.isoformat()
+    return offer
+
+
+def event_jsonld(
+    event: Event,
+    *,
+    closed: str = "",
+    full: bool = False,
+    seats_left: int | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
+    """The event as a schema.org Event; ``closed``, ``full`` and ``seats_left`` are what
+    the RSVP panel shows (``turnout.rsvp.views.attendees.rsvp_panel``)."""
+    group = event.group
+    page = absolute_url("public:event", group=group.slug, event=event.slug)
+    start, end = _dates(event)
+    status = "EventCancelled" if event.is_cancelled else "EventScheduled"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "url": page,
+        "startDate": start,
+        "endDate": end,
+        "eventStatus": SCHEMA + status,
+        "inLanguage": event.language,
+        "organizer": {
+            "@type": "Organization",
+            "name": group.name,
+            "url": absolute_url("public:group", group=group.slug),
+        },
+    }
+    description = event.tagline or plain_text(event.description, limit=DESCRIPTION_CHARS)
+    if description:
+        data["description"] = description
+    mode, places = _location(event, page)
+    if mode:
+        data["eventAttendanceMode"] = mode
+    if places:
+        data["location"] = places[0] if len(places) == 1 else places
+    offer = _offer(event, page, closed=closed, full=full, now=now or timezone.now())
+    if offer:
+        data["offers"] = offer
+    # Numbers only where the page shows them (Event.public_counts).
+    if event.capacity is not None and event.public_counts != PublicCounts.NONE:
+        data["maximumAttendeeCapacity"] = event.capacity
+        shown = event.public_counts == PublicCounts.SEATS_LEFT and not closed
+        if shown and seats_left is not None:
+            data["remainingAttendeeCapacity"] = seats_left
+    # Hook: once flyers exist, "image": [the flyer's PNG social card, absolute URL].
+    return data
+
+
+# --- Open Graph and Twitter card
+
+
+def link_preview(event: Event) -> dict:
+    """What a shared link shows: title, date and place, the page's address."""
+    description = " · ".join(p for p in (when_text(event), place_text(event)) if p)
+    if event.tagline:
+        description += f" — {event.tagline}"
+    return {
+        "title": display_title(event),
+        "description": Truncator(description).chars(DESCRIPTION_CHARS),
+        "url": absolute_url("public:event", group=event.group.slug, event=event.slug),
+        "site_name": SITE_NAME,
+        # Hook: once flyers exist, "image" (the PNG social card) and twitter:card
+        # "summary_large_image".
+        "image": "",
+    }
+
+
+def page_context(event: Event, panel: dict) -> dict:
+    """The event page's extra context: its JSON-LD (ready to write into the page) and
+    its link preview. ``panel`` is the RSVP panel's context."""
+    data = event_jsonld(
+        event,
+        closed=panel.get("rsvp_closed", ""),
+        full=panel.get("full", False),
+        seats_left=panel.get("seats_left"),
+    )
+    return {"jsonld": script_json(data), "preview": link_preview(event)}
