@@ -140,6 +140,29 @@ def change_notice(page, meeting_edit: str, width: int) -> None:
     page.get_by_role("button", name="Email everyone registered").click()
 
 
+ALLIED_CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Allied groups\r\n"
+    "BEGIN:VEVENT\r\nUID:vigil@allies.example\r\nSUMMARY:Vigil for peace\r\n"
+    "DTSTART;TZID=Europe/Kyiv:20301212T180000\r\nDTEND;TZID=Europe/Kyiv:20301212T193000\r\n"
+    "LOCATION:Independence Square\\, Kyiv\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:fair@allies.example\r\nSUMMARY:Solidarity book fair\r\n"
+    "DTSTART;VALUE=DATE:20301219\r\nDTEND;VALUE=DATE:20301221\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nSUMMARY:No UID here\r\nDTSTART:20301220T100000Z\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+def import_review(page, width: int) -> None:
+    """Upload an ally's calendar: the review lists each event and what will happen."""
+    page.goto(f"/organise/groups/{GROUP}/imports/new/")
+    page.get_by_label("…or an .ics file").set_input_files(
+        {"name": "allies.ics", "mimeType": "text/calendar", "buffer": ALLIED_CALENDAR.encode()}
+    )
+    page.get_by_text("allied events", exact=False).first.click()
+    page.get_by_role("button", name="Read the calendar").click()
+    snap(page, "import-review", width)
+
+
 def erase(page, link: str, width: int) -> None:
     page.goto(link)
     page.get_by_text("Erase my details…").click()
@@ -163,6 +186,7 @@ def take_screenshots(base_url: str, log: Path) -> None:
                 shoot(page, "/", "home", width)
                 meeting = page.get_by_role("link", name=MEETING).get_attribute("href")
                 shoot(page, f"/{GROUP}/", "group", width)
+                shoot(page, f"/{GROUP}/widget/", "widget-page", width)
                 shoot(page, meeting, "event", width)
                 link = attendee_pages(page, log, width)
 
@@ -179,6 +203,7 @@ def take_screenshots(base_url: str, log: Path) -> None:
                 shoot(page, registrations, "registrations", width)
                 shoot(page, registrations.replace("registrations/", "door/"), "door", width)
                 change_notice(page, f"/organise/groups/{GROUP}/events/{slug}/", width)
+                import_review(page, width)
                 organiser.close()
                 erase(visitor.pages[0], link, width)
                 visitor.close()

@@ -13,7 +13,6 @@ from django.db import OperationalError
 from django.utils import timezone
 from django_tasks.signals import task_finished, task_started
 from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from tests import jobs
@@ -304,25 +303,8 @@ def test_retrying_task_unexpected_error_gives_up_at_once_and_fails(db, no_give_u
     assert not DBTaskResult.objects.exists()
 
 
-def run_as_a_worker(task_id) -> DBTaskResult:
-    """Claim and run one task in this process the way ``turnout worker`` does."""
-    row = DBTaskResult.objects.get(pk=task_id)
-    row.claim("w-test")
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="w-test",
-        excluded_queue_names=[],
-    ).run_task(row)
-    return DBTaskResult.objects.get(pk=task_id)
-
-
 def test_retrying_task_run_by_a_worker_finishes_the_run_with_the_retry(db, no_give_ups):
-    first = run_as_a_worker(flaky.enqueue(note="busy").id)
+    first = jobs.run_as_a_worker(flaky.enqueue(note="busy").id)
 
     assert first.status == "SUCCESSFUL"
     assert first.return_value == "attempt 1 failed (not now (busy)); attempt 2 scheduled"

@@ -8,12 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import make_event
 from tests.feeds.test_import_fetch import serve
 from tests.feeds.test_import_parse import calendar, vevent
+from tests.jobs import run_as_a_worker
 from turnout.core import schedule
 from turnout.events.models import Event
 from turnout.feeds import imports, selectors, tasks
@@ -39,21 +39,8 @@ def source_path(source: ImportSource, action: str = "") -> str:
 
 def run_queued(task) -> list[DBTaskResult]:
     """Run, in this process as ``turnout worker`` would, every queued run of ``task``."""
-    ran = []
-    for row in DBTaskResult.objects.ready().filter(task_path=task.module_path):
-        row.claim("w-test")
-        Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="w-test",
-            excluded_queue_names=[],
-        ).run_task(row)
-        ran.append(DBTaskResult.objects.get(pk=row.pk))
-    return ran
+    queued = DBTaskResult.objects.ready().filter(task_path=task.module_path)
+    return [run_as_a_worker(row.pk) for row in queued]
 
 
 KYIV_DST = calendar(

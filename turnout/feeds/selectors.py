@@ -4,11 +4,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from turnout.core.timefmt import when
+from turnout.core import timefmt
 from turnout.core.timezones import to_aware
 from turnout.feeds.models import AlliedEvent, ImportSource
 from turnout.groups.models import Group
@@ -28,19 +25,9 @@ def when_text(
 ) -> str:
     """ "Tuesday 11 June, 7pm – 9pm (Europe/Kyiv)", or the days of an all-day event."""
     if all_day:
-        last = end_date - dt.timedelta(days=1)
-        with_year = start_date.year != timezone.localdate().year
-        fmt = (
-            pgettext("weekday, day, month and year", "l j F Y")
-            if with_year
-            else pgettext("weekday, day and month", "l j F")
-        )
-        text = date_format(start_date, fmt)
-        if last > start_date:
-            text += " – " + date_format(last, fmt)
-        return _("%(days)s, all day") % {"days": text}
+        return timefmt.all_day(start_date, end_date)
     label = time_zone.replace("_", " ") if time_zone != group_zone else ""
-    return when(
+    return timefmt.when(
         to_aware(start_date, start_time, time_zone),
         to_aware(end_date, end_time, time_zone),
         zone_label=label,
