@@ -343,6 +343,17 @@ def test_url_import_is_fetched_by_a_task_then_reviewed(organiser_client, group, 
     assert Event.objects.count() == 0
 
 
+def test_the_same_calendar_address_twice_is_refused(organiser_client, group, serving_ics):
+    data = {"url": serving_ics.url("/cal.ics"), "mode": "allied"}
+    organiser_client.post(NEW, data)
+
+    again = organiser_client.post(NEW, {**data, "url": f"  {data['url']} "})
+
+    assert again.status_code == 200
+    assert "This calendar is already imported" in again.content.decode()
+    assert ImportSource.objects.count() == 1
+
+
 def test_url_import_refused_in_production_mode_says_why_and_imports_nothing(
     organiser_client,
     group,

@@ -211,8 +211,14 @@ def create_from_url(*, group: Group, url: str, mode: str, subscribed: bool, by=N
         fetch.check_url(url)
     except fetch.FetchRefused as exc:
         raise ImportRejected(exc.message, code=exc.code) from None
+    url = url.strip()
+    if ImportSource.objects.filter(group=group, url=url).exists():
+        raise ImportRejected(
+            _("This calendar is already imported: open it in the list to fetch it again."),
+            code="duplicate",
+        )
     source = ImportSource.objects.create(
-        group=group, url=url.strip(), mode=mode, subscribed=subscribed, created_by=by
+        group=group, url=url, mode=mode, subscribed=subscribed, created_by=by
     )
     tasks.fetch_source.enqueue(source.pk)
     return source
