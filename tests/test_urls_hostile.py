@@ -95,6 +95,7 @@ def valid(organiser, group, venue, event):
         "announcement": str(announcement.pk),
         "registration": str(registration.pk),
         "source": str(source.pk),
+        "comparison": "no-such-table",  # until comparison tables exist (issue 8)
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
         "token": {
             "invitation": invitation,

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "turnout.rsvp",
     "turnout.mailing",
     "turnout.feeds",
+    "turnout.comparisons",
+    "turnout.flyers",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from turnout.comparisons import views as comparisons
 from turnout.core import views as core
 from turnout.events.views import public as events
 from turnout.feeds.views import calendars, web
+from turnout.flyers import views as flyers
 from turnout.groups.views import public as groups
 
 public = (
@@ -17,6 +19,13 @@ public = (
         path("<slug:group>/widget/", web.widget, name="widget"),
         path("<slug:group>/events/<slug:event>/", events.event_page, name="event"),
         path("<slug:group>/events/<slug:event>/event.ics", calendars.event_ics, name="event_ics"),
+        path("<slug:group>/events/<slug:event>/flyer.pdf", flyers.flyer_pdf, name="flyer_pdf"),
+        path("<slug:group>/events/<slug:event>/flyer.png", flyers.flyer_png, name="flyer_png"),
+        path(
+            "<slug:group>/comparisons/<slug:comparison>/",
+            comparisons.comparison_page,
+            name="comparison",
+        ),
     ],
     "public",
 )

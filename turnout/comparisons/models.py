@@ -1,0 +1,1 @@
+"""Comparison tables: criteria x cases, each cell with citations (being written)."""

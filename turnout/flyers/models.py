@@ -1,0 +1,1 @@
+"""Statement and quote blocks for flyers (being written)."""
