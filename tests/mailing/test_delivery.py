@@ -268,7 +268,11 @@ def test_periodic_job_runs_once_per_period_with_two_workers(workers):
     times = list(ticks.order_by("enqueued_at").values_list("enqueued_at", flat=True))
     span = (times[-1] - times[0]).total_seconds()
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.9, gaps  # never two runs in one period
+    # Never two runs in one period: a second claim of the same period would enqueue within
+    # milliseconds of the first. Enqueue times jitter by a few tenths of a second on a busy
+    # machine (measured: 0.86 s between two runs claimed a second apart), hence 0.5.
+    assert min(gaps) >= 0.5, gaps
+    assert len(times) <= span + 2, gaps  # and no more runs than periods
     assert len(gaps) >= span / 1.5, gaps  # and none skipped: about one a second
 
 
