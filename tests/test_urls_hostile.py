@@ -20,9 +20,11 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.comparisons.helpers import make_table
 from tests.factories import make_event, make_user
 from tests.mail import outbox
 from turnout import urls
+from turnout.comparisons.models import Cell
 from turnout.feeds import imports
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
@@ -83,6 +85,7 @@ def valid(organiser, group, venue, event):
     )
     registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
     attendee = token_for(registration)
+    table = make_table(group=group, criteria=["Cost"], cases=["A"])
     source = imports.create_from_file(
         group=group,
         file=io.BytesIO(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"),
@@ -95,7 +98,10 @@ def valid(organiser, group, venue, event):
         "announcement": str(announcement.pk),
         "registration": str(registration.pk),
         "source": str(source.pk),
-        "comparison": "no-such-table",  # until comparison tables exist (issue 8)
+        "comparison": table.slug,
+        "kind": "criterion",
+        "item": str(table.criteria.get().pk),
+        "cell": str(Cell.objects.get(criterion__comparison=table).pk),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
         "token": {
             "invitation": invitation,

@@ -16,9 +16,11 @@ from django.urls import URLResolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.comparisons.helpers import make_table
 from tests.factories import make_event, make_user
 from tests.mail import outbox
 from turnout import organise_urls
+from turnout.comparisons.models import Cell
 from turnout.feeds import imports
 from turnout.groups import services as groups
 from turnout.groups import urls_accounts
@@ -59,7 +61,7 @@ ALLIED_ICS = (
 
 class World:
     """One group with a venue, a published meeting, a draft, an open invitation, a
-    draft announcement and a calendar import."""
+    draft announcement, a calendar import and a comparison table."""
 
     def __init__(self, *, organiser, group, venue, event):
         self.group, self.venue, self.event = group, venue, event
@@ -78,6 +80,9 @@ class World:
         self.import_source = imports.create_from_file(
             group=group, file=io.BytesIO(ALLIED_ICS), mode="allied"
         )
+        self.comparison = make_table(
+            group=group, criteria=["Cost"], cases=["A"], title="Our secret comparison"
+        )
 
 
 @pytest.fixture
@@ -92,6 +97,10 @@ KWARGS = {
     "announcement": lambda world, name: world.announcement.pk,
     "registration": lambda world, name: world.registration.pk,
     "source": lambda world, name: world.import_source.pk,
+    "comparison": lambda world, name: world.comparison.slug,
+    "kind": lambda world, name: "criterion",
+    "item": lambda world, name: world.comparison.criteria.get().pk,
+    "cell": lambda world, name: Cell.objects.get(criterion__comparison=world.comparison).pk,
     "token": lambda world, name: {
         "organise:invitation": world.invitation_token,
         "organise:check_in": check_in_url(world.registration).rsplit("/", 2)[-2],
@@ -174,6 +183,7 @@ def assert_no_peek(response, world: World) -> None:
         world.registration.name,
         world.registration.email,
         world.import_source.name,
+        world.comparison.title,
     ):
         assert secret not in html
 

@@ -50,6 +50,33 @@ def worker() -> int:
     return 0
 
 
+def flyer(target: str, output: str, size: str) -> int:
+    """Write an event's flyer (any status: whoever runs this runs the server) to a file.
+    Always rendered afresh, not from the cache."""
+    _django()
+    from turnout.events.models import Event
+    from turnout.flyers import render
+
+    group, _, event = target.partition("/")
+    found = (
+        Event.objects.select_related("group", "venue").filter(group__slug=group, slug=event).first()
+    )
+    if found is None:
+        print(f"turnout flyer: no event {target!r} (expected GROUP/EVENT slugs)", file=sys.stderr)
+        return 2
+    shown = render.facts(found)
+    content = render.render_pdf(shown, size, key=render.cache_key(shown, size))
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        return 0
+    try:
+        Path(output).write_bytes(content)
+    except OSError as exc:
+        print(f"turnout flyer: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def demo(port: int) -> int:
     var = Path(os.environ.get("TURNOUT_VAR_DIR", "var"))
     var.mkdir(parents=True, exist_ok=True)
@@ -107,6 +134,14 @@ def _run(argv: list[str]) -> int:
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)"
     )
     commands.add_parser("worker", help="run a background worker (emails, periodic jobs)")
+    flyer_parser = commands.add_parser("flyer", help="write an event's flyer as a PDF file")
+    flyer_parser.add_argument("event", metavar="GROUP/EVENT", help="the group's and event's slugs")
+    flyer_parser.add_argument(
+        "-o", "--output", required=True, help="the PDF file to write ('-' for standard output)"
+    )
+    flyer_parser.add_argument(
+        "--size", default="A4", choices=("A4", "A5"), help="paper size (default A4)"
+    )
     commands.add_parser(
         "manage", help="run a Django management command, e.g. 'turnout manage migrate'"
     )
@@ -119,6 +154,8 @@ def _run(argv: list[str]) -> int:
         return demo(args.port)
     if args.command == "worker":
         return worker()
+    if args.command == "flyer":
+        return flyer(args.event, args.output, args.size)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     return serve(args.bind, args.workers)

@@ -171,6 +171,8 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Rendered flyers, named by a hash of what they show (turnout.flyers.cache); None: no cache.
+TURNOUT_FLYER_CACHE_DIR = VAR_DIR / "flyers"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

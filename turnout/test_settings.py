@@ -14,6 +14,7 @@ from turnout.settings import *  # noqa: F403
 
 # Each test sees its own changes at once (tests/core/test_pagecache.py turns it on).
 TURNOUT_PAGE_CACHE_SECONDS = 0
+TURNOUT_FLYER_CACHE_DIR = None  # tests that need the flyer cache give it a tmp_path
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None  # static files come from the apps' folders through whitenoise's finders
 
