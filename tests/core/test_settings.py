@@ -144,7 +144,7 @@ def test_turnout_help_lists_the_commands(clean_env, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: turnout [-h] COMMAND ...\n")
     commands = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("    ")]
-    assert commands[:4] == ["demo", "serve", "worker", "manage"]
+    assert commands == ["demo", "serve", "worker", "flyer", "manage"]  # as in DESIGN.md
 
 
 def test_turnout_demo_refuses_port_zero(clean_env, tmp_path):
