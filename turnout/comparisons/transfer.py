@@ -184,6 +184,17 @@ def _label(value: str, where: str, errors: ErrorList) -> str | None:
         return None
 
 
+def _ragged(row: list[str], header: list[str], number: int, errors) -> bool:
+    """Note a row whose cell count differs from the header's; True when it does."""
+    if len(row) == len(header):
+        return False
+    errors.add(
+        _("Row %(n)s has %(count)s cells; the header has %(expected)s.")
+        % {"n": number, "count": len(row), "expected": len(header)}
+    )
+    return True
+
+
 def parse_csv(content: bytes | str, citations: bytes | str | None = None) -> TableData:
     errors = ErrorList("file")
     records = _records(decode(content, errors), errors)
@@ -217,11 +228,7 @@ def parse_csv(content: bytes | str, citations: bytes | str | None = None) -> Tab
                 % {"n": number, "limit": MAX_CRITERIA}
             )
             errors.raise_if_any()
-        if len(row) != len(header):
-            errors.add(
-                _("Row %(n)s has %(count)s cells; the header has %(expected)s.")
-                % {"n": number, "count": len(row), "expected": len(header)}
-            )
+        if _ragged(row, header, number, errors):
             continue
         row_label = _("Row %(n)s") % {"n": number}
         criterion = _label(row[0], row_label, errors)
@@ -265,11 +272,7 @@ def parse_citations_csv(content: bytes | str, data: TableData) -> dict:
                 _("A table holds at most %(limit)s citations.") % {"limit": MAX_CITATION_ROWS}
             )
             errors.raise_if_any()
-        if len(row) != len(header):
-            errors.add(
-                _("Row %(n)s has %(count)s cells; the header has %(expected)s.")
-                % {"n": number, "count": len(row), "expected": len(header)}
-            )
+        if _ragged(row, header, number, errors):
             continue
         raw = dict(zip(header, row, strict=True))
         add_citation(found, raw, data, _("Row %(n)s") % {"n": number}, errors)
