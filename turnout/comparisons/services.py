@@ -4,7 +4,6 @@ Every (criterion, case) pair has a cell: adding a criterion or a case creates it
 cells, empty ("not yet assessed").
 """
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
@@ -26,7 +25,7 @@ from turnout.comparisons.models import (
     Criterion,
 )
 from turnout.core.slugs import slug_from, validate_slug
-from turnout.core.validators import validate_web_url
+from turnout.core.validators import clean_past_date, has_control_characters, validate_web_url
 from turnout.groups.models import Group
 
 __all__ = [
@@ -49,10 +48,6 @@ __all__ = [
 CITATION_FIELDS = ("title", "publisher", "url", "date_published", "date_accessed")
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\n\t" for c in text) or "\x7f" in text
-
-
 def clean_label(value) -> str:
     """A criterion's or a case's label: one line of text, 1 to 200 characters."""
     label = " ".join(str(value or "").split())
@@ -63,7 +58,7 @@ def clean_label(value) -> str:
             _("Keep a label to %(limit)s characters.") % {"limit": LABEL_MAX_LENGTH},
             code="max_length",
         )
-    if _has_control_characters(label):
+    if has_control_characters(label):
         raise ValidationError(_("A label cannot hold control characters."), code="invalid")
     return label
 
@@ -77,28 +72,9 @@ def clean_text(value) -> str:
             % {"limit": f"{CELL_MAX_LENGTH:,}", "count": f"{len(text):,}"},
             code="max_length",
         )
-    if _has_control_characters(text):
+    if has_control_characters(text):
         raise ValidationError(_("A cell cannot hold control characters."), code="invalid")
     return text
-
-
-def _clean_date(value, *, required: bool, field: str) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise ValidationError({field: _("Enter the date, like 2024-03-31.")})
-        return None
-    if isinstance(value, dt.date):
-        date = value
-    else:
-        try:
-            date = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValidationError(
-                {field: _("Enter the date as year-month-day, like 2024-03-31.")}
-            ) from None
-    if date > timezone.localdate():
-        raise ValidationError({field: _("This date is in the future.")})
-    return date
 
 
 def clean_citation(raw: Mapping) -> dict:
@@ -111,7 +87,7 @@ def clean_citation(raw: Mapping) -> dict:
         value = " ".join(str(raw.get(field) or "").split())
         if not value and field != "publisher":
             errors[field] = [_("This field is required.")]
-        elif _has_control_characters(value):
+        elif has_control_characters(value):
             errors[field] = [_("This cannot hold control characters.")]
         elif len(value) > limit:
             errors[field] = [_("Keep this to %(limit)s characters.") % {"limit": limit}]
@@ -123,7 +99,7 @@ def clean_citation(raw: Mapping) -> dict:
             errors["url"] = error.messages
     for field, required in (("date_published", False), ("date_accessed", True)):
         try:
-            clean[field] = _clean_date(raw.get(field), required=required, field=field)
+            clean[field] = clean_past_date(raw.get(field), required=required, field=field)
         except ValidationError as error:
             errors.update(error.message_dict)
     if errors:
@@ -142,9 +118,9 @@ def _text_errors(*, title: str, introduction: str) -> dict[str, list]:
         errors["title"] = [_("Enter a title.")]
     elif len(title) > 150:
         errors["title"] = [_("Keep the title to 150 characters.")]
-    elif _has_control_characters(title):
+    elif has_control_characters(title):
         errors["title"] = [_("The title cannot hold control characters.")]
-    if _has_control_characters(introduction.replace("\r", "")):
+    if has_control_characters(introduction.replace("\r", "")):
         errors["introduction"] = [_("The introduction cannot hold control characters.")]
     return errors
 
