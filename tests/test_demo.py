@@ -4,11 +4,17 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from tests.flyers.helpers import pdf_text
 from turnout.cli import DEMO_LOGIN
+from turnout.comparisons.checks import consistency_check
+from turnout.comparisons.models import Citation, Comparison
 from turnout.demo import load_demo
 from turnout.events.models import Event
+from turnout.flyers import render
+from turnout.flyers.models import EventBlock, Quote, Statement
 from turnout.groups.models import Group, Membership, User, Venue
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +78,7 @@ def test_load_demo_uses_contact_addresses_at_example_org(demo):
 
 
 def test_load_demo_never_mentions_a_real_mailbox(demo):
-    for model in (Group, Event, Venue, User):
+    for model in (Group, Event, Venue, User, Statement, Quote, Comparison, Citation):
         for row in model.objects.values():
             for field, value in row.items():
                 assert "gmail" not in str(value).lower(), f"{model.__name__}.{field}"
@@ -109,3 +115,137 @@ def test_load_demo_keeps_an_existing_organiser_account(client):
 
     assert User.objects.get(email=EMAIL).name == "Already Here"
     assert client.login(email=EMAIL, password="another passphrase") is True
+
+
+CRITERIA = [
+    "Invasion and occupation?",
+    "Settler colonial?",
+    "Authoritarian rule?",
+    "Bombs civilians as collective punishment?",
+    "Genocide?",
+    "Relies on outside support?",
+]
+ASSESSED = ["Israel in Palestine", "Russia in Ukraine"]
+NOT_YET_ASSESSED = ["Rwanda and Uganda in eastern Congo", "Sudanese civil war", "Kashmir"]
+HEADING = "From Ukraine to Palestine Occupation is a crime"
+
+
+@pytest.fixture
+def meeting(demo):
+    return Event.objects.select_related("group", "venue").get(
+        group__slug="ukraine-information-group"
+    )
+
+
+@pytest.fixture
+def table(meeting):
+    return Comparison.objects.get(group=meeting.group)
+
+
+def _cells(table) -> dict[tuple[str, str], str]:
+    return {
+        (cell.criterion.label, cell.case.label): cell.text
+        for criterion in table.criteria.all()
+        for cell in criterion.cells.select_related("criterion", "case")
+    }
+
+
+def test_load_demo_shows_statement_table_and_quote_in_the_flyer_s_order(meeting):
+    blocks = list(EventBlock.objects.filter(event=meeting))
+
+    assert [block.kind for block in blocks] == ["statement", "comparison", "quote"]
+    assert blocks[0].statement.title == HEADING
+    assert blocks[1].comparison.is_published is True
+    assert blocks[2].quote.speaker == "Sergei Lavrov"
+
+
+def test_load_demo_dates_and_sources_the_quote(meeting):
+    quote = Quote.objects.get(group=meeting.group)
+
+    assert quote.text.startswith("The goals declared by Israel for its ongoing operation")
+    assert quote.role == "Russia's Foreign Minister"
+    assert quote.said_on == dt.date(2023, 12, 28)
+    assert quote.source_title
+    assert quote.source_url.startswith("https://")
+
+
+def test_load_demo_table_has_the_flyer_s_six_criteria_and_five_cases(table):
+    assert [c.label for c in table.criteria.all()] == CRITERIA
+    assert [c.label for c in table.cases.all()] == ASSESSED + NOT_YET_ASSESSED
+
+
+def test_load_demo_table_assesses_the_flyer_s_two_cases_and_no_other(table):
+    cells = _cells(table)
+
+    assert len(cells) == 6 * 5
+    assert [
+        (row, case) for (row, case), text in cells.items() if case in ASSESSED and not text
+    ] == []
+    assert [text for (_row, case), text in cells.items() if case in NOT_YET_ASSESSED] == [""] * 18
+
+
+def test_load_demo_table_carries_the_flyer_s_figures(table):
+    cells = _cells(table)
+
+    assert "35,000" in cells["Bombs civilians as collective punishment?", "Israel in Palestine"]
+    assert "18,000" in cells["Bombs civilians as collective punishment?", "Russia in Ukraine"]
+    assert "75 years" in cells["Invasion and occupation?", "Israel in Palestine"]
+
+
+def test_load_demo_citations_are_complete_and_looked_up_in_the_past(table):
+    citations = list(Citation.objects.filter(cell__criterion__comparison=table))
+
+    assert len(citations) == 5
+    for citation in citations:
+        assert citation.url.startswith(("https://", "http://")), citation.url
+        assert citation.publisher or citation.title
+        assert citation.date_accessed <= timezone.localdate()
+        assert citation.date_published is None or citation.date_published <= citation.date_accessed
+
+
+def test_load_demo_check_flags_only_the_unassessed_cases_and_the_unsourced_figure(table):
+    problems = consistency_check(table)
+
+    assert {p.case for p in problems if p.kind == "empty"} == set(NOT_YET_ASSESSED)
+    assert len([p for p in problems if p.kind == "empty"]) == 18
+    assert [(p.criterion, p.case) for p in problems if p.kind == "uncited_figure"] == [
+        ("Bombs civilians as collective punishment?", "Russia in Ukraine")
+    ]
+
+
+def test_load_demo_event_page_shows_the_cases_not_yet_assessed(meeting, client):
+    url = reverse("public:event", kwargs={"group": meeting.group.slug, "event": meeting.slug})
+
+    page = client.get(url).content.decode()
+
+    for label in [HEADING, *ASSESSED, *NOT_YET_ASSESSED, "Sergei Lavrov"]:
+        assert label in page, label
+
+
+def test_load_demo_a4_flyer_shows_the_meeting_and_its_blocks_but_not_unassessed_cases(
+    meeting, settings, tmp_path
+):
+    settings.TURNOUT_FLYER_CACHE_DIR = str(tmp_path / "flyers")
+
+    text = pdf_text(render.flyer_pdf(meeting, "A4"))
+
+    start = meeting.local_start
+    for expected in (
+        "What internationalism means",
+        f"{start:%A} {start.day} {start:%B}",
+        "62 Marchmont St",
+        "WC1N 1AB",
+        "ukraine-information-group@example.org",
+        HEADING,
+        *ASSESSED,
+        "Sergei Lavrov",
+    ):
+        assert expected in text, expected
+    # The table's header row holds the assessed cases only (the statement itself names
+    # Kashmir, so look at the table: from its title to its first criterion).
+    header = text.split("Occupation compared", 1)[1].split(CRITERIA[0], 1)[0]
+    assert header.split() == " ".join(ASSESSED).split()
+    for label in NOT_YET_ASSESSED:
+        assert label not in header, label
+    assert "Rwanda and Uganda in eastern Congo" not in text
+    assert "Sudanese civil war" not in text

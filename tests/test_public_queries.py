@@ -13,8 +13,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.comparisons.helpers import citation, make_table
 from tests.factories import make_event, make_group, make_venue
 from turnout.feeds import imports
+from turnout.flyers import services as flyers
 from turnout.rsvp import services as rsvp
 
 CARD_TITLE = re.compile(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a></h[23]>')
@@ -85,8 +87,37 @@ def test_event_page_query_count_is_the_same_for_1_and_3_events(
     for i in range(n):  # as many people registered as there are events
         rsvp.register(event=made[-1], name=f"Person {i}", email=f"person{i}@example.org")
 
-    with django_assert_num_queries(1):  # the event with its group and venue
+    with django_assert_num_queries(2):  # the event with its group and venue; its blocks
         response = client.get(f"/{group.slug}/events/{made[-1].slug}/")
 
     assert response.status_code == 200
     assert f'<p class="seats-left">{10 - n} seats left.</p>' in response.content.decode()
+
+
+def test_event_page_query_count_with_blocks(client, django_assert_num_queries, group, venue):
+    """The event with its group and venue, then its blocks (statements and quotes joined
+    in), then four for each comparison table (criteria, cases, cells, citations)."""
+    bare = make_event(group=group, venue=venue, title="No blocks")
+    worded = make_event(group=group, venue=venue, title="Words")
+    flyers.add_statement(event=worded, title="Unite the struggles", body="Why.", dated="2024-03-01")
+    flyers.add_quote(event=worded, text="Solidarity.", speaker="Oksana Petrenko")
+    tabled = make_event(group=group, venue=venue, title="Table")
+    table = make_table(
+        group=group,
+        criteria=["Cost", "Speed"],
+        cases=["A", "B"],
+        texts={("Cost", "A"): "12%"},
+        cited={("Cost", "A"): [citation(), citation(title="Another")]},
+    )
+    flyers.attach(event=tabled, content=table)
+
+    for event, queries, shown in (
+        (bare, 2, None),
+        (worded, 2, "Oksana Petrenko"),
+        (tabled, 6, "12%"),
+    ):
+        with django_assert_num_queries(queries):
+            response = client.get(f"/{group.slug}/events/{event.slug}/")
+        assert response.status_code == 200
+        if shown:
+            assert shown in response.content.decode()

@@ -26,6 +26,7 @@ from tests.mail import outbox
 from turnout import urls
 from turnout.comparisons.models import Cell
 from turnout.feeds import imports
+from turnout.flyers import services as flyers
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements, subscriptions
@@ -86,6 +87,8 @@ def valid(organiser, group, venue, event):
     registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
     attendee = token_for(registration)
     table = make_table(group=group, criteria=["Cost"], cases=["A"])
+    block = flyers.add_statement(event=event, title="Ours", body="Words.", dated="2024-03-01")
+    quote = flyers.create_quote(group=group, text="Words.", speaker="Someone")
     source = imports.create_from_file(
         group=group,
         file=io.BytesIO(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"),
@@ -99,7 +102,14 @@ def valid(organiser, group, venue, event):
         "registration": str(registration.pk),
         "source": str(source.pk),
         "comparison": table.slug,
-        "kind": "criterion",
+        "kind": {
+            "comparison_add": "criterion",
+            "comparison_move": "criterion",
+            "block_new": "quote",
+        },
+        "block": str(block.pk),
+        "statement": str(block.statement_id),
+        "quote": str(quote.pk),
         "item": str(table.criteria.get().pk),
         "cell": str(Cell.objects.get(criterion__comparison=table).pk),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),

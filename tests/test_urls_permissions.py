@@ -22,6 +22,7 @@ from tests.mail import outbox
 from turnout import organise_urls
 from turnout.comparisons.models import Cell
 from turnout.feeds import imports
+from turnout.flyers import services as flyers
 from turnout.groups import services as groups
 from turnout.groups import urls_accounts
 from turnout.groups.tokens import email_verification_token
@@ -61,7 +62,8 @@ ALLIED_ICS = (
 
 class World:
     """One group with a venue, a published meeting, a draft, an open invitation, a
-    draft announcement, a calendar import and a comparison table."""
+    draft announcement, a calendar import, a comparison table, and a statement and a quote
+    the meeting shows."""
 
     def __init__(self, *, organiser, group, venue, event):
         self.group, self.venue, self.event = group, venue, event
@@ -83,6 +85,12 @@ class World:
         self.comparison = make_table(
             group=group, criteria=["Cost"], cases=["A"], title="Our secret comparison"
         )
+        self.statement_block = flyers.add_statement(
+            event=event, title="Our secret statement", body="Not yet.", dated="2024-03-01"
+        )
+        self.quote = flyers.add_quote(
+            event=event, text="Secret words.", speaker="Secret Speaker", said_on=""
+        ).quote
 
 
 @pytest.fixture
@@ -98,7 +106,10 @@ KWARGS = {
     "registration": lambda world, name: world.registration.pk,
     "source": lambda world, name: world.import_source.pk,
     "comparison": lambda world, name: world.comparison.slug,
-    "kind": lambda world, name: "criterion",
+    "kind": lambda world, name: "statement" if name == "organise:block_new" else "criterion",
+    "block": lambda world, name: world.statement_block.pk,
+    "statement": lambda world, name: world.statement_block.statement_id,
+    "quote": lambda world, name: world.quote.pk,
     "item": lambda world, name: world.comparison.criteria.get().pk,
     "cell": lambda world, name: Cell.objects.get(criterion__comparison=world.comparison).pk,
     "token": lambda world, name: {
@@ -184,6 +195,8 @@ def assert_no_peek(response, world: World) -> None:
         world.registration.email,
         world.import_source.name,
         world.comparison.title,
+        world.statement_block.statement.title,
+        world.quote.speaker,
     ):
         assert secret not in html
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/<slug:group>/events/<slug:event>/", include("turnout.rsvp.organise_urls")),
     path("groups/<slug:group>/", include("turnout.feeds.organise_urls")),
     path("groups/<slug:group>/", include("turnout.comparisons.organise_urls")),
+    path("groups/<slug:group>/", include("turnout.flyers.organise_urls")),
     path("", groups.dashboard, name="dashboard"),
     path("new-group/", groups.group_new, name="group_new"),
     path("invitations/<str:token>/", groups.invitation, name="invitation"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tests.factories import make_event, make_venue
 from turnout.events import services as events
+from turnout.feeds import jsonld as feeds_jsonld
 from turnout.rsvp import services as rsvp
 
 BASE = "http://127.0.0.1:8000"
@@ -142,6 +143,7 @@ def test_event_page_has_a_complete_event(client, group, venue):
             "validFrom": event.published_at.isoformat(),
         },
         "maximumAttendeeCapacity": 40,
+        "image": [f"{BASE}/uig/events/{event.slug}/flyer.png"],
     }
 
 
@@ -340,10 +342,35 @@ def test_link_preview_has_title_date_venue_and_address(client, group, venue):
         "og:title": "What internationalism means",
         "og:description": description,
         "og:url": f"{BASE}/uig/events/{event.slug}/",
-        "twitter:card": "summary",
+        "og:image": f"{BASE}/uig/events/{event.slug}/flyer.png",
+        "og:image:type": "image/png",
+        "og:image:width": "1080",
+        "og:image:height": "1350",
+        "twitter:card": "summary_large_image",
         "twitter:title": "What internationalism means",
         "twitter:description": description,
     }
+
+
+def test_preview_image_is_the_flyer_s_social_card_that_the_crawler_can_fetch(
+    client, group, venue, settings, tmp_path
+):
+    settings.TURNOUT_FLYER_CACHE_DIR = str(tmp_path)
+    event = make_event(group=group, venue=venue)
+
+    image = meta(client, event)["og:image"]
+    response = client.get(image.removeprefix(BASE))
+
+    assert image == f"{BASE}/uig/events/{event.slug}/flyer.png"
+    assert jsonld(client, event)["image"] == [image]
+    assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+
+
+def test_draft_has_no_preview_image(group, venue):
+    event = make_event(group=group, venue=venue, published=False)
+
+    assert feeds_jsonld.link_preview(event)["image"] == ""
+    assert "image" not in feeds_jsonld.event_jsonld(event)
 
 
 def test_meta_content_is_escaped(client, group, venue):
@@ -358,7 +385,8 @@ def test_meta_content_is_escaped(client, group, venue):
 def test_jsonld_adds_no_query(client, group, venue, django_assert_num_queries):
     event = make_event(group=group, venue=venue, online_url=SECRET_LINK, capacity=5)
 
-    with django_assert_num_queries(1):  # the event with its group and venue, as before
+    # The event with its group and venue, and its blocks (none): JSON-LD adds nothing.
+    with django_assert_num_queries(2):
         data = json.loads(LD_SCRIPT.search(page(client, event)).group(1))
 
     assert data["location"][0]["name"] == "Community Centre"

@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
@@ -103,3 +105,63 @@ def test_flyer_of_an_unknown_event_is_404(client, group):
 
 def test_flyer_refuses_post(client, event):
     assert client.post(_pdf_url(event)).status_code == 405
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The few-seconds cache of what anonymous visitors are shown, on (tests run with it
+    off), empty before and after."""
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.parametrize("url", [_pdf_url, _png_url])
+def test_a_shared_flyer_s_next_downloads_are_a_file_read_without_a_query(
+    page_cache, event, url, django_assert_num_queries
+):
+    first = Client().get(url(event))
+
+    with django_assert_num_queries(0):
+        again = Client().get(url(event))
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "public, max-age=300"
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_a_remembered_flyer_is_rendered_again_when_its_file_is_gone(page_cache, event, flyer_cache):
+    first = Client().get(_pdf_url(event)).content
+    for path in flyer_cache.rglob("*.pdf"):
+        path.unlink()
+
+    again = Client().get(_pdf_url(event))
+
+    assert again.status_code == 200
+    assert again.content == first
+
+
+def test_a_changed_flyer_is_sent_once_the_few_seconds_are_over(page_cache, event):
+    before = Client().get(_pdf_url(event))["ETag"]
+    event.title = "A new title"
+    event.save()
+
+    cache.clear()  # what the expiry does after TURNOUT_PAGE_CACHE_SECONDS
+
+    response = Client().get(_pdf_url(event))
+    assert response["ETag"] != before
+    assert "A new title" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+
+
+@pytest.mark.parametrize("url", [_pdf_url, _png_url])
+def test_a_draft_s_flyer_stays_404_for_anonymous_visitors_with_the_cache_on(
+    page_cache, organiser_client, group, venue, url
+):
+    draft = make_event(group=group, venue=venue, published=False)
+    assert organiser_client.get(url(draft)).status_code == 200  # rendered for them only
+
+    assert Client().get(url(draft)).status_code == 404
+    assert Client().get(url(draft)).status_code == 404

@@ -47,7 +47,8 @@ def recent(key: str, compute: Callable[[], object]):
     return value
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def cacheable(request: HttpRequest) -> bool:
+    """Whether this visitor may get what another was shown: an anonymous GET."""
     return (
         settings.TURNOUT_PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
@@ -67,7 +68,7 @@ def anonymous_page(
     copy. Whatever goes into the key must take few values (a page number that exists,
     not the raw query string), so that visitors cannot fill the cache.
     """
-    if not _cacheable(request):
+    if not cacheable(request):
         return HttpResponse(render({}))
     key = _key("page", key() if callable(key) else key)
     html = cache.get(key)

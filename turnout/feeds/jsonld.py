@@ -210,11 +210,21 @@ def event_jsonld(
         shown = event.public_counts == PublicCounts.SEATS_LEFT and not closed
         if shown and seats_left is not None:
             data["remainingAttendeeCapacity"] = seats_left
-    # Hook: once flyers exist, "image": [the flyer's PNG social card, absolute URL].
+    image = flyer_image(event)
+    if image:
+        data["image"] = [image]
     return data
 
 
 # --- Open Graph and Twitter card
+
+
+def flyer_image(event: Event) -> str:
+    """The absolute URL of the event's flyer as a 1080x1350 PNG social card, for a
+    public event (a draft's flyer is for its organisers only); "" otherwise."""
+    if event.status not in (Event.Status.PUBLISHED, Event.Status.CANCELLED):
+        return ""
+    return absolute_url("public:flyer_png", group=event.group.slug, event=event.slug)
 
 
 def link_preview(event: Event) -> dict:
@@ -227,9 +237,9 @@ def link_preview(event: Event) -> dict:
         "description": Truncator(description).chars(DESCRIPTION_CHARS),
         "url": absolute_url("public:event", group=event.group.slug, event=event.slug),
         "site_name": SITE_NAME,
-        # Hook: once flyers exist, "image" (the PNG social card) and twitter:card
+        # The flyer's PNG social card; the page's twitter:card is then
         # "summary_large_image".
-        "image": "",
+        "image": flyer_image(event),
     }
 
 

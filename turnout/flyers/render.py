@@ -5,6 +5,11 @@
 deterministic (the same facts give the same bytes) and cached on disk by a hash of
 those facts, the size and the templates (``turnout.flyers.cache``).
 
+Under the essentials come the event's blocks (statements, quotes and comparison
+tables, in the organiser's order), in type chosen from how much text they hold
+(``block_step``) so that a usual amount fits one page; more flows onto a second page,
+a table row never split, nothing cut off. The QR code then sits beside the details.
+
 Nothing a flyer shows is fetched: the templates' only resources are the QR code (a
 ``data:`` URI) and the DejaVu Sans font files, and ``LocalOnlyFetcher`` refuses
 every other URL, so text an organiser typed can never make the server fetch anything.
@@ -15,26 +20,37 @@ import hashlib
 import io
 import json
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from turnout.core import timefmt
 from turnout.core.links import absolute_url
-from turnout.flyers import cache
+from turnout.core.markdown import render_markdown
+from turnout.flyers import cache, selectors
+from turnout.flyers.fitting import BLOCK_STEPS, block_step
 
 SIZES = ("A4", "A5")
 SOCIAL = "social"
 # Bump when the rendering changes in a way the templates' text does not show.
-RENDER_VERSION = "1"
+RENDER_VERSION = "3"
 RTL_LANGUAGES = {"ar", "he", "fa", "ur"}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 TEXT_FIELDS = ("title", "tagline", "venue", "address", "group")
-TEMPLATES = ("flyers/flyer.html", "flyers/social.html")
+TEMPLATES = (
+    "flyers/flyer.html",
+    "flyers/social.html",
+    "flyers/blocks/statement.html",
+    "flyers/blocks/quote.html",
+    "flyers/blocks/comparison.html",
+)
 # Page box, margins (room for home and corner-shop printers, which cannot print to
 # the edge) and the root font size that every other size is relative to.
 PAGES = {
@@ -50,6 +66,8 @@ TITLE_STEPS = {"A4": _STEPS, "A5": _STEPS, SOCIAL: ((30, 4.4), (55, 3.4), (90, 2
 LINE_WIDTH_REM = {"A4": 41.0, "A5": 41.0, SOCIAL: 35.0}
 BOLD_EM_PER_CHAR = 0.74
 TITLE_SMALLEST = 1.6
+# With blocks under them the essentials take less room: the title's type is scaled down.
+COMPACT_TITLE = 0.5
 
 
 class UnknownSize(ValueError):
@@ -60,14 +78,15 @@ def fonts() -> dict[str, Path]:
     return {weight: FONT_DIR / name for weight, name in FONT_FILES.items()}
 
 
-def facts(event) -> dict[str, str | bool]:
+def facts(event) -> dict:
     """Every text the flyer shows, formatted in the event's language: the hash of this
     (with the size and the templates) names the cached file."""
     with translation.override(event.language):
         venue = event.venue
+        direction = "rtl" if event.language in RTL_LANGUAGES else "ltr"
         return {
             "lang": event.language,
-            "dir": "rtl" if event.language in RTL_LANGUAGES else "ltr",
+            "dir": direction,
             "title": event.title,
             "tagline": event.tagline,
             "cancelled": event.status == event.Status.CANCELLED,
@@ -82,7 +101,91 @@ def facts(event) -> dict[str, str | bool]:
             "group": event.group.name,
             "contact": event.group.contact_email,
             "url": absolute_url("public:event", group=event.group.slug, event=event.slug),
+            "blocks": _blocks(event, direction),
         }
+
+
+def _date(day) -> str:
+    return date_format(day, "j F Y") if day else ""
+
+
+def _blocks(event, direction: str) -> list[dict]:
+    blocks = [_block(shown, event, direction) for shown in selectors.event_blocks(event)]
+    return [block for block in blocks if block]
+
+
+def _block(shown, event, direction: str) -> dict | None:
+    """One block as plain data (it is part of the cache key), each text with its own
+    direction."""
+    content = shown.content
+    if shown.kind == "statement":
+        return {
+            "kind": "statement",
+            "title": content.title,
+            "title_dir": text_dir(content.title, direction),
+            "body_html": str(render_markdown(content.body)),
+            "body_dir": text_dir(content.body, direction),
+            "signed": event.group.name,
+            "signed_dir": text_dir(event.group.name, direction),
+            "date": _date(content.dated),
+        }
+    if shown.kind == "quote":
+        return {
+            "kind": "quote",
+            "text": content.text,
+            "text_dir": text_dir(content.text, direction),
+            "speaker": content.speaker,
+            "role": content.role,
+            "by_dir": text_dir(content.speaker + content.role, direction),
+            "date": _date(content.said_on),
+            "source_title": content.source_title,
+            "source_dir": text_dir(content.source_title, direction),
+            # On paper a web address is only its host: nobody types a long one in.
+            "source_host": urlsplit(content.source_url).hostname or "",
+        }
+    return _comparison(content, shown.table, event.group, direction)
+
+
+def _comparison(comparison, table, group, direction: str) -> dict | None:
+    """The assessed cases only (a case with at least one cell filled in): the comparison's
+    own page also shows those not assessed yet, and where every figure comes from. A
+    table with no case assessed yet has nothing to show on paper."""
+    assessed = [
+        index
+        for index, _case in enumerate(table.cases)
+        if any(cells[index].text for _criterion, cells in table.rows)
+    ]
+    if not assessed:
+        return None
+    not_assessed = _("Not yet assessed")
+    return {
+        "kind": "comparison",
+        "title": comparison.title,
+        "title_dir": text_dir(comparison.title, direction),
+        "cases": [
+            {"label": table.cases[i].label, "dir": text_dir(table.cases[i].label, direction)}
+            for i in assessed
+        ],
+        "rows": [
+            {
+                "label": criterion.label,
+                "dir": text_dir(criterion.label, direction),
+                "cells": [
+                    {
+                        "text": cells[i].text or not_assessed,
+                        "dir": text_dir(cells[i].text or not_assessed, direction),
+                        "assessed": bool(cells[i].text),
+                    }
+                    for i in assessed
+                ],
+            }
+            for criterion, cells in table.rows
+        ],
+        "all_cases": len(assessed) == len(table.cases),
+        # The criteria column: narrower when there are more cases to fit beside it.
+        "criteria_width": "23%" if len(assessed) <= 2 else "19%" if len(assessed) <= 4 else "15%",
+        "sources": absolute_url("public:comparison", group=group.slug, comparison=comparison.slug),
+    }
 
 
 def _when(event) -> dict[str, str]:
@@ -128,28 +231,38 @@ def check_size(size: str) -> str:
     return size
 
 
-def flyer_pdf(event, size: str = "A4") -> bytes:
-    """The printable flyer, from the cache when these facts were rendered before."""
-    check_size(size)
+def prepare(event, size: str) -> tuple[str, Callable[[], bytes]]:
+    """The flyer's hash (its ETag) and a function that gives its bytes, from the cache
+    when these facts were rendered before: the event and its blocks are read once."""
     shown = facts(event)
-    key = cache_key(shown, size)
-    return cache.get_or_make(key, "pdf", lambda: render_pdf(shown, size, key=key))
+    if size == SOCIAL:
+        key = cache_key(shown, SOCIAL)
+        return key, lambda: cache.get_or_make(key, "png", lambda: render_png(shown, key=key))
+    key = cache_key(shown, check_size(size))
+    return key, lambda: cache.get_or_make(key, "pdf", lambda: render_pdf(shown, size, key=key))
+
+
+def flyer_pdf(event, size: str = "A4") -> bytes:
+    """The printable flyer."""
+    _key, make = prepare(event, size)
+    return make()
 
 
 def flyer_pdf_key(event, size: str = "A4") -> str:
     """The hash that names this flyer (an ETag)."""
-    return cache_key(facts(event), check_size(size))
+    key, _make = prepare(event, size)
+    return key
 
 
 def flyer_png(event) -> bytes:
-    """The 1080x1350 social card as PNG, from the cache when rendered before."""
-    shown = facts(event)
-    key = cache_key(shown, SOCIAL)
-    return cache.get_or_make(key, "png", lambda: render_png(shown, key=key))
+    """The 1080x1350 social card as PNG."""
+    _key, make = prepare(event, SOCIAL)
+    return make()
 
 
 def flyer_png_key(event) -> str:
-    return cache_key(facts(event), SOCIAL)
+    key, _make = prepare(event, SOCIAL)
+    return key
 
 
 def qr_data_uri(url: str) -> str:
@@ -160,12 +273,15 @@ def qr_data_uri(url: str) -> str:
     )
 
 
-def title_size(title: str, size: str) -> str:
+def title_size(title: str, size: str, *, compact: bool = False) -> str:
     """The title's font size in rem: long titles get smaller type, and the longest word
-    must fit the line, rather than running off the page or breaking mid-word."""
+    must fit the line, rather than running off the page or breaking mid-word. A
+    ``compact`` title (blocks under it) is smaller still."""
     length = len(title)
     longest_word = max((len(word) for word in title.split()), default=1)
     biggest = next(rem for limit, rem in TITLE_STEPS[size] if length <= limit)
+    if compact:
+        biggest = max(TITLE_SMALLEST, biggest * COMPACT_TITLE)
     fits_word = LINE_WIDTH_REM[size] / (longest_word * BOLD_EM_PER_CHAR)
     return f"{max(TITLE_SMALLEST, min(biggest, fits_word)):.2f}rem"  # never a decimal comma
 
@@ -182,19 +298,35 @@ def text_dir(text: str, default: str) -> str:
     return default
 
 
-def html(shown: dict, size: str) -> str:
-    """The flyer's HTML (also what a test or a reviewer can open in a browser)."""
-    template = "flyers/social.html" if size == SOCIAL else "flyers/flyer.html"
+def html(shown: dict, size: str, step: int | None = None) -> str:
+    """The flyer's HTML (also what a test or a reviewer can open in a browser); ``step``
+    picks the blocks' type (BLOCK_STEPS), by default from how much text they hold."""
+    social = size == SOCIAL
+    template = "flyers/social.html" if social else "flyers/flyer.html"
+    blocks = [] if social else shown["blocks"]
+    headline = _headline(shown) if social else ""
+    if blocks and step is None:
+        step = block_step(blocks, size)
+    # One step past the smallest type: the essentials are set smaller too (see render_pdf).
+    dense = bool(blocks) and step >= len(BLOCK_STEPS[size])
     context = {
         "f": shown,
         "page": PAGES[size],
         "size": size,
         "fonts": {weight: path.as_uri() for weight, path in fonts().items()},
         "qr": qr_data_uri(shown["url"]),
-        "title_size": title_size(shown["title"], size),
+        "title_size": f"{TITLE_SMALLEST:.2f}rem"
+        if dense
+        else title_size(shown["title"], size, compact=bool(blocks)),
         "dirs": {name: text_dir(shown[name], shown["dir"]) for name in TEXT_FIELDS},
-        # Statement, quote and comparison blocks, in the organiser's order (later).
-        "blocks": [],
+        # Statement, quote and comparison blocks, in the organiser's order.
+        "blocks": blocks,
+        "block_pt": f"{BLOCK_STEPS[size][min(step, len(BLOCK_STEPS[size]) - 1)]:.1f}pt"
+        if blocks
+        else "",
+        "dense": dense,
+        "headline": headline,
+        "headline_dir": text_dir(headline, shown["dir"]),
     }
     with translation.override(shown["lang"]):
         return render_to_string(template, context)
@@ -216,14 +348,31 @@ def _fetcher():
     return LocalOnlyFetcher(allowed_protocols=("data", "file"))
 
 
+def _headline(shown: dict) -> str:
+    """The social card's line under the tagline: the first statement's title, if any."""
+    return next((b["title"] for b in shown["blocks"] if b["kind"] == "statement"), "")
+
+
 def render_pdf(shown: dict, size: str, *, key: str) -> bytes:
     """Typeset without the cache. No dates in the metadata and a fixed file identifier
-    (from ``key``), so the same input gives the same bytes in any process."""
+    (from ``key``), so the same input gives the same bytes in any process.
+
+    The blocks' type is first chosen by estimate (``block_step``); while they run past
+    page 1, the next smaller type is tried, down to the floor (BLOCK_STEPS), and then
+    once more with the essentials set smaller ("dense"); what still does not fit
+    continues on page 2."""
     from weasyprint import HTML  # slow to import: only here
     from weasyprint.text.fonts import FontConfiguration
 
-    document = HTML(string=html(shown, size), base_url=None, url_fetcher=_fetcher())
-    return document.write_pdf(font_config=FontConfiguration(), pdf_identifier=key[:32].encode())
+    font_config = FontConfiguration()
+    step = block_step(shown["blocks"], size) if size != SOCIAL and shown["blocks"] else None
+    while True:
+        source = HTML(string=html(shown, size, step), base_url=None, url_fetcher=_fetcher())
+        document = source.render(font_config=font_config)
+        if step is None or len(document.pages) == 1 or step == len(BLOCK_STEPS[size]):
+            break
+        step += 1
+    return document.write_pdf(pdf_identifier=key[:32].encode())
 
 
 def render_png(shown: dict, *, key: str) -> bytes:

@@ -168,3 +168,16 @@ def move_block(*, block: EventBlock, direction: str) -> None:
     for position, sibling in enumerate(siblings):
         if sibling.position != position:
             EventBlock.objects.filter(pk=sibling.pk).update(position=position)
+
+
+@transaction.atomic
+def add_statement(*, event: Event, **fields) -> EventBlock:
+    """A new statement of the event's group, shown with the event; nothing is kept if it
+    cannot be shown (the meeting has its 20 blocks already)."""
+    return attach(event=event, content=create_statement(group=event.group, **fields))
+
+
+@transaction.atomic
+def add_quote(*, event: Event, **fields) -> EventBlock:
+    """A new quote of the event's group, shown with the event (as ``add_statement``)."""
+    return attach(event=event, content=create_quote(group=event.group, **fields))

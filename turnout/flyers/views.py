@@ -3,6 +3,11 @@
 Published and cancelled events' flyers are public; a draft's only for its group's
 organisers (404 for anyone else, who learns nothing). Files come from the on-disk cache
 (``turnout.flyers.cache``) and carry the hash of what they show as their ETag.
+
+Working out that hash reads the event and its blocks (a comparison table is five
+queries). For anonymous visitors each process remembers it for a few seconds
+(``turnout.core.pagecache.recent``), so a widely shared link's downloads are a file
+read; a change shows within those seconds, as on the event page.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -10,8 +15,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from turnout.core import pagecache
 from turnout.events import selectors as events
 from turnout.events.models import Event
+from turnout.flyers import cache
 from turnout.flyers import render as flyers
 from turnout.groups import selectors as groups
 
@@ -26,25 +33,71 @@ def _event(request: HttpRequest, group: str, event: str) -> Event:
     return found
 
 
-def _send(request, event: Event, key: str, content_type: str, make, filename: str):
+def _public_key(group: str, event: str, size: str) -> tuple[str, str] | None:
+    """The hash naming a public event's flyer, and the event's slug; None for no such
+    public event."""
+    found = events.public_event(group_slug=group, event_slug=event)
+    if found is None:
+        return None
+    key, _make = flyers.prepare(found, size)
+    return key, found.slug
+
+
+def _response(request, *, key: str, content, private: bool, content_type: str, filename: str):
+    """``content()`` as a download, or 304 when the visitor has this version already."""
     etag = f'"{key}"'
-    private = event.status not in events.PUBLIC_STATUSES
-    cache_control = "private, no-cache" if private else "public, max-age=300"
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(make(), content_type=content_type)
+        response = HttpResponse(content(), content_type=content_type)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["ETag"] = etag
-    response["Cache-Control"] = cache_control
+    response["Cache-Control"] = "private, no-cache" if private else "public, max-age=300"
     return response
+
+
+def _filename(slug: str, size: str) -> str:
+    return f"{slug}.png" if size == flyers.SOCIAL else f"{slug}-{size}.pdf"
+
+
+def _send(request: HttpRequest, group: str, event: str, size: str) -> HttpResponse:
+    suffix, content_type = (
+        ("png", "image/png") if size == flyers.SOCIAL else ("pdf", "application/pdf")
+    )
+    if pagecache.cacheable(request):
+        known = pagecache.recent(
+            f"flyer:{group}:{event}:{size}", lambda: _public_key(group, event, size)
+        )
+        if known is None:
+            raise Http404
+        key, slug = known
+        stored = cache.read(key, suffix)
+        if stored is not None:
+            return _response(
+                request,
+                key=key,
+                content=lambda: stored,
+                private=False,
+                content_type=content_type,
+                filename=_filename(slug, size),
+            )
+    found = _event(request, group, event)
+    key, make = flyers.prepare(found, size)
+    return _response(
+        request,
+        key=key,
+        content=make,
+        private=found.status not in events.PUBLIC_STATUSES,
+        content_type=content_type,
+        filename=_filename(found.slug, size),
+    )
 
 
 @require_safe
 def flyer_pdf(request: HttpRequest, group: str, event: str) -> HttpResponse:
     size = request.GET.get("size", "A4")
-    found = _event(request, group, event)
     if size not in flyers.SIZES:
+        _event(request, group, event)  # a 404 first, for a draft or no such event
         context = {
             "status": 400,
             "title": _("There is no flyer of that size"),
@@ -52,24 +105,9 @@ def flyer_pdf(request: HttpRequest, group: str, event: str) -> HttpResponse:
             % {"sizes": ", ".join(flyers.SIZES)},
         }
         return render(request, "core/error.html", context, status=400)
-    return _send(
-        request,
-        found,
-        flyers.flyer_pdf_key(found, size),
-        "application/pdf",
-        lambda: flyers.flyer_pdf(found, size),
-        f"{found.slug}-{size}.pdf",
-    )
+    return _send(request, group, event, size)
 
 
 @require_safe
 def flyer_png(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    found = _event(request, group, event)
-    return _send(
-        request,
-        found,
-        flyers.flyer_png_key(found),
-        "image/png",
-        lambda: flyers.flyer_png(found),
-        f"{found.slug}.png",
-    )
+    return _send(request, group, event, flyers.SOCIAL)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from turnout.core import pagecache
 from turnout.events import selectors
 from turnout.feeds import jsonld
+from turnout.flyers import selectors as flyers
 from turnout.rsvp.views import attendees as rsvp
 
 EVENTS_PER_PAGE = 20
@@ -60,6 +61,7 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
         # Its schema.org JSON-LD and link preview, from what is loaded already.
         machine = jsonld.page_context(found, panel)
         context = {"event": found, "group": found.group, **panel, **machine, **extra}
+        context["blocks"] = flyers.event_blocks(found)
         return render_to_string("events/event.html", context, request)
 
     return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)

@@ -3,8 +3,9 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import turnout.core.validators
 from django.db import migrations, models
+
+import turnout.core.validators
 
 
 class Migration(migrations.Migration):
