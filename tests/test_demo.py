@@ -1,11 +1,13 @@
 """The demo: the reference flyer's meeting and a second group, loaded once."""
 
 import datetime as dt
+import io
 import zoneinfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tests.flyers.helpers import pdf_text
 from turnout.cli import DEMO_LOGIN
@@ -249,3 +251,15 @@ def test_load_demo_a4_flyer_shows_the_meeting_and_its_blocks_but_not_unassessed_
         assert label not in header, label
     assert "Rwanda and Uganda in eastern Congo" not in text
     assert "Sudanese civil war" not in text
+
+
+def test_load_demo_a4_flyer_is_one_page_and_the_a5_one_loses_nothing(meeting):
+    """The demo holds as much as the reference flyer: one A4 sheet (its essentials set
+    smaller to make room); A5 may continue on a second page, but cuts nothing off."""
+    a4 = PdfReader(io.BytesIO(render.flyer_pdf(meeting, "A4")))
+    a5 = render.flyer_pdf(meeting, "A5")
+
+    assert len(a4.pages) == 1
+    text = pdf_text(a5)
+    for expected in (HEADING, *ASSESSED, CRITERIA[-1], "Sergei Lavrov", "WC1N 1AB"):
+        assert expected in text, expected

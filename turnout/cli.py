@@ -3,6 +3,7 @@
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,24 @@ def serve(bind: str, workers: int) -> int:
         "--logger-class", "turnout.core.logredact.GunicornLogger",
     ]  # fmt: skip
     # The access log leaves out query strings and redacts token paths (core/logredact.py).
-    return subprocess.call(command)
+    return _run_passing_on_signals(command)
+
+
+def _run_passing_on_signals(command: list[str]) -> int:
+    """Run ``command`` until it exits. A SIGTERM or SIGINT sent to this process alone (by
+    a service manager, or ``kill``) is passed on, so gunicorn stops its workers and
+    nothing is left running; Python's default would end this process at once."""
+    child = subprocess.Popen(command)
+
+    def pass_on(signum, _frame) -> None:
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def worker() -> int:
