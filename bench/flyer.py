@@ -48,17 +48,16 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import (  # noqa: E402
     DISTURBED,
-    HOST,
     Server,
-    bare_env,
+    bare_server,
     free_port,
-    gunicorn,
     http,
     percentile,
     run_load,
     setup_bare,
     summary,
     turnout_env,
+    turnout_server,
     wait_for_quiet,
 )
 
@@ -224,11 +223,6 @@ def pdf_pages(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
 
 
-def serve_command(port: int, workers: int) -> list[str]:
-    serve = ["serve", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
-    return [sys.executable, "-m", "turnout.cli", *serve]
-
-
 def measure(server: Server, name: str, path: str, marker: str, args, n: int) -> dict:
     records, elapsed, cpu, log = run_load(
         server,
@@ -269,17 +263,8 @@ def main() -> int:
         in_process = measure_cached_hit(data, var_dir / "in-process-flyers")
         load_after_renders = load_average()
 
-        bare = Server(
-            "bare",
-            gunicorn("bare_rsvp.wsgi:application", ports["bare"], args.workers),
-            bare_env(bare_url),
-            ports["bare"],
-            "/",
-            "",
-        )
-        turnout = Server(
-            "turnout", serve_command(ports["turnout"], args.workers), env, ports["turnout"], "/", ""
-        )
+        bare = bare_server(ports["bare"], args.workers, bare_url)
+        turnout = turnout_server(ports["turnout"], args.workers, env)
         servers += [bare.start(), turnout.start()]
         started = time.perf_counter()
         status, _headers, primed = http(turnout.port, "GET", flyer_path)

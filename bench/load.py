@@ -351,6 +351,18 @@ def setup_bare(admin_url: str, bare_url: str, seats: int, slugs=("warm-up", "rus
     return {slug: f"/e/{slug}/" for slug in slugs}
 
 
+def bare_server(port: int, workers: int, bare_url: str, path: str = "/", marker="") -> Server:
+    """The bare Django view of bench/bare_rsvp, what each benchmark's ratio is taken to."""
+    command = gunicorn("bare_rsvp.wsgi:application", port, workers)
+    return Server("bare", command, bare_env(bare_url), port, path, marker)
+
+
+def turnout_server(port: int, workers: int, env: dict, path: str = "/", marker="") -> Server:
+    """``turnout serve`` with ``workers`` sync workers, as an admin runs it."""
+    serve = ["serve", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    return Server("turnout", [sys.executable, "-m", "turnout.cli", *serve], env, port, path, marker)
+
+
 def bare_env(bare_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TURNOUT_", "DJANGO_"))}
     env.update(

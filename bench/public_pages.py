@@ -51,16 +51,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import (  # noqa: E402
     DISTURBED,
-    HOST,
     Server,
-    bare_env,
+    bare_server,
     free_port,
-    gunicorn,
     http,
     run_load,
     setup_bare,
     summary,
     turnout_env,
+    turnout_server,
     wait_for_quiet,
 )
 
@@ -104,11 +103,6 @@ def setup_turnout(upcoming: int) -> dict[str, str]:
         "home": "/",
         "group": f"/{meeting.group.slug}/",
     }
-
-
-def serve_command(port: int, workers: int) -> list[str]:
-    serve = ["serve", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
-    return [sys.executable, "-m", "turnout.cli", *serve]
 
 
 def measure(server: Server, name: str, path: str, args, n: int) -> dict:
@@ -174,17 +168,8 @@ def main() -> int:
         paths = setup_turnout(args.upcoming)
         bare_url = pg.url.rsplit("/", 1)[0] + "/bare_rsvp"
         setup_bare(pg.url, bare_url, 60, slugs=[f"meeting-{i}" for i in range(args.upcoming)])
-        bare = Server(
-            "bare",
-            gunicorn("bare_rsvp.wsgi:application", ports["bare"], args.workers),
-            bare_env(bare_url),
-            ports["bare"],
-            "/",
-            "",
-        )
-        turnout = Server(
-            "turnout", serve_command(ports["turnout"], args.workers), env, ports["turnout"], "/", ""
-        )
+        bare = bare_server(ports["bare"], args.workers, bare_url)
+        turnout = turnout_server(ports["turnout"], args.workers, env)
         servers += [bare.start(), turnout.start()]
         runs = [(bare, "bare", "/")] + [(turnout, page, paths[page]) for page in TURNOUT_PAGES]
         if args.uncached:  # the same pages rendered for every request: what the cache saves
@@ -193,9 +178,7 @@ def main() -> int:
                 **turnout_env(pg.url, port, Path(tempfile.mkdtemp(dir=var_dir))),
                 "TURNOUT_PAGE_CACHE_SECONDS": "0",
             }
-            uncached = Server(
-                "uncached", serve_command(port, args.workers), uncached_env, port, "/", ""
-            )
+            uncached = turnout_server(port, args.workers, uncached_env)
             servers.append(uncached.start())
             runs += [(uncached, f"{page} uncached", paths[page]) for page in TURNOUT_PAGES]
         for server, name, path in runs:  # warm-up

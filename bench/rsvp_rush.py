@@ -49,15 +49,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import (  # noqa: E402
     DISTURBED,
-    HOST,
     Server,
-    bare_env,
+    bare_server,
     free_port,
-    gunicorn,
     run_load,
     setup_bare,
     summary,
     turnout_env,
+    turnout_server,
     wait_for_quiet,
 )
 
@@ -290,23 +289,12 @@ def main() -> int:
         bare_url = pg.url.rsplit("/", 1)[0] + "/bare_rsvp"
         bare_paths = setup_bare(pg.url, bare_url, args.seats)
 
-        bare = Server(
-            "bare",
-            gunicorn("bare_rsvp.wsgi:application", ports["bare"], args.workers),
-            bare_env(bare_url),
-            ports["bare"],
-            bare_paths["warm-up"],
-            marker="Check your inbox",
+        bare = bare_server(
+            ports["bare"], args.workers, bare_url, bare_paths["warm-up"], "Check your inbox"
         )
-        turnout = Server(
-            "turnout",
-            [sys.executable, "-m", "turnout.cli", "serve", "--bind", f"{HOST}:{ports['turnout']}",
-             "--workers", str(args.workers)],
-            env,
-            ports["turnout"],
-            turnout_paths["warm-up"],
-            marker="Check your inbox",
-        )  # fmt: skip
+        turnout = turnout_server(
+            ports["turnout"], args.workers, env, turnout_paths["warm-up"], "Check your inbox"
+        )
         rate_before = 0
 
         def check_t(path, emails):

@@ -24,6 +24,7 @@ from turnout.comparisons.models import (
     Comparison,
     Criterion,
 )
+from turnout.core.ordering import swap_with_neighbour
 from turnout.core.slugs import slug_from, validate_slug
 from turnout.core.validators import clean_past_date, has_control_characters, validate_web_url
 from turnout.groups.models import Group
@@ -239,22 +240,9 @@ def move(*, item: Criterion | Case, direction: str) -> None:
     (for a case: left or right). At the end already, nothing changes."""
     if direction not in ("up", "down"):
         raise ValidationError({"direction": _("Move up or down.")})
-    siblings = list(
-        type(item)
-        .objects.select_for_update()
-        .filter(comparison_id=item.comparison_id)
-        .order_by("position", "pk")
-    )
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings):
-        sibling.position = position
-    type(item).objects.bulk_update(siblings, ["position"])
-    item.position = other
-    _touch(item.comparison)
+    siblings = type(item).objects.filter(comparison_id=item.comparison_id)
+    if swap_with_neighbour(siblings, item, direction):
+        _touch(item.comparison)
 
 
 @transaction.atomic

@@ -144,8 +144,25 @@ def block_remove(request: HttpRequest, group: str, event: str, block: int) -> Ht
     return _to_blocks(found.event)
 
 
-def _edit(request: HttpRequest, item, form_class, update, done: str) -> HttpResponse:
+EDIT = {
+    Statement: (
+        StatementForm,
+        lambda item, data: flyers.update_statement(statement=item, **data),
+        gettext_lazy("Statement saved: every meeting showing it shows the new text."),
+    ),
+    Quote: (
+        QuoteForm,
+        lambda item, data: flyers.update_quote(quote=item, **data),
+        gettext_lazy("Quote saved: every meeting showing it shows the new text."),
+    ),
+}
+
+
+def _edit(request: HttpRequest, group: str, model, pk: int) -> HttpResponse:
     """Edit a statement or a quote, for every meeting that shows it."""
+    found = groups.group_for_organiser(user=request.user, slug=group)
+    item = get_object_or_404(model.objects.select_related("group"), group=found, pk=pk)
+    form_class, update, done = EDIT[model]
     fields = form_class.base_fields
     form = form_class(request.POST or None, initial={n: getattr(item, n) for n in fields})
     if request.method == "POST" and form.is_valid():
@@ -168,26 +185,10 @@ def _edit(request: HttpRequest, item, form_class, update, done: str) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement_edit(request: HttpRequest, group: str, statement: int) -> HttpResponse:
-    found = groups.group_for_organiser(user=request.user, slug=group)
-    item = get_object_or_404(Statement.objects.select_related("group"), group=found, pk=statement)
-    return _edit(
-        request,
-        item,
-        StatementForm,
-        lambda item, data: flyers.update_statement(statement=item, **data),
-        _("Statement saved: every meeting showing it shows the new text."),
-    )
+    return _edit(request, group, Statement, statement)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_edit(request: HttpRequest, group: str, quote: int) -> HttpResponse:
-    found = groups.group_for_organiser(user=request.user, slug=group)
-    item = get_object_or_404(Quote.objects.select_related("group"), group=found, pk=quote)
-    return _edit(
-        request,
-        item,
-        QuoteForm,
-        lambda item, data: flyers.update_quote(quote=item, **data),
-        _("Quote saved: every meeting showing it shows the new text."),
-    )
+    return _edit(request, group, Quote, quote)

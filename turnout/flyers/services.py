@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnout.comparisons.models import Comparison
+from turnout.core.ordering import swap_with_neighbour
 from turnout.core.validators import clean_past_date, has_control_characters, validate_web_url
 from turnout.events.models import Event
 from turnout.flyers.models import (
@@ -155,19 +156,7 @@ def move_block(*, block: EventBlock, direction: str) -> None:
     """Swap the block with its neighbour "up" (earlier) or "down" (later)."""
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a block up or down."))
-    siblings = list(
-        EventBlock.objects.select_for_update()
-        .filter(event_id=block.event_id)
-        .order_by("position", "pk")
-    )
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == block.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings):
-        if sibling.position != position:
-            EventBlock.objects.filter(pk=sibling.pk).update(position=position)
+    swap_with_neighbour(EventBlock.objects.filter(event_id=block.event_id), block, direction)
 
 
 @transaction.atomic
