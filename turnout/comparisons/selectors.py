@@ -68,3 +68,24 @@ def table_view(comparison: Comparison) -> TableView:
         columns=[(case, [(c, grid[(c.pk, case.pk)]) for c in criteria]) for case in cases],
         footnotes=footnotes,
     )
+
+
+def assessed_part(table: TableView) -> tuple[TableView, list[Case]]:
+    """The table with only its assessed cases (a case with at least one cell filled in),
+    and the cases left out, not yet assessed: what a meeting's page and its flyer show,
+    where a column of "Not yet assessed" would take room from the cases that say
+    something. Footnote numbers stay those of the whole table."""
+    assessed = [
+        index
+        for index in range(len(table.cases))
+        if any(cells[index].text for _criterion, cells in table.rows)
+    ]
+    part = TableView(
+        criteria=table.criteria,
+        cases=[table.cases[i] for i in assessed],
+        rows=[(criterion, [cells[i] for i in assessed]) for criterion, cells in table.rows],
+        columns=[table.columns[i] for i in assessed],
+        footnotes=table.footnotes,
+    )
+    left_out = [case for i, case in enumerate(table.cases) if i not in assessed]
+    return part, left_out

@@ -143,49 +143,45 @@ def _block(shown, event, direction: str) -> dict | None:
             # On paper a web address is only its host: nobody types a long one in.
             "source_host": urlsplit(content.source_url).hostname or "",
         }
-    return _comparison(content, shown.table, event.group, direction)
+    return _comparison(shown, event.group, direction)
 
 
-def _comparison(comparison, table, group, direction: str) -> dict | None:
-    """The assessed cases only (a case with at least one cell filled in): the comparison's
-    own page also shows those not assessed yet, and where every figure comes from. A
-    table with no case assessed yet has nothing to show on paper."""
-    assessed = [
-        index
-        for index, _case in enumerate(table.cases)
-        if any(cells[index].text for _criterion, cells in table.rows)
-    ]
-    if not assessed:
+def _comparison(shown, group, direction: str) -> dict | None:
+    """The assessed cases only (``selectors.event_blocks``): the comparison's own page
+    also shows those not assessed yet, and where every figure comes from. A table with
+    no case assessed yet has nothing to show on paper."""
+    comparison, table = shown.content, shown.table
+    if not table.cases:
         return None
-    not_assessed = _("Not yet assessed")
     return {
         "kind": "comparison",
         "title": comparison.title,
         "title_dir": text_dir(comparison.title, direction),
         "cases": [
-            {"label": table.cases[i].label, "dir": text_dir(table.cases[i].label, direction)}
-            for i in assessed
+            {"label": case.label, "dir": text_dir(case.label, direction)} for case in table.cases
         ],
         "rows": [
             {
                 "label": criterion.label,
                 "dir": text_dir(criterion.label, direction),
-                "cells": [
-                    {
-                        "text": cells[i].text or not_assessed,
-                        "dir": text_dir(cells[i].text or not_assessed, direction),
-                        "assessed": bool(cells[i].text),
-                    }
-                    for i in assessed
-                ],
+                "cells": [_cell(cell.text, direction) for cell in cells],
             }
             for criterion, cells in table.rows
         ],
-        "all_cases": len(assessed) == len(table.cases),
+        "all_cases": not shown.not_assessed,
         # The criteria column: narrower when there are more cases to fit beside it.
-        "criteria_width": "23%" if len(assessed) <= 2 else "19%" if len(assessed) <= 4 else "15%",
+        "criteria_width": "23%"
+        if len(table.cases) <= 2
+        else "19%"
+        if len(table.cases) <= 4
+        else "15%",
         "sources": absolute_url("public:comparison", group=group.slug, comparison=comparison.slug),
     }
+
+
+def _cell(text: str, direction: str) -> dict:
+    shown = text or _("Not yet assessed")  # a case assessed against some criteria only
+    return {"text": shown, "dir": text_dir(shown, direction), "assessed": bool(text)}
 
 
 def _when(event) -> dict[str, str]:

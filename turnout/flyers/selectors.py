@@ -1,6 +1,6 @@
 """Reads of the blocks an event shows, shaped for its page and its flyer."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from turnout.comparisons import selectors as comparisons
 from turnout.comparisons.models import Comparison
@@ -11,12 +11,15 @@ from turnout.flyers.models import EventBlock, Quote, Statement
 class ShownBlock:
     kind: str  # "statement", "quote" or "comparison"
     content: Statement | Quote | Comparison
-    table: comparisons.TableView | None = None  # for a comparison
+    # For a comparison: its assessed cases, and the cases not yet assessed.
+    table: comparisons.TableView | None = None
+    not_assessed: list = field(default_factory=list)
 
 
 def event_blocks(event, *, with_drafts: bool = False) -> list[ShownBlock]:
     """The event's blocks in the organiser's order: one query, and four more for each
-    comparison table. A table still in draft is left out unless ``with_drafts``."""
+    comparison table, which shows its assessed cases and names the others. A table
+    still in draft is left out unless ``with_drafts``."""
     blocks = EventBlock.objects.filter(event=event).select_related(
         "statement", "quote", "comparison"
     )
@@ -24,8 +27,11 @@ def event_blocks(event, *, with_drafts: bool = False) -> list[ShownBlock]:
     for block in blocks:
         if block.comparison and not (block.comparison.is_published or with_drafts):
             continue
-        table = comparisons.table_view(block.comparison) if block.comparison else None
-        shown.append(ShownBlock(kind=block.kind, content=block.content, table=table))
+        item = ShownBlock(kind=block.kind, content=block.content)
+        if block.comparison:
+            whole = comparisons.table_view(block.comparison)
+            item.table, item.not_assessed = comparisons.assessed_part(whole)
+        shown.append(item)
     return shown
 
 
