@@ -52,10 +52,9 @@ from bench.load import (  # noqa: E402
     bare_server,
     free_port,
     http,
+    measure_view,
     percentile,
-    run_load,
     setup_bare,
-    summary,
     turnout_env,
     turnout_server,
     wait_for_quiet,
@@ -223,20 +222,6 @@ def pdf_pages(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
 
 
-def measure(server: Server, name: str, path: str, marker: str, args, n: int) -> dict:
-    records, elapsed, cpu, log = run_load(
-        server,
-        mode="view",
-        n=n,
-        concurrency=args.concurrency,
-        processes=args.client_processes,
-        tag=name,
-        path=path,
-        marker=marker,
-    )
-    return {"page": name, "path": path, **summary(records, elapsed, cpu, log, mode="view")}
-
-
 def main() -> int:
     from bench.announcement import load_average, machine, migrate_and_set_up
     from tests.postgres import ThrowawayPostgres
@@ -280,13 +265,13 @@ def main() -> int:
         print(json.dumps(served), file=sys.stderr)
         runs = [(bare, "bare", "/", WHOLE_PAGE), (turnout, "flyer A4", flyer_path, PDF_END)]
         for server, name, path, marker in runs:  # warm-up
-            measure(server, name, path, marker, args, args.concurrency * 10)
+            measure_view(server, name, path, marker, args, args.concurrency * 10)
         load_before = load_average()
         for round_ in range(1, args.rounds + 1):
             for server, name, path, marker in runs:
                 result = {
                     "round": round_,
-                    **measure(server, name, path, marker, args, args.requests),
+                    **measure_view(server, name, path, marker, args, args.requests),
                 }
                 rounds.append(result)
                 print(json.dumps(result), file=sys.stderr)

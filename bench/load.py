@@ -351,6 +351,22 @@ def setup_bare(admin_url: str, bare_url: str, seats: int, slugs=("warm-up", "rus
     return {slug: f"/e/{slug}/" for slug in slugs}
 
 
+def measure_view(server: Server, name: str, path: str, marker: str, args, n: int) -> dict:
+    """``n`` GETs of ``path`` by the load client (``args``: concurrency, client
+    processes); ``marker`` must be in every whole answer. The summary, named ``name``."""
+    records, elapsed, cpu, log = run_load(
+        server,
+        mode="view",
+        n=n,
+        concurrency=args.concurrency,
+        processes=args.client_processes,
+        tag=name,
+        path=path,
+        marker=marker,
+    )
+    return {"page": name, "path": path, **summary(records, elapsed, cpu, log, mode="view")}
+
+
 def bare_server(port: int, workers: int, bare_url: str, path: str = "/", marker="") -> Server:
     """The bare Django view of bench/bare_rsvp, what each benchmark's ratio is taken to."""
     command = gunicorn("bare_rsvp.wsgi:application", port, workers)

@@ -55,9 +55,8 @@ from bench.load import (  # noqa: E402
     bare_server,
     free_port,
     http,
-    run_load,
+    measure_view,
     setup_bare,
-    summary,
     turnout_env,
     turnout_server,
     wait_for_quiet,
@@ -103,20 +102,6 @@ def setup_turnout(upcoming: int) -> dict[str, str]:
         "home": "/",
         "group": f"/{meeting.group.slug}/",
     }
-
-
-def measure(server: Server, name: str, path: str, args, n: int) -> dict:
-    records, elapsed, cpu, log = run_load(
-        server,
-        mode="view",
-        n=n,
-        concurrency=args.concurrency,
-        processes=args.client_processes,
-        tag=name,
-        path=path,
-        marker=WHOLE_PAGE,
-    )
-    return {"page": name, "path": path, **summary(records, elapsed, cpu, log, mode="view")}
 
 
 def staleness(port: int, path: str, seconds: float) -> dict:
@@ -182,11 +167,14 @@ def main() -> int:
             servers.append(uncached.start())
             runs += [(uncached, f"{page} uncached", paths[page]) for page in TURNOUT_PAGES]
         for server, name, path in runs:  # warm-up
-            measure(server, name, path, args, args.concurrency * 10)
+            measure_view(server, name, path, WHOLE_PAGE, args, args.concurrency * 10)
         load_before = load_average()
         for round_ in range(1, args.rounds + 1):
             for server, name, path in runs:
-                result = {"round": round_, **measure(server, name, path, args, args.requests)}
+                result = {
+                    "round": round_,
+                    **measure_view(server, name, path, WHOLE_PAGE, args, args.requests),
+                }
                 results.append(result)
                 print(json.dumps(result), file=sys.stderr)
         from django.conf import settings
