@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.comparisons import services as comparisons
 from turnout.comparisons.models import CELL_MAX_LENGTH, LABEL_MAX_LENGTH, Comparison
+from turnout.core.forms import add_service_errors
 from turnout.core.slugs import SLUG_MAX_LENGTH
 
 
@@ -59,9 +60,7 @@ class CitationForm(forms.Form):
         try:
             return comparisons.clean_citation(data)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
+            add_service_errors(self, error)
         return data
 
 

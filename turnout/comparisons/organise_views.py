@@ -20,6 +20,7 @@ from turnout.comparisons.forms import (
     UploadForm,
 )
 from turnout.comparisons.models import Case, Cell, Comparison, Criterion
+from turnout.core.forms import add_service_errors
 from turnout.groups import selectors as groups
 
 
@@ -34,12 +35,6 @@ def _to_edit(table: Comparison) -> HttpResponse:
     return redirect("organise:comparison_edit", group=table.group.slug, comparison=table.slug)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def comparison_list(request: HttpRequest, group: str) -> HttpResponse:
@@ -49,7 +44,7 @@ def comparison_list(request: HttpRequest, group: str) -> HttpResponse:
         try:
             table = comparisons.create_comparison(group=found, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Table created. Add criteria and cases."))
             return _to_edit(table)
@@ -69,7 +64,7 @@ def comparison_edit(request: HttpRequest, group: str, comparison: str) -> HttpRe
             comparisons.update_comparison(comparison=table, **form.cleaned_data)
         except ValidationError as error:
             table.refresh_from_db()
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Table saved."))
             return _to_edit(table)
@@ -135,7 +130,7 @@ def cell_edit(request: HttpRequest, group: str, comparison: str, cell: int) -> H
         try:
             comparisons.set_cell(cell=found, text=form.cleaned_data["text"], citations=used)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Cell saved."))
             return _to_edit(table)
@@ -186,7 +181,7 @@ def comparison_import(request: HttpRequest, group: str, comparison: str) -> Http
                 cites = cites.read(transfer.MAX_FILE_BYTES + 1) if cites else None
                 transfer.import_csv(comparison=table, content=content, citations=cites)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Table imported."))
             return _to_edit(table)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from turnout.comparisons import selectors as comparisons
+from turnout.core.forms import add_service_errors
 from turnout.events.models import Event
 from turnout.flyers import selectors
 from turnout.flyers import services as flyers
@@ -35,12 +36,6 @@ def _event(request: HttpRequest, group: str, event: str) -> Event:
 
 def _to_blocks(event: Event) -> HttpResponse:
     return redirect("organise:event_blocks", group=event.group.slug, event=event.slug)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _offer(event: Event, blocks: list[EventBlock]) -> dict:
@@ -85,7 +80,7 @@ def event_blocks(request: HttpRequest, group: str, event: str) -> HttpResponse:
         try:
             flyers.attach(event=found, content=offer[form.cleaned_data["content"]])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Added to this meeting."))
             return _to_blocks(found)
@@ -107,7 +102,7 @@ def block_new(request: HttpRequest, group: str, event: str, kind: str) -> HttpRe
         try:
             add(event=found, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return _to_blocks(found)
@@ -170,13 +165,11 @@ def _edit(request: HttpRequest, group: str, model, pk: int) -> HttpResponse:
             update(item, form.cleaned_data)
         except ValidationError as error:
             item.refresh_from_db()
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(request.path)
-    meetings = Event.objects.filter(
-        group=item.group, **{f"blocks__{type(item).__name__.lower()}": item}
-    ).order_by("-starts_at")
+    meetings = selectors.meetings_showing(item)
     context = {"group": item.group, "item": item, "form": form, "meetings": meetings}
     context["kind"] = type(item).__name__.lower()
     return render(request, "flyers/organise/content_form.html", context)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from turnout.comparisons import selectors as comparisons
 from turnout.comparisons.models import Comparison
+from turnout.events.models import Event
 from turnout.flyers.models import EventBlock, Quote, Statement
 
 
@@ -47,3 +48,13 @@ def statements(*, group) -> list[Statement]:
 
 def quotes(*, group) -> list[Quote]:
     return list(Quote.objects.filter(group=group))
+
+
+def meetings_showing(content: Statement | Quote) -> list[Event]:
+    """The group's meetings that show this statement or quote, latest first."""
+    shown_as = {Statement: "blocks__statement", Quote: "blocks__quote"}[type(content)]
+    return list(
+        Event.objects.filter(group_id=content.group_id, **{shown_as: content}).order_by(
+            "-starts_at"
+        )
+    )
