@@ -28,7 +28,12 @@ def read_csv(response) -> list[dict]:
 
 def test_export_lists_every_registration_and_is_recorded(organiser_client, organiser, meeting):
     ann, _ = rsvp.register(
-        event=meeting, name="Ann", email="ann@example.org", guests=1, access_needs="Step-free"
+        event=meeting,
+        name="Ann",
+        email="ann@example.org",
+        guests=1,
+        access_needs="Step-free",
+        access_consent=True,
     )
     rsvp.confirm(registration=ann)
     rsvp.add_by_organiser(event=meeting, name="Walk In", by=organiser, walk_in=True)

@@ -342,7 +342,12 @@ def test_a_future_registration_of_the_same_person_keeps_its_data_and_mail(group,
 def test_job_blanks_each_field_and_keeps_counts_and_roles(group, venue, organiser):
     past = make_event(group=group, venue=venue, days_ahead=3, max_guests=2)
     ann, _created = rsvp.register(
-        event=past, name="Ann", email="ann@example.org", guests=2, access_needs="A ramp"
+        event=past,
+        name="Ann",
+        email="ann@example.org",
+        guests=2,
+        access_needs="A ramp",
+        access_consent=True,
     )
     ann = rsvp.confirm(registration=ann)
     walk_in = rsvp.add_by_organiser(event=past, name="Bob", by=organiser, walk_in=True)
@@ -474,7 +479,12 @@ def anonymised_meeting(group, venue, organiser):
     Bob was added after the job ran."""
     meeting = make_event(group=group, venue=venue, days_ahead=3, max_guests=2)
     ann, _created = rsvp.register(
-        event=meeting, name="Ann", email="ann@example.org", guests=1, access_needs="A ramp"
+        event=meeting,
+        name="Ann",
+        email="ann@example.org",
+        guests=1,
+        access_needs="A ramp",
+        access_consent=True,
     )
     rsvp.confirm(registration=ann)
     privacy.anonymise_past_attendees(now=after_retention(meeting, 90))

@@ -217,6 +217,37 @@ def test_register_names_every_bad_field_at_once(small):
     assert sorted(exc.value.message_dict) == ["email", "guests", "name"]
 
 
+@pytest.mark.parametrize("consent", [False, "on", 1, None])
+def test_register_refuses_access_needs_without_consent(small, consent):
+    with pytest.raises(ValidationError) as caught:
+        rsvp.register(
+            event=small,
+            name="Ann",
+            email="ann@example.org",
+            access_needs="Step-free access",
+            access_consent=consent,
+        )
+
+    assert caught.value.message_dict == {
+        "access_consent": ["Tick this box to share your access needs, or leave that field empty."]
+    }
+    assert Registration.objects.count() == 0
+    assert seats(small) == (0, 0)
+    assert outbox() == []
+
+
+def test_register_keeps_access_needs_given_with_consent(small):
+    registration, _created = rsvp.register(
+        event=small,
+        name="Ann",
+        email="ann@example.org",
+        access_needs=" Step-free access ",
+        access_consent=True,
+    )
+
+    assert registration.access_needs == "Step-free access"
+
+
 def test_register_refuses_a_draft_meeting(group, venue):
     draft = make_event(group=group, venue=venue, published=False)
 

@@ -64,15 +64,6 @@ class RSVPForm(HoneypotForm):
             )
             self.order_fields(["name", "email", "guests"])
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("access_needs", "").strip() and not cleaned.get("access_consent"):
-            self.add_error(
-                "access_consent",
-                _("Tick this box to share your access needs, or leave that field empty."),
-            )
-        return cleaned
-
     def registration_fields(self) -> dict:
         """The cleaned values as ``services.register`` takes them."""
         data = self.cleaned_data
@@ -80,7 +71,8 @@ class RSVPForm(HoneypotForm):
             "name": data["name"],
             "email": data["email"],
             "guests": data.get("guests") or 0,
-            "access_needs": data["access_needs"] if data["access_consent"] else "",
+            "access_needs": data["access_needs"],
+            "access_consent": data["access_consent"],
             "keep_posted": data["keep_posted"],
         }
 

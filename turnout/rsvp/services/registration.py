@@ -1,0 +1,266 @@
+"""Registering: the RSVP form's rules, a place or the waitlist, and confirming the email."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from turnout.core.timefmt import moment
+from turnout.events.models import Event
+from turnout.mailing.services import subscriptions
+from turnout.rsvp.links import new_link
+from turnout.rsvp.models import (
+    ACCESS_NEEDS_MAX_LENGTH,
+    AWAITING_EMAIL,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    Registration,
+)
+from turnout.rsvp.services.emails import email_attendee
+from turnout.rsvp.services.seats import (
+    expire,
+    hold_expired,
+    lock_event,
+    next_waitlist_position,
+    promote_waitlist,
+    take_seats,
+)
+
+Status = Registration.Status
+HOLD_FOR = dt.timedelta(hours=24)  # an unconfirmed hold lasts this long, never past the start
+
+
+class RegistrationClosed(ValidationError):
+    """The event takes no registrations now (draft, cancelled, started)."""
+
+
+# --- input ---
+
+
+def clean_name(name: str, errors: dict) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        errors["name"] = _("Give your name.")
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = _("A name can be at most %(max)s characters; this one has %(n)s.") % {
+            "max": NAME_MAX_LENGTH,
+            "n": len(name),
+        }
+    return name
+
+
+def clean_guests(guests, errors: dict) -> int | None:
+    """The number of guests; an emptied box means none."""
+    try:
+        if isinstance(guests, (bool, float)):
+            raise ValueError
+        text = str(guests).strip()
+        return int(text) if text else 0
+    except ValueError:
+        errors["guests"] = _("Give the number of guests as a whole number, like 0 or 2.")
+        return None
+
+
+def _clean(
+    *, event: Event, name: str, email: str, guests, access_needs: str, access_consent: bool
+) -> tuple[str, str, int, str]:
+    """The input as stored, or a ValidationError naming each bad field.
+
+    Access needs are health data: kept only with the person's consent.
+    """
+    errors = {}
+    name = clean_name(name, errors)
+    access_needs = str(access_needs).strip()
+    if access_needs and access_consent is not True:
+        errors["access_consent"] = _(
+            "Tick this box to share your access needs, or leave that field empty."
+        )
+    if len(access_needs) > ACCESS_NEEDS_MAX_LENGTH:
+        errors["access_needs"] = _("Describe your access needs in at most %(max)s characters.") % {
+            "max": ACCESS_NEEDS_MAX_LENGTH
+        }
+    email = str(email)
+    if len(email.strip()) > EMAIL_MAX_LENGTH:
+        errors["email"] = _("An email address can be at most %(max)s characters.") % {
+            "max": EMAIL_MAX_LENGTH
+        }
+    else:
+        try:
+            email = subscriptions.normalise_email(email)
+        except ValidationError as exc:
+            errors["email"] = exc.messages[0]
+    guests = clean_guests(guests, errors)
+    if guests is not None:
+        if guests < 0:
+            errors["guests"] = _("The number of guests cannot be negative.")
+        elif guests > event.max_guests:
+            errors["guests"] = (
+                _("This meeting takes no guests: register each person on their own.")
+                if event.max_guests == 0
+                else ngettext(
+                    "Each person may bring at most %(max)s guest.",
+                    "Each person may bring at most %(max)s guests.",
+                    event.max_guests,
+                )
+                % {"max": event.max_guests}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return name, email, guests, access_needs
+
+
+def closed_reason(event: Event, now: dt.datetime | None = None) -> str:
+    """Why the event takes no registrations now, or "" when it does."""
+    now = now or timezone.now()
+    if event.status == Event.Status.DRAFT:
+        return _("This meeting is not published yet; registration is closed.")
+    if event.status == Event.Status.CANCELLED:
+        return _("This meeting was cancelled; registration is closed.")
+    if event.starts_at <= now:
+        return _("This meeting has already started; registration is closed.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _("Registration opens on %(when)s.") % {
+            "when": moment(event.registration_opens_at, event.time_zone)
+        }
+    if event.registration_closes <= now:
+        return _("Registration closed on %(when)s.") % {
+            "when": moment(event.registration_closes, event.time_zone)
+        }
+    return ""
+
+
+def _check_open(event: Event, now: dt.datetime) -> None:
+    reason = closed_reason(event, now)
+    if reason:
+        raise RegistrationClosed(reason)
+
+
+def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None]:
+    """Take seats or a waitlist place for a party; (status, waitlist position).
+
+    RegistrationClosed if the database finds registration closed after all.
+    """
+    if not take_seats(event.pk, seats, registering_at=now):
+        position = next_waitlist_position(event.pk, now)  # now this transaction holds the row
+        if position is None:
+            fresh = Event.objects.get(pk=event.pk)
+            raise RegistrationClosed(closed_reason(fresh, now) or _("Registration is closed."))
+        if not take_seats(event.pk, seats):  # seats freed meanwhile stay nobody's otherwise
+            if event.confirmation_required:
+                return Status.WAITLIST_UNCONFIRMED, position
+            return Status.WAITLISTED, position
+    return (Status.HELD if event.confirmation_required else Status.CONFIRMED), None
+
+
+def register(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    guests: int = 0,
+    access_needs: str = "",
+    access_consent: bool = False,
+    keep_posted: bool = False,
+) -> tuple[Registration, bool]:
+    """Register a person and their guests: seats if the whole party fits, else the waitlist.
+
+    Returns the registration and whether it was made now. An email that already has a
+    registration for this event changes nothing and gets its page's link emailed
+    again, so whoever typed the address learns nothing from what they see.
+    ``keep_posted`` asks the group's mailing list to email a confirmation link
+    (its own double opt-in, whether or not the registration is new).
+    """
+    name, email, guests, access_needs = _clean(
+        event=event,
+        name=name,
+        email=email,
+        guests=guests,
+        access_needs=access_needs,
+        access_consent=access_consent,
+    )
+    now = timezone.now()
+    _check_open(event, now)
+    registration, created = _register(event, name, email, guests, access_needs, now)
+    if keep_posted:
+        subscriptions.request_subscription(group=event.group, email=email, source="form")
+    return registration, created
+
+
+def _register(event, name, email, guests, access_needs, now) -> tuple[Registration, bool]:
+    try:
+        with transaction.atomic():
+            existing = Registration.objects.filter(event=event, email=email).order_by().first()
+            if existing is not None and hold_expired(existing, now):
+                # Expire it now, as the periodic job would: the person registers afresh.
+                still = Q(pk=existing.pk, status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
+                expire(event.pk, still, now)
+                existing.refresh_from_db()
+            if existing is not None and existing.status != Status.CANCELLED:
+                _send_link_again(existing)
+                return existing, False
+            registration = existing or Registration(event=event, email=email)
+            status, position = _place(event, 1 + guests, now)
+            new_link(registration)
+            registration.name, registration.guests = name, guests
+            registration.access_needs = access_needs
+            registration.status, registration.waitlist_position = status, position
+            registration.created_at = now
+            registration.hold_expires_at = (
+                min(now + HOLD_FOR, event.starts_at) if status in AWAITING_EMAIL else None
+            )
+            registration.confirmed_at = now if status == Status.CONFIRMED else None
+            registration.cancelled_at = None
+            registration.save()
+            email_attendee(registration)
+    except IntegrityError:
+        # The same address registered in another tab at the same moment: that one won.
+        with transaction.atomic():
+            existing = Registration.objects.select_related("event").get(event=event, email=email)
+            _send_link_again(existing)
+        return existing, False
+    return registration, True
+
+
+def _send_link_again(registration: Registration) -> None:
+    """Email the registration's page link again, as it stands."""
+    email_attendee(registration, template="rsvp/email/your_link")
+
+
+def confirm(*, registration: Registration) -> Registration:
+    """The attendee confirmed their email: a hold becomes a confirmed place; a waitlist
+    entry joins the queue proper (and is promoted at once if its party fits).
+
+    Confirming again changes nothing. A registration already cancelled (or whose
+    hold expired) cannot be confirmed: ValidationError. A confirmed place is emailed
+    with the event as a calendar file.
+    """
+    with transaction.atomic():
+        lock_event(registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        now = timezone.now()
+        if current.status == Status.CANCELLED or hold_expired(current, now):
+            raise ValidationError(
+                _(
+                    "This registration was cancelled, or not confirmed in time. "
+                    "Register again if there is still room."
+                )
+            )
+        if current.status == Status.HELD:
+            current.status, current.confirmed_at, current.hold_expires_at = (
+                Status.CONFIRMED,
+                now,
+                None,
+            )
+            current.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+            current.event = registration.event
+            email_attendee(current)
+        elif current.status == Status.WAITLIST_UNCONFIRMED:
+            current.status, current.hold_expires_at = Status.WAITLISTED, None
+            current.save(update_fields=["status", "hold_expires_at"])
+            promote_waitlist(event=registration.event)
+            current.refresh_from_db()
+    return current
