@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.core.test_fetch import serve
 from tests.factories import make_event
-from tests.feeds.test_import_fetch import serve
 from tests.feeds.test_import_parse import calendar, vevent
 from tests.jobs import run_as_a_worker
 from turnout.core import schedule

@@ -1,6 +1,11 @@
-"""Every write to events: create, edit, publish, cancel, duplicate."""
+"""Every write to events: create, edit, publish, cancel, duplicate.
+
+A change the apps above must react to is announced through turnout.events.hooks, inside
+the transaction that makes it; this module never imports them.
+"""
 
 import calendar
+import copy
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -13,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from turnout.core.slugs import slug_from
 from turnout.core.timezones import available_time_zones, to_aware
+from turnout.events import hooks
 from turnout.events.models import REMINDER_MAX_HOURS, Event
 from turnout.groups.models import Group
 
@@ -95,17 +101,18 @@ def _clean_reminder_hours(event: Event, errors: dict) -> None:
     event.reminder_hours = hours if not errors.get("reminder_hours") else None
 
 
-def _past_start_error(event: Event, *, starts_before: dt.datetime | None) -> dict:
-    """A start that changed (or a new meeting's) must be after now."""
-    if event.starts_at == starts_before or event.starts_at > timezone.now():
+def _past_start_error(event: Event, *, before: Event | None) -> dict:
+    """A start that changed (or a new meeting's) must be after now. For a meeting moved
+    into the past, an app above may give a more precise reason (its receiver of
+    hooks.meeting_moving_to_past raises it)."""
+    moved = before is None or event.starts_at != before.starts_at
+    if not moved or event.starts_at > timezone.now():
         return {}
-    if starts_before is not None and _has_registrations(event):
-        return {
-            "start_date": _(
-                "People have registered for this meeting, so it cannot move to a time "
-                "that has passed. Choose a date and time after now, or cancel the meeting."
-            )
-        }
+    if before is not None:
+        try:
+            hooks.meeting_moving_to_past.send(sender=Event, event=event, before=before)
+        except ValidationError as refused:
+            return refused.message_dict
     return {
         "start_date": _(
             "This date and time have passed. Choose a date and time after now for the meeting."
@@ -113,19 +120,11 @@ def _past_start_error(event: Event, *, starts_before: dt.datetime | None) -> dic
     }
 
 
-def _has_registrations(event: Event) -> bool:
-    from turnout.rsvp import notices  # rsvp builds on events
-
-    return notices.has_registrations(event=event)
-
-
-def _check(
-    event: Event, *, allow_past_start: bool = True, starts_before: dt.datetime | None = None
-) -> None:
+def _check(event: Event, *, allow_past_start: bool = True, before: Event | None = None) -> None:
     """The rules a form cannot see alone; raise field-level ValidationErrors.
 
-    Unless ``allow_past_start``, a start that differs from ``starts_before`` (the stored
-    one; None for a new meeting) must be after now.
+    Unless ``allow_past_start``, a start that differs from the stored one (``before``;
+    None for a new meeting) must be after now.
     """
     errors, reminder_errors = {}, {}
     _clean_reminder_hours(event, reminder_errors)
@@ -148,7 +147,7 @@ def _check(
         if event.ends_at <= event.starts_at:
             errors["end_time"] = _("The meeting must end after it starts.")
         elif not allow_past_start:
-            errors.update(_past_start_error(event, starts_before=starts_before))
+            errors.update(_past_start_error(event, before=before))
     if not errors and event.starts_at:
         errors.update(_registration_window_errors(event))
     if event.venue_id and event.venue.group_id != event.group_id:
@@ -219,10 +218,9 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     """Change a meeting. A start that changes must be after now (unless ``allow_past_start``);
     an already-past meeting whose start stays may still be corrected.
 
-    When the start moves, everyone's reminder is due again before the new time. When the
-    time, venue or online link of a meeting people registered for changes, the pending
-    change notice records it (turnout.rsvp.notices) for the organiser (``by``) to send:
-    ``event.change_notice`` is that notice, or None when this edit needs none.
+    Once saved, in the same transaction, ``hooks.meeting_changed`` tells the apps above
+    (rsvp: reminders, the change notice, the waitlist). ``event.change_notice`` is then
+    the notice the organiser (``by``) is offered to send, or None when this edit needs none.
     """
     unknown = set(fields) - EDITABLE_FIELDS - IMPORT_FIELDS
     if unknown:
@@ -238,7 +236,7 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
         event.end_date = event.start_date
     _normalise_all_day(event)
     event.updated_at = timezone.now()
-    _check(event, allow_past_start=allow_past_start, starts_before=before.starts_at)
+    _check(event, allow_past_start=allow_past_start, before=before)
     event.save(
         update_fields=[
             *EDITABLE_FIELDS,
@@ -252,14 +250,8 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     # Every save counts as a change: calendars then take this version over the one
     # they hold (a save that changed nothing costs a calendar one needless refresh).
     _bump_sequence(event)
-    from turnout.rsvp import notices, reminders  # rsvp builds on events
-    from turnout.rsvp import services as rsvp
-
-    if event.starts_at != before.starts_at:
-        reminders.start_moved(event=event)
-    event.change_notice = notices.record_changes(event=event, before=before, by=by)
-    if event.capacity != before.capacity:
-        rsvp.promote_waitlist(event=event)  # a raised capacity frees seats
+    event.change_notice = None
+    hooks.meeting_changed.send(sender=Event, event=event, before=before, by=by)
     return event
 
 
@@ -267,7 +259,8 @@ CAPACITY_LIMIT = 1_000_000
 
 
 def change_capacity(*, event: Event, capacity) -> Event:
-    """Set how many people fit ("" or None for no limit). Raising it promotes the waitlist.
+    """Set how many people fit ("" or None for no limit). Raising it promotes the waitlist
+    (rsvp does, told by ``update_event``'s hook).
 
     Lowering it below the seats already taken removes nobody: everyone keeps their
     place, new registrations join the waitlist, and promotions resume once enough
@@ -309,17 +302,17 @@ def publish_event(*, event: Event) -> Event:
 
 @transaction.atomic
 def cancel_event(*, event: Event, by=None) -> Event:
-    """Cancel the meeting; twice changes nothing. If people are registered, a change
-    notice is offered to the organiser (``by``) to tell them: ``event.change_notice``."""
+    """Cancel the meeting; twice changes nothing. ``hooks.meeting_cancelled`` tells the apps
+    above, in the same transaction; if people are registered, rsvp offers the organiser
+    (``by``) a notice to tell them: ``event.change_notice``."""
     event.change_notice = None
     if event.status != Event.Status.CANCELLED:
+        before = copy.copy(event)
         event.status = Event.Status.CANCELLED
         event.cancelled_at = event.updated_at = timezone.now()
         event.save(update_fields=["status", "cancelled_at", "updated_at"])
         _bump_sequence(event)
-        from turnout.rsvp import notices  # rsvp builds on events
-
-        event.change_notice = notices.record_cancellation(event=event, by=by)
+        hooks.meeting_cancelled.send(sender=Event, event=event, before=before, by=by)
     return event
 
 

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from turnout.core import fetch
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events.models import DESCRIPTION_MAX_LENGTH
-from turnout.feeds import fetch
 
 MAX_BYTES = fetch.MAX_BYTES
 MAX_EVENTS = 1000

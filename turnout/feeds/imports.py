@@ -35,10 +35,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from turnout.core import fetch
 from turnout.core.timezones import to_aware
 from turnout.events import services as events
 from turnout.events.models import DESCRIPTION_MAX_LENGTH, Event
-from turnout.feeds import fetch, selectors
+from turnout.feeds import selectors
 from turnout.feeds.ics_reader import (
     MAX_BYTES,
     ImportRejected,

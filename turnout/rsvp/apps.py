@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class RsvpConfig(AppConfig):
     name = "turnout.rsvp"
     label = "rsvp"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: they load models, which an app's configuration
+        # module may not do while Django is still loading the apps.
+        from turnout.core import schedule
+        from turnout.rsvp import receivers, tasks
+
+        receivers.connect()
+        schedule.register(name="expire-rsvp-holds", task=tasks.expire_holds, every=60)
+        schedule.register(name="send-rsvp-reminders", task=tasks.send_reminders, every=60)
+        schedule.register(name="anonymise-attendees", task=tasks.anonymise_attendees, every=3600)

@@ -1,7 +1,11 @@
 """Change notices: telling the people registered that a meeting's time, venue or online
 link changed, or that it was cancelled, with one click from the organiser.
 
-turnout.events.services records each change here as it is saved (``record_changes``,
+It stands apart from turnout.rsvp.services because it is rsvp's reaction to a change
+of the meeting, not to anything an attendee does: turnout.rsvp.receivers calls it when
+turnout.events.hooks says a meeting changed or was cancelled.
+
+Each change is recorded here as it is saved, in its transaction (``record_changes``,
 ``record_cancellation``); nothing is emailed until the organiser sends the notice
 (``send_notice``) or decides not to (``dismiss_notice``). Edits made before it is sent
 merge into the one pending notice: "old" from the first, "new" from the latest, and a
@@ -53,6 +57,20 @@ def has_registrations(*, event: Event) -> bool:
         .exclude(status=Registration.Status.CANCELLED)
         .exists()
     )
+
+
+def refuse_move_to_past(*, event: Event) -> None:
+    """A meeting people registered for cannot move to a time that has passed (events
+    refuses it anyway; this tells the organiser why, and what to do instead)."""
+    if has_registrations(event=event):
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "People have registered for this meeting, so it cannot move to a time "
+                    "that has passed. Choose a date and time after now, or cancel the meeting."
+                )
+            }
+        )
 
 
 def _pending(**lookups) -> QuerySet:

@@ -1,5 +1,9 @@
 """Reminders: one email to each confirmed attendee, ``Event.reminder_hours`` before the start.
 
+It stands apart from turnout.rsvp.services because it is the reminder schedule, run by
+the clock (a periodic job) and by the meeting's changes (turnout.rsvp.receivers), not
+by anything an attendee or organiser does to a registration.
+
 ``Event.reminder_due_at`` says when (derived by turnout.events.services; None for no
 reminder, or a meeting created less than that many hours ahead). The periodic job
 calls ``send_due_reminders`` every minute; however many workers (or threads) run it

@@ -1,7 +1,8 @@
-"""Fetching a calendar from a URL an organiser typed, without letting it reach inside.
+"""Fetching from a URL someone typed, without letting it reach inside: for any app
+that fetches from the internet (calendar imports in turnout.feeds; federation next).
 
-An import URL is chosen by a user, so it must not become a way to read the server's
-own network (server-side request forgery). Every fetch here:
+A URL chosen by a user (or by another server) must not become a way to read the
+server's own network (server-side request forgery). Every fetch here:
 
 - accepts only http and https, on any port;
 - resolves the host name once, refuses it in production mode when any address it
@@ -18,6 +19,10 @@ own network (server-side request forgery). Every fetch here:
 
 ``TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES`` (off in production mode, on in debug,
 demo and test runs) lets a development machine import from a server on itself.
+
+Its one caller so far is the calendar import, which still shows in the User-Agent, the
+Accept header and the message for an answer too large: the next caller makes them
+arguments.
 """
 
 import http.client

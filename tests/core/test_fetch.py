@@ -1,4 +1,4 @@
-"""Fetching an import URL (turnout.feeds.fetch) from a real HTTP server on 127.0.0.1.
+"""Fetching a URL (turnout.core.fetch) from a real HTTP server on 127.0.0.1.
 
 In production mode (TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES off) anything inside the
 server's own network is refused, after DNS and on every redirect; in test mode the
@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from turnout.feeds import fetch
+from turnout.core import fetch
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Allies//EN\r\n"

@@ -12,8 +12,8 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from tests.feeds.test_import_fetch import ICS, Handler
-from turnout.feeds import fetch
+from tests.core.test_fetch import ICS, Handler
+from turnout.core import fetch
 
 HOST = "calendar.example"
 

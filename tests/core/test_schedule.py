@@ -1,0 +1,50 @@
+"""The periodic jobs each app registers in its AppConfig.ready() (turnout.core.schedule)."""
+
+import pytest
+
+from tests import jobs
+from turnout.core import schedule
+from turnout.core import tasks as core_tasks
+from turnout.feeds import tasks as feeds_tasks
+from turnout.rsvp import tasks as rsvp_tasks
+
+TAKEN = "^Another periodic job is registered as 'expire-rsvp-holds'.$"
+
+
+def test_each_app_registered_its_jobs_with_their_periods(settings):
+    settings.TURNOUT_EXTRA_PERIODIC_JOBS = []
+
+    assert schedule.periodic_jobs() == [
+        ("purge-rate-counters", core_tasks.purge_rate_counters, 3600),
+        ("expire-rsvp-holds", rsvp_tasks.expire_holds, 60),
+        ("send-rsvp-reminders", rsvp_tasks.send_reminders, 60),
+        ("anonymise-attendees", rsvp_tasks.anonymise_attendees, 3600),
+        ("refresh-ics-imports", feeds_tasks.refresh_subscribed, 3600),
+    ]
+
+
+def test_extra_jobs_from_settings_name_their_task_by_dotted_path(settings):
+    settings.TURNOUT_EXTRA_PERIODIC_JOBS = [("test-tick", "tests.jobs.tick", 5)]
+
+    assert schedule.periodic_jobs()[-1] == ("test-tick", jobs.tick, 5)
+
+
+def test_registering_a_job_again_changes_nothing(settings):
+    settings.TURNOUT_EXTRA_PERIODIC_JOBS = []
+    before = schedule.periodic_jobs()
+
+    schedule.register(name="expire-rsvp-holds", task=rsvp_tasks.expire_holds, every=60)
+
+    assert schedule.periodic_jobs() == before
+
+
+def test_registering_another_job_under_a_taken_name_is_refused(settings):
+    settings.TURNOUT_EXTRA_PERIODIC_JOBS = []
+    before = schedule.periodic_jobs()
+
+    with pytest.raises(ValueError, match=TAKEN):
+        schedule.register(name="expire-rsvp-holds", task=jobs.tick, every=60)
+    with pytest.raises(ValueError, match=TAKEN):
+        schedule.register(name="expire-rsvp-holds", task=rsvp_tasks.expire_holds, every=30)
+
+    assert schedule.periodic_jobs() == before
