@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from turnout.core.timefmt import moment
+from turnout.core.validators import normalise_email
 from turnout.events.models import Event
 from turnout.mailing.services import subscriptions
 from turnout.rsvp.links import new_link
@@ -90,7 +91,7 @@ def _clean(
         }
     else:
         try:
-            email = subscriptions.normalise_email(email)
+            email = normalise_email(email)
         except ValidationError as exc:
             errors["email"] = exc.messages[0]
     guests = clean_guests(guests, errors)
