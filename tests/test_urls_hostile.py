@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 from tests.comparisons.helpers import make_table
 from tests.factories import make_event, make_user
 from tests.mail import outbox
-from turnout import urls
 from turnout.comparisons.models import Cell
 from turnout.feeds import imports
 from turnout.flyers import services as flyers
 from turnout.groups import services as groups
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements, subscriptions
+from turnout.pages import urls
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import check_in_url, token_for
 

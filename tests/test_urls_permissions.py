@@ -19,7 +19,6 @@ from django.utils.http import urlsafe_base64_encode
 from tests.comparisons.helpers import make_table
 from tests.factories import make_event, make_user
 from tests.mail import outbox
-from turnout import organise_urls
 from turnout.comparisons.models import Cell
 from turnout.feeds import imports
 from turnout.flyers import services as flyers
@@ -27,6 +26,7 @@ from turnout.groups import services as groups
 from turnout.groups import urls_accounts
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements
+from turnout.pages import organise_urls
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import check_in_url
 

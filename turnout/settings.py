@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "turnout.feeds",
     "turnout.comparisons",
     "turnout.flyers",
+    "turnout.pages",  # last: it composes the others' pages (turnout/pages/__init__.py)
 ]
 
 MIDDLEWARE = [
@@ -114,7 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "turnout.urls"
+ROOT_URLCONF = "turnout.pages.urls"
 WSGI_APPLICATION = "turnout.wsgi.application"
 
 TEMPLATES = [

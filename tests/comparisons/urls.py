@@ -1,9 +1,9 @@
 """The site's URLs with the organisers' comparison pages included under /organise/,
-as turnout/organise_urls.py will include them (one line there, not yet made)."""
+as turnout/pages/organise_urls.py will include them (one line there, not yet made)."""
 
 from django.urls import include, path
 
-from turnout import organise_urls, urls
+from turnout.pages import organise_urls, urls
 
 organise = (
     [

@@ -6,7 +6,6 @@ from django.urls import URLResolver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from turnout import urls
 from turnout.core.slugs import (
     RESERVED_GROUP_SLUGS,
     SLUG_MAX_LENGTH,
@@ -14,6 +13,7 @@ from turnout.core.slugs import (
     validate_group_slug,
     validate_slug,
 )
+from turnout.pages import urls
 
 INVALID = (
     "Use only lower-case letters a-z, digits and single hyphens between them, "

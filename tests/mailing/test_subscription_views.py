@@ -19,6 +19,7 @@ from tests.factories import make_group, make_user
 from tests.mail import outbox
 from tests.mailing.test_subscriptions import NO_EMAIL_COLUMN, NOT_CSV, PNG
 from turnout.core.models import RateCounter
+from turnout.core.validators import normalise_email
 from turnout.mailing.models import Message, Subscriber, Suppression
 from turnout.mailing.services import subscriptions
 
@@ -192,7 +193,7 @@ def test_subscribe_takes_any_text_and_only_ever_mails_a_valid_address(
     assert Subscriber.objects.count() == 0
     for sent in Message.objects.values_list("to_email", flat=True):
         assert "\n" not in email
-        assert sent == subscriptions.normalise_email(email)
+        assert sent == normalise_email(email)
 
 
 # --- rate limits ---

@@ -11,8 +11,6 @@ from tests.rsvp.helpers import seats
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.events.models import Event
-from turnout.mailing.models import Subscriber
-from turnout.mailing.services import subscriptions
 from turnout.rsvp import selectors
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
@@ -685,11 +683,11 @@ def test_register_after_the_window_closes_is_refused(group, venue):
     )
 
     with pytest.raises(rsvp.RegistrationClosed) as exc:
-        rsvp.register(event=event, name="Ann", email="ann@example.org", keep_posted=True)
+        rsvp.register(event=event, name="Ann", email="ann@example.org")
 
     assert exc.value.messages[0].startswith("Registration closed on ")
     assert Registration.objects.count() == 0
-    assert outbox() == []  # no list email either
+    assert outbox() == []
 
 
 def test_register_inside_the_window(group, venue):
@@ -706,64 +704,13 @@ def test_register_inside_the_window(group, venue):
     assert registration.status == Status.HELD
 
 
-# --- keep me posted: the group's mailing list, by its own double opt-in
+# "Keep me posted" (the group's mailing list) is the meeting page's: tests/pages.
 
 
-def subscription_token(email) -> str:
-    (token,) = re.findall(r"/subscriptions/confirm/([^/\s]+)/", email.body)
-    return token
-
-
-def test_register_keep_posted_emails_the_lists_confirmation_and_subscribes_on_it(small):
-    rsvp.register(event=small, name="Ann", email=" Ann@example.org", keep_posted=True)
-
-    confirm_place, confirm_list = outbox()
-    assert confirm_place.subject == f"Confirm your place at {small.title}"
-    assert (confirm_list.to, confirm_list.subject) == (
-        ["ann@example.org"],
-        "Confirm that you want emails from Ukraine Information Group",
-    )
-    assert Subscriber.objects.count() == 0  # not on the list before confirming
-
-    subscriber = subscriptions.confirm_subscription(token=subscription_token(confirm_list))
-
-    assert (subscriber.group, subscriber.email) == (small.group, "ann@example.org")
-    assert list(Subscriber.objects.values_list("email", flat=True)) == ["ann@example.org"]
-
-
-def test_register_without_keep_posted_sends_no_list_email(small):
+def test_register_sends_no_list_email(small):
     rsvp.register(event=small, name="Ann", email="ann@example.org")
 
     assert [e.subject for e in outbox()] == [f"Confirm your place at {small.title}"]
-
-
-def test_register_keep_posted_for_a_subscriber_sends_no_second_list_email(small):
-    subscriptions.confirm_subscription(
-        token=subscriptions.confirmation_token(group=small.group, email="ann@example.org")
-    )
-
-    rsvp.register(event=small, name="Ann", email="ann@example.org", keep_posted=True)
-
-    assert [e.subject for e in outbox()] == [f"Confirm your place at {small.title}"]
-
-
-def test_register_again_asking_to_be_kept_posted_emails_the_list_confirmation(small):
-    rsvp.register(event=small, name="Ann", email="ann@example.org")
-
-    rsvp.register(event=small, name="Ann", email="ann@example.org", keep_posted=True)
-
-    assert [e.subject for e in outbox()] == [
-        f"Confirm your place at {small.title}",
-        f"Your registration for {small.title}",
-        "Confirm that you want emails from Ukraine Information Group",
-    ]
-
-
-def test_register_with_bad_input_and_keep_posted_sends_nothing(small):
-    with pytest.raises(ValidationError):
-        rsvp.register(event=small, name="", email="ann@example.org", keep_posted=True)
-
-    assert outbox() == []
 
 
 # --- the calendar file in emails

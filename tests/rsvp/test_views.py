@@ -16,9 +16,9 @@ from turnout.core import ratelimit
 from turnout.core.timezones import to_aware
 from turnout.events import services as events
 from turnout.mailing.models import Subscriber
+from turnout.pages.views.meeting import PER_CLIENT, PER_EMAIL
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
-from turnout.rsvp.views.attendees import PER_CLIENT, PER_EMAIL
 
 Status = Registration.Status
 CLOSED = '<h2 id="rsvp-heading">Registration closed</h2>'

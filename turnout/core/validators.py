@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,18 @@ def validate_web_url(value: str) -> None:
         raise ValidationError(
             _("Enter a web address starting with https:// or http://."), code="invalid_url"
         ) from None
+
+
+def normalise_email(email: str) -> str:
+    """The address as stored (registrations, subscribers): stripped and lower-cased;
+    ValidationError if it is no address."""
+    if "\n" in email or "\r" in email:
+        raise ValidationError(
+            gettext("An email address cannot contain a line break."), code="line_break"
+        )
+    email = email.strip().lower()
+    validate_email(email)
+    return email
 
 
 def has_control_characters(text: str) -> bool:

@@ -1,10 +1,12 @@
 """Reads of events that span relations, shaped for the pages that show them."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from turnout.events.models import Event
-from turnout.groups.models import Group
+from turnout.groups import selectors as groups
+from turnout.groups.models import Group, User
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
@@ -31,3 +33,13 @@ def public_event(*, group_slug: str, event_slug: str) -> Event | None:
 
 def events_for_organisers(*, group: Group) -> QuerySet[Event]:
     return Event.objects.filter(group=group).select_related("venue").order_by("-starts_at")
+
+
+def event_for_organiser(*, user: User, group_slug: str, event_slug: str) -> Event:
+    """The event, with its group and venue, if ``user`` organises its group; 404
+    otherwise, so outsiders learn nothing."""
+    group = groups.group_for_organiser(user=user, slug=group_slug)
+    try:
+        return Event.objects.select_related("group", "venue").get(group=group, slug=event_slug)
+    except Event.DoesNotExist:
+        raise Http404 from None

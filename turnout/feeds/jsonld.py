@@ -173,7 +173,7 @@ def event_jsonld(
     now: dt.datetime | None = None,
 ) -> dict:
     """The event as a schema.org Event; ``closed``, ``full`` and ``seats_left`` are what
-    the RSVP panel shows (``turnout.rsvp.views.attendees.rsvp_panel``)."""
+    the RSVP panel shows (``turnout.rsvp.panel.rsvp_panel``)."""
     group = event.group
     page = absolute_url("public:event", group=group.slug, event=event.slug)
     start, end = _dates(event)

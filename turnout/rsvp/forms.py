@@ -65,7 +65,8 @@ class RSVPForm(HoneypotForm):
             self.order_fields(["name", "email", "guests"])
 
     def registration_fields(self) -> dict:
-        """The cleaned values as ``services.register`` takes them."""
+        """The cleaned values as ``services.register`` takes them ("keep me posted" is the
+        mailing list's, asked by the page that shows the form)."""
         data = self.cleaned_data
         return {
             "name": data["name"],
@@ -73,7 +74,6 @@ class RSVPForm(HoneypotForm):
             "guests": data.get("guests") or 0,
             "access_needs": data["access_needs"],
             "access_consent": data["access_consent"],
-            "keep_posted": data["keep_posted"],
         }
 
 

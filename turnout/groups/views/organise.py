@@ -1,4 +1,5 @@
-"""The organiser's side of groups: dashboard, group settings, co-organisers, venues."""
+"""The organiser's side of groups: dashboard, group settings, co-organisers, venues
+(the group's own page lists its meetings: ``turnout.pages.views.organise``)."""
 
 import copy
 
@@ -10,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from turnout.events import selectors as events
 from turnout.groups import selectors
 from turnout.groups import services as groups
 from turnout.groups.forms import GroupForm, InviteForm, VenueForm
@@ -35,21 +35,6 @@ def group_new(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your group is ready. Add a venue, then a meeting."))
         return redirect("organise:group", group=group.slug)
     return render(request, "groups/organise/group_form.html", {"form": form})
-
-
-@login_required
-def group_home(request: HttpRequest, group: str) -> HttpResponse:
-    found = selectors.group_for_organiser(user=request.user, slug=group)
-    return render(
-        request,
-        "groups/organise/group.html",
-        {
-            "group": found,
-            "events": events.events_for_organisers(group=found),
-            "venues": found.venues.all(),
-            "organisers": selectors.organisers(group=found),
-        },
-    )
 
 
 @login_required

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnout.core.csvexport import csv_lines
+from turnout.core.validators import normalise_email
 from turnout.events.models import Event
-from turnout.mailing.services import subscriptions
 from turnout.rsvp import selectors
 from turnout.rsvp.links import new_link
 from turnout.rsvp.models import (
@@ -61,7 +61,7 @@ def add_by_organiser(
         }
     elif email:
         try:
-            email = subscriptions.normalise_email(email)
+            email = normalise_email(email)
         except ValidationError as exc:
             errors["email"] = exc.messages[0]
     if errors:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from turnout.core.timefmt import moment
+from turnout.core.validators import normalise_email
 from turnout.events.models import Event
-from turnout.mailing.services import subscriptions
 from turnout.rsvp.links import new_link
 from turnout.rsvp.models import (
     ACCESS_NEEDS_MAX_LENGTH,
@@ -90,7 +90,7 @@ def _clean(
         }
     else:
         try:
-            email = subscriptions.normalise_email(email)
+            email = normalise_email(email)
         except ValidationError as exc:
             errors["email"] = exc.messages[0]
     guests = clean_guests(guests, errors)
@@ -164,15 +164,12 @@ def register(
     guests: int = 0,
     access_needs: str = "",
     access_consent: bool = False,
-    keep_posted: bool = False,
 ) -> tuple[Registration, bool]:
     """Register a person and their guests: seats if the whole party fits, else the waitlist.
 
     Returns the registration and whether it was made now. An email that already has a
     registration for this event changes nothing and gets its page's link emailed
     again, so whoever typed the address learns nothing from what they see.
-    ``keep_posted`` asks the group's mailing list to email a confirmation link
-    (its own double opt-in, whether or not the registration is new).
     """
     name, email, guests, access_needs = _clean(
         event=event,
@@ -184,10 +181,7 @@ def register(
     )
     now = timezone.now()
     _check_open(event, now)
-    registration, created = _register(event, name, email, guests, access_needs, now)
-    if keep_posted:
-        subscriptions.request_subscription(group=event.group, email=email, source="form")
-    return registration, created
+    return _register(event, name, email, guests, access_needs, now)
 
 
 def _register(event, name, email, guests, access_needs, now) -> tuple[Registration, bool]:

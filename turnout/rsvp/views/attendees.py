@@ -1,10 +1,8 @@
-"""The RSVP form's POST (from the event page) and the attendee's own page.
+"""The attendee's own page, reached by the secret token in every email to them.
 
-The attendee's page is reached by the secret token in every email to them. Opening
-it changes nothing (mail scanners open links); only its buttons' POSTs act.
+Opening it changes nothing (mail scanners open links); only its buttons' POSTs act.
+The RSVP form's POST belongs to the meeting page (``turnout.pages.views.meeting``).
 """
-
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,63 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from turnout.core import ratelimit
-from turnout.core.views import too_many_requests
-from turnout.events.models import Event
 from turnout.rsvp import privacy, selectors, services
-from turnout.rsvp.forms import DetailsForm, RSVPForm
+from turnout.rsvp.forms import DetailsForm
 from turnout.rsvp.models import Registration
-
-# (action, limit, window in seconds): attempts from one client address, then
-# registrations of one address for one event.
-PER_CLIENT = ("rsvp-address", 10, 60)
-PER_EMAIL = ("rsvp-email", 5, 60 * 60)
-HOUR = dt.timedelta(hours=1)
-
-
-def rsvp_panel(event: Event, form: RSVPForm | None = None, closed: str = "") -> dict:
-    """What the event page's RSVP panel shows."""
-    closed = closed or services.closed_reason(event)
-    seats_left = None if event.capacity is None else max(event.capacity - event.seats_taken, 0)
-    return {
-        "rsvp_form": None if closed else form or RSVPForm(event=event),
-        "rsvp_closed": closed,
-        "full": seats_left == 0,
-        "seats_left": seats_left,
-    }
-
-
-def register(request: HttpRequest, event: Event) -> HttpResponse:
-    """The RSVP form's POST. Whatever the address's state, the answer is "check your inbox"."""
-    page = "events/event.html"
-    context = {"event": event, "group": event.group, "hold_hours": services.HOLD_FOR // HOUR}
-    # Both limits counted in one statement, before anything else: garbage counts too.
-    typed = request.POST.get("email", "").strip().lower()
-    over_client, over_email = ratelimit.over_limits(
-        request,
-        [(PER_CLIENT, ratelimit.client_address(request)), (PER_EMAIL, f"{event.pk}:{typed}")],
-    )
-    if over_client:
-        message = _("Too many requests from your connection. Wait a minute and try again.")
-        return too_many_requests(request, message, PER_CLIENT[2])
-    form = RSVPForm(request.POST, event=event)
-    if not form.is_valid():
-        return render(request, page, {**context, **rsvp_panel(event, form)})
-    if form.is_bot():  # the page a person would see, as the address is stored
-        email = form.cleaned_data["email"].strip().lower()
-        return render(request, "rsvp/check_inbox.html", {**context, "email": email})
-    fields = form.registration_fields()
-    if over_email:
-        message = _("Too many requests for this email address. Wait an hour and try again.")
-        return too_many_requests(request, message, PER_EMAIL[2])
-    try:
-        registration, _created = services.register(event=event, **fields)
-    except services.RegistrationClosed as exc:
-        return render(request, page, {**context, **rsvp_panel(event, closed=exc.messages[0])})
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return render(request, page, {**context, **rsvp_panel(event, form)})
-    return render(request, "rsvp/check_inbox.html", {**context, "email": registration.email})
 
 
 def _link_not_working(request: HttpRequest) -> HttpResponse:

@@ -21,12 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from turnout.core.csvexport import FORMULA_STARTS, csv_lines
+from turnout.core.validators import normalise_email
 from turnout.groups.models import Group
-from turnout.mailing.services.subscriptions.optin import (
-    email_hash,
-    normalise_email,
-    queue_confirmation,
-)
+from turnout.mailing.services.subscriptions.optin import email_hash, queue_confirmation
 
 IMPORT_MAX_ROWS = 10_000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from turnout.core.links import absolute_url
+from turnout.core.validators import normalise_email
 from turnout.groups.models import Group
 from turnout.mailing.models import Subscriber, Suppression
 from turnout.mailing.outbox import queue_email
@@ -52,15 +50,6 @@ def email_hash(email: str) -> str:
     """The keyed hash a suppression keeps instead of the address."""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_email(email: str) -> str:
-    """The address as stored: stripped and lower-cased; ValidationError if it is no address."""
-    if "\n" in email or "\r" in email:
-        raise ValidationError(_("An email address cannot contain a line break."), code="line_break")
-    email = email.strip().lower()
-    validate_email(email)
-    return email
 
 
 def is_suppressed(*, group: Group, email: str) -> bool:

@@ -3,21 +3,21 @@ from django.urls import include, path
 
 from turnout.comparisons import views as comparisons
 from turnout.core import views as core
-from turnout.events.views import public as events
 from turnout.feeds.views import calendars, web
 from turnout.flyers import views as flyers
-from turnout.groups.views import public as groups
+from turnout.pages.views import meeting
+from turnout.pages.views import public as pages
 
 public = (
     [
-        path("", events.home, name="home"),
+        path("", pages.home, name="home"),
         path("events.ics", calendars.site_ics, name="site_ics"),
         path("feed.atom", web.site_atom, name="site_atom"),
-        path("<slug:group>/", groups.group_page, name="group"),
+        path("<slug:group>/", pages.group_page, name="group"),
         path("<slug:group>/events.ics", calendars.group_ics, name="group_ics"),
         path("<slug:group>/feed.atom", web.group_atom, name="group_atom"),
         path("<slug:group>/widget/", web.widget, name="widget"),
-        path("<slug:group>/events/<slug:event>/", events.event_page, name="event"),
+        path("<slug:group>/events/<slug:event>/", meeting.event_page, name="event"),
         path("<slug:group>/events/<slug:event>/event.ics", calendars.event_ics, name="event_ics"),
         path("<slug:group>/events/<slug:event>/flyer.pdf", flyers.flyer_pdf, name="flyer_pdf"),
         path("<slug:group>/events/<slug:event>/flyer.png", flyers.flyer_png, name="flyer_png"),
@@ -33,7 +33,7 @@ public = (
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("organise/", include("turnout.groups.urls_accounts")),
-    path("organise/", include("turnout.organise_urls")),
+    path("organise/", include("turnout.pages.organise_urls")),
     path("", include("turnout.mailing.urls_subscriptions")),
     path("", include("turnout.rsvp.urls")),
     path("", include(public)),

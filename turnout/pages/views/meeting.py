@@ -1,0 +1,125 @@
+"""The meeting page: the event, its RSVP panel, its statements, tables and quotes, its
+JSON-LD and link preview, built by one function (``meeting_context``) for the GET, for
+an RSVP that failed and for an organiser looking at it; and the RSVP form's POST."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from turnout.core import pagecache, ratelimit
+from turnout.core.views import too_many_requests
+from turnout.events import selectors as events
+from turnout.events.models import Event
+from turnout.feeds import jsonld
+from turnout.flyers import selectors as flyers
+from turnout.mailing.services import subscriptions
+from turnout.rsvp import services as rsvp
+from turnout.rsvp.forms import RSVPForm
+from turnout.rsvp.models import Registration
+from turnout.rsvp.panel import rsvp_panel
+
+PAGE = "pages/event.html"
+# (action, limit, window in seconds): attempts from one client address, then
+# registrations of one address for one event.
+PER_CLIENT = ("rsvp-address", 10, 60)
+PER_EMAIL = ("rsvp-email", 5, 60 * 60)
+HOUR = dt.timedelta(hours=1)
+
+
+def meeting_context(event: Event, *, form: RSVPForm | None = None, closed: str = "") -> dict:
+    """Everything the meeting page shows. ``form`` is the RSVP form with its errors after
+    a failed POST; ``closed`` why registration turned out to be closed."""
+    panel = rsvp_panel(event, form, closed)
+    return {
+        "event": event,
+        "group": event.group,
+        **panel,
+        # Its schema.org JSON-LD and link preview, from what is loaded already.
+        **jsonld.page_context(event, panel),
+        "blocks": flyers.event_blocks(event),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
+    """The meeting, with the RSVP form; its POST registers.
+
+    Anonymous visitors may get the page from a few seconds' cache, without a query, and
+    the POST may use the event as it was a few seconds ago (``turnout.core.pagecache``).
+    """
+    if request.method == "POST":
+        # The event as the page showed it, up to a few seconds old: the statement that
+        # takes a seat checks that registration is still open (turnout.rsvp.services).
+        found = pagecache.recent(
+            f"event:{group}:{event}",
+            lambda: events.public_event(group_slug=group, event_slug=event),
+        )
+        if found is None:
+            raise Http404
+        return _rsvp(request, found)
+
+    def render_page(extra: dict) -> str:
+        found = events.public_event(group_slug=group, event_slug=event)
+        if found is None:
+            raise Http404
+        return render_to_string(PAGE, {**meeting_context(found), **extra}, request)
+
+    return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)
+
+
+def _rsvp(request: HttpRequest, event: Event) -> HttpResponse:
+    """The RSVP form's POST. Whatever the address's state, the answer is "check your inbox"."""
+    # Both limits counted in one statement, before anything else: garbage counts too.
+    typed = request.POST.get("email", "").strip().lower()
+    over_client, over_email = ratelimit.over_limits(
+        request,
+        [(PER_CLIENT, ratelimit.client_address(request)), (PER_EMAIL, f"{event.pk}:{typed}")],
+    )
+    if over_client:
+        message = _("Too many requests from your connection. Wait a minute and try again.")
+        return too_many_requests(request, message, PER_CLIENT[2])
+    form = RSVPForm(request.POST, event=event)
+    if not form.is_valid():
+        return render(request, PAGE, meeting_context(event, form=form))
+    if form.is_bot():  # the page a person would see, as the address is stored
+        return _check_inbox(request, event, form.cleaned_data["email"].strip().lower())
+    if over_email:
+        message = _("Too many requests for this email address. Wait an hour and try again.")
+        return too_many_requests(request, message, PER_EMAIL[2])
+    try:
+        registration = _register_and_keep_posted(event, form)
+    except rsvp.RegistrationClosed as exc:
+        return render(request, PAGE, meeting_context(event, closed=exc.messages[0]))
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, PAGE, meeting_context(event, form=form))
+    return _check_inbox(request, event, registration.email)
+
+
+def _register_and_keep_posted(event: Event, form: RSVPForm) -> Registration:
+    """Register; with "keep me posted" ticked, the group's mailing list also emails its own
+    confirmation link (whether or not the registration is new). Both in one transaction:
+    both happen or neither."""
+    with transaction.atomic():
+        registration, _created = rsvp.register(event=event, **form.registration_fields())
+        if form.cleaned_data["keep_posted"]:
+            subscriptions.request_subscription(
+                group=event.group, email=registration.email, source="form"
+            )
+    return registration
+
+
+def _check_inbox(request: HttpRequest, event: Event, email: str) -> HttpResponse:
+    context = {
+        "event": event,
+        "group": event.group,
+        "email": email,
+        "hold_hours": rsvp.HOLD_FOR // HOUR,
+    }
+    return render(request, "rsvp/check_inbox.html", context)
