@@ -22,8 +22,8 @@ from tests.mail import outbox
 from turnout.comparisons.models import Cell
 from turnout.feeds import imports
 from turnout.flyers import services as flyers
+from turnout.groups import accounts_urls
 from turnout.groups import services as groups
-from turnout.groups import urls_accounts
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements
 from turnout.pages import organise_urls
@@ -48,7 +48,7 @@ def routes(patterns, namespace: str, outer: tuple = ()) -> list[tuple[str, list[
 
 
 ORGANISE = routes(organise_urls.urlpatterns, organise_urls.app_name)
-ACCOUNTS = routes(urls_accounts.urlpatterns, urls_accounts.app_name)
+ACCOUNTS = routes(accounts_urls.urlpatterns, accounts_urls.app_name)
 LOGIN_REQUIRED = [route for route in ORGANISE if route[0].split(":")[1] not in TOKEN_ROUTES]
 BY_TOKEN = [route for route in ORGANISE if route[0].split(":")[1] in TOKEN_ROUTES]
 

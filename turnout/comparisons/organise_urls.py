@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from turnout.comparisons import organise_views as views
+from turnout.comparisons.views import organise as views
 
 urlpatterns = [
     path("comparisons/", views.comparison_list, name="comparisons"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from turnout.feeds.views import imports
+from turnout.feeds.views import organise as imports
 
 urlpatterns = [
     path("imports/", imports.import_list, name="imports"),

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from turnout.flyers import organise_views as views
+from turnout.flyers.views import organise as views
 
 urlpatterns = [
     path("events/<slug:event>/blocks/", views.event_blocks, name="event_blocks"),

@@ -5,13 +5,12 @@ from django.urls import include, path
 from turnout.events.views import organise as events
 from turnout.groups.views import organise as groups
 from turnout.pages.views import organise as pages
-from turnout.rsvp.views import door
+from turnout.rsvp.views import organise_door as door
 
 app_name = "organise"
 
 urlpatterns = [
-    path("groups/<slug:group>/", include("turnout.mailing.organise_urls_subscribers")),
-    path("groups/<slug:group>/", include("turnout.mailing.organise_urls_announcements")),
+    path("groups/<slug:group>/", include("turnout.mailing.organise_urls")),
     path("groups/<slug:group>/events/<slug:event>/", include("turnout.rsvp.organise_urls")),
     path("groups/<slug:group>/", include("turnout.feeds.organise_urls")),
     path("groups/<slug:group>/", include("turnout.comparisons.organise_urls")),

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from turnout.comparisons import views as comparisons
+from turnout.comparisons.views import public as comparisons
 from turnout.core import views as core
-from turnout.feeds.views import calendars, web
-from turnout.flyers import views as flyers
+from turnout.feeds.views import public_calendars as calendars
+from turnout.feeds.views import public_web as web
+from turnout.flyers.views import public as flyers
 from turnout.pages.views import meeting
 from turnout.pages.views import public as pages
 
@@ -32,9 +33,9 @@ public = (
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("organise/", include("turnout.groups.urls_accounts")),
+    path("organise/", include("turnout.groups.accounts_urls")),
     path("organise/", include("turnout.pages.organise_urls")),
-    path("", include("turnout.mailing.urls_subscriptions")),
+    path("", include("turnout.mailing.urls")),
     path("", include("turnout.rsvp.urls")),
     path("", include(public)),
 ]

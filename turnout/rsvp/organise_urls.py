@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from turnout.rsvp.views import door, notices
 from turnout.rsvp.views import organise as views
+from turnout.rsvp.views import organise_door as door
+from turnout.rsvp.views import organise_notices as notices
 
 urlpatterns = [
     path("registrations/", views.registrations, name="registrations"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from turnout.rsvp.views import attendees as views
+from turnout.rsvp.views import public as views
 
 app_name = "rsvp"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from turnout.mailing.views import subscriptions
+from turnout.mailing.views import public as subscriptions
 
 app_name = "mailing"
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from turnout.groups.forms import PasswordResetForm
-from turnout.groups.views import accounts
+from turnout.groups.views import organise_accounts as accounts
 
 app_name = "accounts"
 
