@@ -11,8 +11,6 @@ from tests.comparisons.helpers import cell_at, citation, make_table
 from turnout.comparisons import transfer
 from turnout.comparisons.models import Citation, Comparison
 
-pytestmark = pytest.mark.urls("tests.comparisons.urls")
-
 BASE = "/organise/groups/uig/comparisons/"
 HOSTILE = ["<script>alert(1)</script>", "javascript:alert(1)", "../..", "a" * 5000, "\x00", ""]
 
