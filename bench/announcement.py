@@ -153,10 +153,10 @@ def wait_until_delivered(sink: SMTPServer, announcement, n: int, *, timeout: flo
 
     Cheap checks, rarely: this process also runs the sink, and the database is shared.
     """
-    from turnout.mailing.models import Message
+    from turnout.core.models import Message
 
     wait_for(lambda: sink.count() >= n, timeout=timeout, interval=0.1)
-    queued = Message.objects.filter(announcement=announcement, status=Message.Status.QUEUED)
+    queued = announcement.messages.filter(status=Message.Status.QUEUED)
     wait_for(lambda: not queued.exists(), timeout=timeout, interval=0.5)
 
 

@@ -115,8 +115,8 @@ def check_turnout(path: str, emails: set[str], rate_before: int) -> dict:
     """What the database holds for the event after the rush."""
     from django_tasks_db.models import DBTaskResult
 
+    from turnout.core.models import Message
     from turnout.events.models import Event
-    from turnout.mailing.models import Message
     from turnout.rsvp.models import Registration
 
     event = Event.objects.get(group__slug="bench", slug=path.rstrip("/").rsplit("/", 1)[1])
@@ -133,7 +133,7 @@ def check_turnout(path: str, emails: set[str], rate_before: int) -> dict:
     tasks = sum(
         1
         for (args,) in DBTaskResult.objects.filter(
-            task_path="turnout.mailing.tasks.deliver"
+            task_path="turnout.core.outbox.tasks.deliver"
         ).values_list("args_kwargs")
         if set(args["kwargs"]["message_ids"]) <= message_ids
     )

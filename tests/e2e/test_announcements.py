@@ -6,8 +6,10 @@ from playwright.sync_api import expect
 from tests.e2e.test_accessibility import describe, serious_violations
 from tests.factories import make_group, make_user
 from tests.mailing.test_announcements import subscribe
-from turnout.mailing import outbox, tasks
-from turnout.mailing.models import Message
+from turnout.core.models import Message
+from turnout.core.outbox import delivery as outbox
+from turnout.core.outbox import tasks as outbox_tasks
+from turnout.mailing import tasks
 from turnout.mailing.services import announcements
 
 
@@ -40,7 +42,7 @@ def test_progress_page_counts_update_without_reloading(new_context, log_in, orga
     tasks.fan_out_announcement.call(announcement_id=draft.pk)
     expect(page.locator(".counts")).to_contain_text("Waiting to go3", timeout=8_000)
     a, b, c = Message.objects.order_by("to_email")
-    tasks.deliver.call(message_ids=[a.pk, c.pk])
+    outbox_tasks.deliver.call(message_ids=[a.pk, c.pk])
     outbox.give_up(message_ids=[b.pk], error="550 no such user")
 
     expect(page.get_by_text("Nothing is waiting to go.")).to_be_visible(timeout=8_000)

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from tests.factories import make_group
 from tests.mail import outbox
 from tests.mailing.test_announcements import HOSTILE_BODY, assert_harmless, subscribe
+from turnout.core.models import Message
+from turnout.core.outbox import delivery as mail
+from turnout.core.outbox import tasks as outbox_tasks
 from turnout.groups import services as groups
 from turnout.groups.models import Group, User
-from turnout.mailing import outbox as mail
 from turnout.mailing import tasks
-from turnout.mailing.models import Announcement, Message
+from turnout.mailing.models import Announcement
 from turnout.mailing.services import announcements
 
 BASE = "/organise/groups/uig/announcements/"
@@ -70,7 +72,7 @@ def test_list_shows_each_announcement_with_status_and_counts(
     sent = announcements.create(group=group, subject="Last week", body="Hi", created_by=organiser)
     announcements.send(announcement=sent, by=organiser)
     tasks.fan_out_announcement.call(announcement_id=sent.pk)
-    tasks.deliver.call(message_ids=[Message.objects.order_by("id").first().pk])
+    outbox_tasks.deliver.call(message_ids=[Message.objects.order_by("id").first().pk])
 
     html = page(organiser_client.get(BASE))
 
@@ -345,7 +347,7 @@ def test_progress_counts_and_lists_failed_addresses_with_the_error(
     announcements.send(announcement=announcement, by=organiser)
     tasks.fan_out_announcement.call(announcement_id=announcement.pk)
     a, b, _c = Message.objects.order_by("to_email")
-    tasks.deliver.call(message_ids=[a.pk])
+    outbox_tasks.deliver.call(message_ids=[a.pk])
     mail.give_up(message_ids=[b.pk], error="550 'no such user <b@example.org>'")
 
     html = page(organiser_client.get(f"{BASE}{announcement.pk}/progress/"))
@@ -366,7 +368,7 @@ def test_progress_when_nothing_is_queued_shows_sent_and_stops_refreshing(
     subscribe(group, "a@example.org")
     announcements.send(announcement=announcement, by=organiser)
     tasks.fan_out_announcement.call(announcement_id=announcement.pk)
-    tasks.deliver.call(message_ids=list(Message.objects.values_list("pk", flat=True)))
+    outbox_tasks.deliver.call(message_ids=list(Message.objects.values_list("pk", flat=True)))
 
     html = page(organiser_client.get(f"{BASE}{announcement.pk}/progress/"))
 
@@ -485,8 +487,8 @@ def test_admin_shows_announcements_and_messages_read_only(
     message = Message.objects.get()
 
     assert "Meeting on Tuesday" in page(admin_client.get("/admin/mailing/announcement/"))
-    assert "a@example.org" in page(admin_client.get("/admin/mailing/message/"))
-    html = page(admin_client.get(f"/admin/mailing/message/{message.pk}/change/"))
+    assert "a@example.org" in page(admin_client.get("/admin/core/message/"))
+    html = page(admin_client.get(f"/admin/core/message/{message.pk}/change/"))
     assert 'name="_save"' not in html
-    assert admin_client.get("/admin/mailing/message/add/").status_code == 403
+    assert admin_client.get("/admin/core/message/add/").status_code == 403
     assert site._registry[Message].has_delete_permission(None) is False

@@ -13,17 +13,20 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import make_group
-from tests.mail import outbox
+from tests.mail import email_of, outbox
+from turnout.core import outbox as the_outbox
+from turnout.core.models import Message
+from turnout.core.outbox import delivery as mail
+from turnout.core.outbox import tasks as outbox_tasks
 from turnout.groups import services as groups
-from turnout.mailing import outbox as mail
 from turnout.mailing import tasks
-from turnout.mailing.models import Announcement, Message, Subscriber
+from turnout.mailing.models import Announcement, Subscriber
 from turnout.mailing.services import announcements, subscriptions
 
 pytestmark = pytest.mark.django_db
 
 FAN_OUT = "turnout.mailing.tasks.fan_out_announcement"
-DELIVER = "turnout.mailing.tasks.deliver"
+DELIVER = "turnout.core.outbox.tasks.deliver"
 HOSTILE_BODY = (
     "# Hello\n\n<script>alert(1)</script>\n\n"
     "[click](javascript:alert(1)) <img src=x onerror=alert(2)> "
@@ -454,20 +457,22 @@ def test_fan_out_writes_one_message_per_confirmed_subscriber(announcement, group
     assert sent.recipient_count == 3
     for message, subscriber in zip(messages, subscribers, strict=True):
         url = subscriptions.unsubscribe_url(subscriber)
-        assert (message.group, message.kind, message.status) == (
-            group,
+        assert (message.about, message.params, message.kind, message.status) == (
+            sent,
+            {"subscriber": subscriber.pk},
             "mailing/email/announcement",
             "queued",
         )
-        assert (message.from_name, message.reply_to) == (group.name, group.contact_email)
-        assert message.headers == {
+        rendered = the_outbox.render(message)  # at delivery
+        assert (rendered.from_name, rendered.reply_to) == (group.name, group.contact_email)
+        assert rendered.headers == {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        assert f"Unsubscribe (one click, no questions): {url}\n" in message.text_body
-        assert f'<a href="{url}" style="color:#5d5b55;">Unsubscribe</a>' in message.html_body
-        assert "unsubscribe.invalid" not in message.text_body + message.html_body
-    assert len({m.headers["List-Unsubscribe"] for m in messages}) == 3
+        assert f"Unsubscribe (one click, no questions): {url}\n" in rendered.text
+        assert f'<a href="{url}" style="color:#5d5b55;">Unsubscribe</a>' in rendered.html
+        assert "unsubscribe.invalid" not in rendered.text + rendered.html
+    assert len({the_outbox.render(m).headers["List-Unsubscribe"] for m in messages}) == 3
 
 
 def test_fan_out_builds_emails_with_both_parts_and_the_groups_names(announcement, group, organiser):
@@ -588,7 +593,7 @@ def test_a_subject_with_a_newline_cannot_add_a_header(group, organiser):
     )
     send_and_fan_out(announcement, organiser)
 
-    built = mail.build_email(Message.objects.get(), connection=None).message()
+    built = email_of(Message.objects.get()).message()
 
     assert built.get_all("Subject") == ["Hi Bcc: x@evil.example"]
     assert built.get_all("Bcc") is None
@@ -603,7 +608,7 @@ def test_a_group_name_with_a_newline_cannot_add_a_header(organiser):
     )
     send_and_fan_out(announcement, organiser)
 
-    built = mail.build_email(Message.objects.get(), connection=None).message()
+    built = email_of(Message.objects.get()).message()
 
     assert len(built.get_all("From")) == 1
     assert built.get_all("Bcc") is None
@@ -619,7 +624,7 @@ def test_progress_counts_queued_sent_and_failed_in_one_query(
     subscribe(group, "a@example.org", "b@example.org", "c@example.org")
     send_and_fan_out(announcement, organiser)
     a, b, _c = Message.objects.order_by("to_email")
-    tasks.deliver.call(message_ids=[a.pk])
+    outbox_tasks.deliver.call(message_ids=[a.pk])
     mail.give_up(message_ids=[b.pk], error="550 no such user")
     found = Announcement.objects.get()
 
@@ -633,7 +638,7 @@ def test_progress_with_nothing_queued_marks_it_sent(announcement, group, organis
     subscribe(group, "a@example.org", "b@example.org")
     send_and_fan_out(announcement, organiser)
     a, b = Message.objects.order_by("to_email")
-    tasks.deliver.call(message_ids=[a.pk])
+    outbox_tasks.deliver.call(message_ids=[a.pk])
     mail.give_up(message_ids=[b.pk], error="550 no such user")
 
     counts = announcements.progress(announcement=Announcement.objects.get())

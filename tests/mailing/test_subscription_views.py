@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from tests.factories import make_group, make_user
 from tests.mail import outbox
 from tests.mailing.test_subscriptions import NO_EMAIL_COLUMN, NOT_CSV, PNG
-from turnout.core.models import RateCounter
+from turnout.core.models import Message, RateCounter
 from turnout.core.validators import normalise_email
-from turnout.mailing.models import Message, Subscriber, Suppression
+from turnout.mailing.models import Subscriber, Suppression
 from turnout.mailing.services import subscriptions
 
 CHECK_INBOX = "<h1>Check your inbox</h1>"

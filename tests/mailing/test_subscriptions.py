@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from tests.factories import make_group
 from tests.mail import outbox
 from turnout.core.logredact import redact_text
+from turnout.core.models import Message
 from turnout.core.validators import normalise_email
-from turnout.mailing.models import Message, Subscriber, Suppression
+from turnout.mailing.models import Subscriber, Suppression
 from turnout.mailing.services import subscriptions
 
 PNG = (

@@ -9,13 +9,13 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_event
-from tests.mail import calendar_of, files, outbox
+from tests.mail import calendar_of, files, last_queued, outbox
 from tests.rsvp.helpers import seats
+from turnout.core.models import Message
 from turnout.core.timefmt import moment
 from turnout.events import services as events
 from turnout.events.models import Event
 from turnout.groups.models import Group
-from turnout.mailing.models import Message
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
@@ -449,7 +449,7 @@ def test_erase_cancels_the_place_promotes_the_waitlist_and_blanks_everything(cli
     ann = register(meeting, "Ann", guests=2, confirm=True)
     dan = register(meeting, "Dan", confirm=True)  # waiting for a seat
     ann_mail = list(Message.objects.filter(registration=ann).values_list("pk", flat=True))
-    sent = len(outbox())
+    sent = last_queued()
     old_link = url(ann)
 
     response = client.post(url(ann, "erase/"))
@@ -463,13 +463,12 @@ def test_erase_cancels_the_place_promotes_the_waitlist_and_blanks_everything(cli
     assert (erased.guests, erased.source) == (2, Registration.Source.FORM)
     assert erased.anonymised_at is not None
     assert (status_of(dan), seats(meeting)) == (Status.CONFIRMED, (1, 1))
-    assert [e.to for e in outbox()[sent:]] == [["dan@example.org"]]  # Dan's promotion
+    assert [e.to for e in outbox(after=sent)] == [["dan@example.org"]]  # Dan's promotion
     blanked = Message.objects.filter(pk__in=ann_mail)
     assert len(ann_mail) == 2  # "confirm your place", "confirmed"
-    assert {(m.to_email, m.subject, m.text_body, m.html_body, m.last_error) for m in blanked} == {
-        ("", "", "", "", "")
+    assert {(m.to_email, m.subject, str(m.params), m.last_error) for m in blanked} == {
+        ("", "", "{}", "")
     }
-    assert {(str(m.headers), str(m.attachments)) for m in blanked} == {("{}", "[]")}
     assert all(m.anonymised_at for m in blanked)
     gone = client.get(old_link)
     assert gone.status_code == 404
@@ -496,7 +495,7 @@ def test_erase_fails_mail_still_queued_so_it_is_never_sent(client, meeting):
     client.post(url(ann, "erase/"))
 
     queued.refresh_from_db()
-    assert (queued.status, queued.to_email, queued.text_body) == (Message.Status.FAILED, "", "")
+    assert (queued.status, queued.to_email, queued.params) == (Message.Status.FAILED, "", {})
     assert not Message.objects.filter(status=Message.Status.QUEUED).exists()  # nothing to send
 
 

@@ -20,12 +20,11 @@ from tests.concurrency import race
 from tests.factories import make_event, make_group, make_venue
 from tests.mail import calendar_of, outbox
 from tests.processes import wait_for
-from turnout.core.models import ScheduledJob
+from turnout.core.models import Message, ScheduledJob
 from turnout.core.templatetags.turnout import event_when
 from turnout.core.timefmt import clock
 from turnout.events import services as events
 from turnout.events.models import Event
-from turnout.mailing.models import Message
 from turnout.rsvp import reminders, tasks
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import manage_url

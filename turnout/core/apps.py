@@ -8,6 +8,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they load models, which an app's configuration
         # module may not do while Django is still loading the apps.
-        from turnout.core import schedule, tasks
+        from turnout.core import outbox, schedule, tasks
+        from turnout.core.outbox import tasks as outbox_tasks
 
         schedule.register(name="purge-rate-counters", task=tasks.purge_rate_counters, every=3600)
+        schedule.register(
+            name="delete-finished-task-results",
+            task=tasks.delete_finished_task_results,
+            every=3600,
+        )
+        schedule.register(name="forget-old-mail", task=outbox_tasks.forget_old_mail, every=3600)
+        outbox.register(outbox.FINISHED, outbox.rendering.render_finished)

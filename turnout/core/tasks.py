@@ -19,6 +19,7 @@ import functools
 import random
 from collections.abc import Callable
 
+from django.apps import apps
 from django.db import InterfaceError, OperationalError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -132,3 +133,38 @@ def retrying_task(
 def purge_rate_counters() -> int:
     """Periodic: drop rate-limit windows older than a day."""
     return ratelimit.purge_older_than(dt.timedelta(days=1))
+
+
+# Finished task results are deleted this long after they finished.
+TASK_RESULTS_KEPT = dt.timedelta(days=1)
+
+
+def delete_finished(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
+    """Delete task results that finished more than a day ago; how many.
+
+    They are operational records: their arguments are ids, but an error or a
+    traceback may quote an address, and a day is the shortest retention a group can
+    choose (turnout.rsvp.privacy). The outcome that matters stays on the rows they
+    worked on (a Message's status and error).
+    """
+    if not apps.is_installed("django_tasks_db"):  # another task backend keeps no rows here
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    finished = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=now - TASK_RESULTS_KEPT
+    )
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(finished.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                return total
+            total += DBTaskResult.objects.filter(pk__in=ids).delete()[0]
+
+
+@task()
+def delete_finished_task_results() -> int:
+    """Periodic: drop finished task results a day old (``delete_finished``)."""
+    return delete_finished()

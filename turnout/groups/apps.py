@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class GroupsConfig(AppConfig):
     name = "turnout.groups"
     label = "groups"
+
+    def ready(self) -> None:
+        from turnout.groups import emails
+
+        emails.register_renderers()

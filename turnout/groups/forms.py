@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core import ratelimit
-from turnout.core.links import absolute_url
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
+from turnout.groups import services as groups
 from turnout.groups.models import Group, User, Venue
-from turnout.mailing.outbox import queue_email
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_EMAIL = 5
@@ -183,14 +182,8 @@ class VenueForm(forms.ModelForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form, with the email sent through Turnout's outbox."""
+    """Django's reset form, with the email sent through Turnout's outbox: its link is
+    made when the worker delivers it, so the outbox never stores a working one."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        link = absolute_url(
-            "accounts:password_reset_confirm", uidb64=context["uid"], token=context["token"]
-        )
-        queue_email(
-            template="groups/email/password_reset",
-            to=context["email"],
-            context={"user": context["user"], "link": link},
-        )
+        groups.send_password_reset_email(user=context["user"])

@@ -119,10 +119,18 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An emailed invitation to become a co-organiser; only a hash of its token is kept."""
+    """An emailed invitation to become a co-organiser.
+
+    Its link's token is an HMAC of ``token_secret`` under SECRET_KEY
+    (turnout.groups.tokens), so the email can be rendered again at delivery with the
+    same link while the database holds no working one; the link finds the invitation
+    by the token's SHA-256 hash. Invitations made before the secret existed have none
+    and keep working by their stored hash.
+    """
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    token_secret = models.CharField(max_length=64, blank=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

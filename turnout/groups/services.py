@@ -1,22 +1,16 @@
 """Every write to organiser accounts, groups, invitations and venues."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from turnout.core.links import absolute_url
 from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
-from turnout.core.tokens import new_token, token_hash
+from turnout.core.tokens import new_secret, token_hash
+from turnout.groups import emails
+from turnout.groups.emails import INVITATION_VALID_FOR
 from turnout.groups.models import Group, Invitation, Membership, User, Venue
-from turnout.groups.tokens import email_verification_token
-from turnout.mailing.outbox import queue_email
-
-INVITATION_VALID_FOR = dt.timedelta(days=14)
+from turnout.groups.tokens import invitation_token
 
 
 class InvitationInvalid(Exception):
@@ -31,12 +25,13 @@ def sign_up(*, email: str, name: str, password: str) -> User:
 
 
 def send_verification_email(*, user: User) -> None:
-    link = absolute_url(
-        "accounts:verify",
-        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
-        token=email_verification_token.make_token(user),
-    )
-    queue_email(template="groups/email/verify", to=user.email, context={"user": user, "link": link})
+    """Queue the email with the verification link (made when it is delivered)."""
+    emails.queue_account_email(kind=emails.VERIFY, user=user)
+
+
+def send_password_reset_email(*, user: User) -> None:
+    """Queue the email with the password reset link (made when it is delivered)."""
+    emails.queue_account_email(kind=emails.PASSWORD_RESET, user=user)
 
 
 def verify_email(*, user: User) -> None:
@@ -81,26 +76,15 @@ def invite_organiser(*, group: Group, email: str, invited_by: User) -> Invitatio
         raise ValidationError(
             {"email": _("%(email)s already organises this group.") % {"email": email}}
         )
-    token = new_token()
     with transaction.atomic():
         Invitation.objects.filter(
             group=group, email__iexact=email, accepted_at__isnull=True
         ).delete()
-        invitation = Invitation.objects.create(
-            group=group, email=email, token_hash=token_hash(token), invited_by=invited_by
-        )
-        queue_email(
-            template="groups/email/invitation",
-            to=email,
-            group=group,
-            context={
-                "group": group,
-                "invited_by": invited_by,
-                "link": absolute_url("organise:invitation", token=token),
-                "days": INVITATION_VALID_FOR.days,
-            },
-            reply_to=invited_by.email,
-        )
+        invitation = Invitation(group=group, email=email, invited_by=invited_by)
+        invitation.token_secret = new_secret()
+        invitation.token_hash = token_hash(invitation_token(invitation))
+        invitation.save()
+        emails.queue_invitation(invitation=invitation)
     return invitation
 
 

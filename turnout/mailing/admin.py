@@ -1,8 +1,8 @@
-"""The instance admin sees announcements and every queued message, and changes none."""
+"""The instance admin sees announcements (the outbox's messages are core's), and changes none."""
 
 from django.contrib import admin
 
-from turnout.mailing.models import Announcement, Message
+from turnout.mailing.models import Announcement
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,13 +25,3 @@ class AnnouncementAdmin(ReadOnlyAdmin):
     list_select_related = ["group"]
     search_fields = ["subject", "group__name", "group__slug"]
     date_hierarchy = "created_at"
-
-
-@admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "to_email", "group", "kind", "status", "attempts", "created_at"]
-    list_filter = ["status", "kind"]
-    list_select_related = ["group"]
-    search_fields = ["to_email", "subject"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False  # the outbox grows large; counting it is slow

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class MailingConfig(AppConfig):
     name = "turnout.mailing"
     label = "mailing"
+
+    def ready(self) -> None:
+        from turnout.core import outbox
+        from turnout.mailing.services import announcements
+        from turnout.mailing.services.subscriptions import optin
+
+        outbox.register(announcements.TEMPLATE, announcements.render_announcement)
+        outbox.register(optin.CONFIRM_TEMPLATE, optin.render_confirmation)

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.outbox import one_line
 from turnout.mailing.models import ANNOUNCEMENT_MAX_LENGTH, SUBJECT_MAX_LENGTH
-from turnout.mailing.outbox import one_line
 from turnout.mailing.services import announcements
 
 

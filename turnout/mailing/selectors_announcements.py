@@ -2,8 +2,9 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from turnout.core.models import Message
 from turnout.groups.models import Group
-from turnout.mailing.models import Announcement, Message
+from turnout.mailing.models import Announcement
 
 FAILED_SHOWN = 200
 
@@ -24,7 +25,7 @@ def announcements_for_organisers(*, group: Group) -> QuerySet[Announcement]:
 def failed_messages(*, announcement: Announcement) -> QuerySet[Message]:
     """Who did not get it and why, for the organiser (the first FAILED_SHOWN)."""
     return (
-        Message.objects.filter(announcement=announcement, status=Message.Status.FAILED)
+        announcement.messages.filter(status=Message.Status.FAILED)
         .only("id", "to_email", "last_error")
         .order_by("to_email", "id")[:FAILED_SHOWN]
     )

@@ -1,21 +1,9 @@
-"""Thin tasks: ids in, re-fetch, call the outbox or a service."""
+"""Thin tasks: ids in, re-fetch, call a service."""
 
-from django.conf import settings
 from django.db import OperationalError
 
 from turnout.core.tasks import TryAgain, retrying_task
-from turnout.mailing import outbox
 from turnout.mailing.models import Announcement
-
-
-@retrying_task(
-    attempts=lambda: settings.TURNOUT_EMAIL_ATTEMPTS,
-    base_seconds=lambda: settings.TURNOUT_EMAIL_RETRY_SECONDS,
-    queue_name="email",
-    on_give_up=outbox.give_up,
-)
-def deliver(*, message_ids: list[int]) -> int:
-    return outbox.deliver(message_ids=message_ids)
 
 
 @retrying_task(attempts=lambda: 5, base_seconds=lambda: 10)

@@ -10,8 +10,10 @@ class RsvpConfig(AppConfig):
         # module may not do while Django is still loading the apps.
         from turnout.core import schedule
         from turnout.rsvp import receivers, tasks
+        from turnout.rsvp.services import emails
 
         receivers.connect()
         schedule.register(name="expire-rsvp-holds", task=tasks.expire_holds, every=60)
         schedule.register(name="send-rsvp-reminders", task=tasks.send_reminders, every=60)
         schedule.register(name="anonymise-attendees", task=tasks.anonymise_attendees, every=3600)
+        emails.register_renderers()

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.models import Message
 from turnout.core.tokens import new_secret
 from turnout.events.models import Event
 
@@ -79,6 +81,13 @@ class Registration(models.Model):
     # Checked in at the door although not confirmed (waitlisted, cancelled): the
     # organiser's choice, recorded.
     check_in_override = models.BooleanField(default=False)
+    # The emails about it (turnout.core's outbox), blanked with it by turnout.rsvp.privacy.
+    messages = GenericRelation(
+        Message,
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="registration",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

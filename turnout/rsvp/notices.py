@@ -220,7 +220,7 @@ def send_notice(*, notice: ChangeNotice) -> int:
                 rsvp.email_attendee(
                     registration,
                     template=TEMPLATES[notice.kind],
-                    context={"notice": notice, "changes": changes_for(registration, notice)},
+                    changes=changes_for(registration, notice),
                     check_in_code=notice.kind != ChangeNotice.Kind.CANCELLED,
                 )
                 count += 1

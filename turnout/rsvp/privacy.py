@@ -7,20 +7,21 @@ What "anonymised" means for each table that held an attendee's data:
   (the old link stops working, ``token_hash`` stays unique); ``anonymised_at`` set.
   Status, guests, source, timestamps, check-in and the organiser who added them stay:
   the counts and roles organisers look back on.
-- **Message** (the outbox): address, subject, bodies, headers, attachments and the
-  last delivery error blanked, ``anonymised_at`` set; kind, status and times stay. A
-  message still queued is marked failed, so the worker never sends it.
-- **Task results** (django-tasks-db): finished ones (successful or failed) are deleted
-  a day after they finished. They are operational records: their arguments are ids,
-  but an error or a traceback may quote an address, and a day is the shortest
-  retention a group can choose. The outcome that matters stays on the Message row.
+- **Message** (core's outbox; the registration's ``messages``): address, subject,
+  params and the last delivery error blanked (``outbox.blank``), ``anonymised_at``
+  set; kind, status and times stay. A message still queued is marked failed, so the
+  worker never sends it. The bodies were never stored: they are rendered at delivery.
 
 The periodic job (``anonymise_past_attendees``) anonymises each group's registrations
 ``Group.anonymise_after_days`` days after their meeting ended, with their mail
-records; a group's other mail (a mailing-list confirmation nobody clicked, an
-announcement) that many days after it was written; mail with no group (organisers'
-account emails) after ``DEFAULT_DAYS``. It works in batches, each its own short
-transaction, and does only what is left to do, so running it again changes nothing.
+records. It works in batches, each its own short transaction, and does only what is
+left to do, so running it again changes nothing.
+
+Kept elsewhere, by core's own periodic jobs: mail not about a registration (a
+mailing-list confirmation nobody clicked, an announcement, an organiser's account
+email) is blanked once its ``forget_after`` has passed, set when it was queued
+(``outbox.forget_due``); finished task results, whose tracebacks may quote an
+address, are deleted a day after they finished (``turnout.core.tasks``).
 
 Kept on purpose: a group's mailing list (``Subscriber``) is a separate consent and
 keeps the people who confirmed it; suppressions hold only keyed hashes; rate-limit
@@ -31,21 +32,17 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.apps import apps
 from django.db import NotSupportedError, transaction
-from django.db.models import Case, CharField, Expression, F, QuerySet, Value, When
+from django.db.models import CharField, Expression, QuerySet
 from django.utils import timezone
 
+from turnout.core import outbox
+from turnout.core.models import Message
 from turnout.groups.models import Group
-from turnout.mailing.models import Message
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, Registration
 
 logger = logging.getLogger("turnout.privacy")
-# Mail with no group (organisers' account emails) is kept as long as a group's by default.
-DEFAULT_DAYS = Group._meta.get_field("anonymise_after_days").default
-# Finished task results are deleted this long after they finished.
-TASK_RESULTS_KEPT = dt.timedelta(days=1)
 # Rows per transaction: short enough not to hold SQLite's write lock (or PostgreSQL's
 # row locks) for long, and well under SQLite's limit of variables per statement.
 BATCH_SIZE = 500
@@ -55,11 +52,11 @@ def anonymise_past_attendees(
     *, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE
 ) -> int:
     """Anonymise every registration whose meeting ended more than its group's
-    ``anonymise_after_days`` ago, and the mail records due; returns how many
-    registrations were anonymised now. Idempotent: a second run finds nothing left.
+    ``anonymise_after_days`` ago, with its mail records; returns how many registrations
+    were anonymised now. Idempotent: a second run finds nothing left.
     """
     now = now or timezone.now()
-    count = blanked = 0
+    count = 0
     # A handful of distinct retention periods, however many groups share each.
     for days in Group.objects.order_by().values_list("anonymise_after_days", flat=True).distinct():
         cutoff = now - dt.timedelta(days=days)
@@ -70,29 +67,8 @@ def anonymise_past_attendees(
             event__starts_at__lt=cutoff,  # implied by the end; lets the start's index help
         )
         count += _in_batches(due, batch_size, lambda ids: _anonymise(ids, now))
-        unlinked = Message.objects.filter(
-            anonymised_at__isnull=True,
-            registration__isnull=True,
-            group__anonymise_after_days=days,
-            created_at__lt=cutoff,
-        )
-        blanked += _in_batches(unlinked, batch_size, lambda ids: _blank_message_ids(ids, now))
-    account_mail = Message.objects.filter(
-        anonymised_at__isnull=True,
-        group__isnull=True,
-        registration__isnull=True,
-        created_at__lt=now - dt.timedelta(days=DEFAULT_DAYS),
-    )
-    blanked += _in_batches(account_mail, batch_size, lambda ids: _blank_message_ids(ids, now))
-    deleted = delete_finished_task_results(now=now, batch_size=batch_size)
-    if count or blanked or deleted:  # counts only: never a name or an address in the logs
-        logger.info(
-            "Anonymised %d registration(s) with their mail; blanked %d other mail record(s); "
-            "deleted %d finished task result(s).",
-            count,
-            blanked,
-            deleted,
-        )
+    if count:  # a count only: never a name or an address in the logs
+        logger.info("Anonymised %d registration(s) with their mail.", count)
     return count
 
 
@@ -110,23 +86,6 @@ def erase_registration(*, registration: Registration) -> None:
         if holds_place and not registration.event.is_past:
             rsvp.remove(registration=registration)  # the attendee's cancel, allowed after the start
         _anonymise([registration.pk], timezone.now())
-
-
-def delete_finished_task_results(
-    *, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE
-) -> int:
-    """Delete task results that finished more than a day ago; how many."""
-    if not apps.is_installed("django_tasks_db"):  # another task backend keeps no rows here
-        return 0
-    from django_tasks_db.models import DBTaskResult
-
-    now = now or timezone.now()
-    finished = DBTaskResult.objects.filter(
-        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=now - TASK_RESULTS_KEPT
-    )
-    return _in_batches(
-        finished, batch_size, lambda ids: DBTaskResult.objects.filter(pk__in=ids).delete()[0]
-    )
 
 
 # --- the steps ---
@@ -188,27 +147,5 @@ def _anonymise(ids: Iterable[int], now: dt.datetime) -> int:
         token_secret=RandomHex(),
         token_hash=RandomHex(),
     )
-    _blank_messages(Message.objects.filter(registration_id__in=todo), now)
+    outbox.blank(Message.objects.filter(registration__in=todo), now)
     return len(todo)
-
-
-def _blank_message_ids(ids: list[int], now: dt.datetime) -> int:
-    return _blank_messages(Message.objects.filter(pk__in=ids), now)
-
-
-def _blank_messages(messages: QuerySet, now: dt.datetime) -> int:
-    """Blank these mail records; one still queued fails, so the worker skips it."""
-    return messages.filter(anonymised_at__isnull=True).update(
-        to_email="",
-        subject="",
-        text_body="",
-        html_body="",
-        headers={},
-        attachments=[],
-        last_error="",
-        anonymised_at=now,
-        status=Case(
-            When(status=Message.Status.QUEUED, then=Value(Message.Status.FAILED)),
-            default=F("status"),
-        ),
-    )

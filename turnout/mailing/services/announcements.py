@@ -4,9 +4,11 @@ Sending is two steps so the organiser's request returns at once. ``send`` checks
 the rules under a lock (a draft, not empty, approved, within the daily quota),
 marks the announcement SENDING and enqueues ``fan_out_announcement``, all in one
 transaction. The worker then runs ``fan_out``: in one transaction it writes a
-Message per recipient and enqueues their delivery in batches, so a worker killed
-halfway rolls back and its re-run starts clean; a re-run after the commit finds
-the rows and does nothing.
+Message per recipient (about the announcement, the subscriber's id in its params)
+and enqueues their delivery in batches, so a worker killed halfway rolls back and
+its re-run starts clean; a re-run after the commit finds the rows and does nothing.
+At delivery ``render_announcement`` renders each one, with the recipient's own
+unsubscribe link; the announcement itself is rendered once per worker process.
 """
 
 import datetime as dt
@@ -15,6 +17,7 @@ import secrets
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -24,14 +27,14 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from turnout.core import outbox
 from turnout.core.markdown import render_markdown
+from turnout.core.models import Message
 from turnout.groups.models import Group, User
-from turnout.mailing import outbox
 from turnout.mailing.models import (
     ANNOUNCEMENT_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     Announcement,
-    Message,
     Subscriber,
 )
 from turnout.mailing.services import subscriptions
@@ -39,7 +42,6 @@ from turnout.mailing.services import subscriptions
 logger = logging.getLogger("turnout.mailing")
 
 TEMPLATE = "mailing/email/announcement"
-DELIVERY_BATCH = 50  # message ids per delivery task
 INSERT_BATCH = 500  # rows per INSERT while fanning out
 QUOTA_WINDOW = dt.timedelta(hours=24)
 
@@ -109,7 +111,7 @@ def _render(announcement: Announcement, *, unsubscribe_url: str) -> tuple[str, s
         "group_url": settings.BASE_URL + group_page_path(group),
     }
     with translation.override(group.language):  # recipients read the group's language
-        subject, text, html = outbox.render(TEMPLATE, context)
+        subject, text, html = outbox.render_template(TEMPLATE, context)
     return subject[:SUBJECT_MAX_LENGTH], text, html
 
 
@@ -133,26 +135,84 @@ def preview(*, announcement: Announcement) -> tuple[str, str, str]:
 
 
 def send_test(*, announcement: Announcement, to_user: User) -> Message:
-    """One copy to the organiser's own address; it counts toward no quota or progress."""
-    from turnout.mailing import tasks
+    """One copy to the organiser's own address; it counts toward no quota or progress:
+    it is about the organiser, not the announcement, and not bulk."""
+    return outbox.queue(
+        kind=TEMPLATE,
+        to=to_user.email,
+        about=to_user,
+        params={"test_of": announcement.pk},
+        forget_after=timezone.now() + dt.timedelta(days=announcement.group.anonymise_after_days),
+    )
 
+
+# --- rendering at delivery ---
+
+# The announcement rendered once per worker process, with a placeholder where each
+# recipient's unsubscribe link goes: a fan-out of thousands renders its Markdown and
+# templates once, not once per message. Keyed by the announcement and the moment it
+# was sent (a sent announcement never changes); a handful of entries at most.
+_rendered: dict[tuple, tuple[str, ...]] = {}
+_MEMO_SIZE = 8
+
+
+def _rendered_once(announcement: Announcement) -> tuple[str, ...]:
+    """(placeholder, subject, text, html, from name, reply-to) of a sent announcement."""
+    key = (announcement.pk, announcement.sent_at)
+    if key not in _rendered:
+        if len(_rendered) >= _MEMO_SIZE:
+            _rendered.clear()
+        placeholder = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
+        subject, text, html = _render(announcement, unsubscribe_url=placeholder)
+        group = announcement.group
+        _rendered[key] = (placeholder, subject, text, html, group.name, group.contact_email)
+    return _rendered[key]
+
+
+def render_announcement(message: Message) -> outbox.Email:
+    """A subscriber's copy with their unsubscribe link (and its List-Unsubscribe headers),
+    or an organiser's test copy (``test_of``). Gone once the announcement or the
+    subscriber is (they unsubscribed since)."""
+    if "test_of" in message.params:
+        return _render_test(message)
+    announcement = message.about
+    if not isinstance(announcement, Announcement):
+        raise outbox.SubjectGone
+    subscriber = Subscriber.objects.filter(
+        pk=message.params["subscriber"], group_id=announcement.group_id
+    ).first()
+    if subscriber is None:
+        raise outbox.SubjectGone
+    placeholder, subject, text, html, from_name, reply_to = _rendered_once(announcement)
+    url = subscriptions.unsubscribe_url(subscriber)
+    return outbox.Email(
+        subject=subject,
+        text=text.replace(placeholder, url),
+        html=html.replace(placeholder, escape(url)),
+        from_name=from_name,
+        reply_to=reply_to,
+        headers={
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def _render_test(message: Message) -> outbox.Email:
+    announcement = (
+        Announcement.objects.select_related("group").filter(pk=message.params["test_of"]).first()
+    )
+    if announcement is None:
+        raise outbox.SubjectGone
     subject, text, html = preview(announcement=announcement)
     group = announcement.group
-    test_subject = _("[Test] %(subject)s") % {"subject": subject}
-    with transaction.atomic():
-        message = Message.objects.create(
-            group=None,  # not the group's: the daily quota counts the group's messages
-            announcement=None,  # nor the announcement's: progress counts its recipients
-            kind=TEMPLATE,
-            to_email=to_user.email,
-            from_name=outbox.one_line(group.name),
-            reply_to=group.contact_email,
-            subject=test_subject[:SUBJECT_MAX_LENGTH],
-            text_body=text,
-            html_body=html,
-        )
-        tasks.deliver.enqueue(message_ids=[message.pk])
-    return message
+    return outbox.Email(
+        subject=(_("[Test] %(subject)s") % {"subject": subject})[:SUBJECT_MAX_LENGTH],
+        text=text,
+        html=html,
+        from_name=group.name,
+        reply_to=group.contact_email,
+    )
 
 
 # --- sending ---
@@ -194,16 +254,23 @@ def daily_quota(*, group: Group) -> int:
 
 
 def emails_left_today(*, group: Group) -> int:
-    """The daily quota less the group's bulk messages of the last 24 hours.
+    """The daily quota less the group's bulk messages of the last 24 hours: its
+    announcements' and the confirmation requests of its imports (about the group).
 
     An announcement already sent whose messages are not written yet (the worker has
     not fanned it out) counts with its recipients, so two sends cannot both pass.
     """
     since = timezone.now() - QUOTA_WINDOW
-    written = Message.objects.filter(group=group, bulk=True, created_at__gte=since).count()
+    group_type = ContentType.objects.get_for_model(Group)
+    recent = Message.objects.filter(bulk=True, created_at__gte=since)
+    written = (
+        recent.filter(announcement__group=group).count()
+        + recent.filter(about_type=group_type, about_id=group.pk).count()
+    )
+    announcement_type = ContentType.objects.get_for_model(Announcement)
     not_fanned_out = Announcement.objects.filter(
         group=group, status=Announcement.Status.SENDING
-    ).exclude(Exists(Message.objects.filter(announcement=OuterRef("pk"))))
+    ).exclude(Exists(Message.objects.filter(about_type=announcement_type, about_id=OuterRef("pk"))))
     pending = not_fanned_out.aggregate(n=Sum("recipient_count"))["n"] or 0
     return max(daily_quota(group=group) - written - pending, 0)
 
@@ -267,20 +334,16 @@ def fan_out(*, announcement: Announcement) -> int:
     subscribers confirmed when the organiser pressed send, less any address
     suppressed since.
     """
-    from turnout.mailing import tasks
-
     with transaction.atomic():
         locked = (
             Announcement.objects.select_for_update()
             .filter(pk=announcement.pk, status=Announcement.Status.SENDING)
             .first()
         )
-        if locked is None or Message.objects.filter(announcement=locked).exists():
+        if locked is None or locked.messages.exists():
             return 0  # gone, not sending, or a re-run after the rows were written
         group = Group.objects.get(pk=locked.group_id)
-        locked.group = group
-        placeholder = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
-        subject, text, html = _render(locked, unsubscribe_url=placeholder)
+        forget_after = timezone.now() + dt.timedelta(days=group.anonymise_after_days)
         suppressed = set(group.suppressions.values_list("email_hash", flat=True))
         recipients = audience(group=group).filter(confirmed_at__lte=locked.sent_at).order_by("id")
         ids: list[int] = []
@@ -288,31 +351,22 @@ def fan_out(*, announcement: Announcement) -> int:
         for subscriber in recipients.iterator(chunk_size=INSERT_BATCH):
             if subscriptions.email_hash(subscriber.email) in suppressed:
                 continue
-            url = subscriptions.unsubscribe_url(subscriber)
             batch.append(
                 Message(
-                    group=group,
-                    announcement=locked,
                     kind=TEMPLATE,
-                    bulk=True,
                     to_email=subscriber.email,
-                    from_name=outbox.one_line(group.name),
-                    reply_to=group.contact_email,
-                    subject=subject,
-                    text_body=text.replace(placeholder, url),
-                    html_body=html.replace(placeholder, escape(url)),
-                    headers={
-                        "List-Unsubscribe": f"<{url}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
+                    about=locked,
+                    params={"subscriber": subscriber.pk},
+                    language=group.language,
+                    bulk=True,
+                    forget_after=forget_after,
                 )
             )
             if len(batch) == INSERT_BATCH:
                 ids += [m.pk for m in Message.objects.bulk_create(batch)]
                 batch = []
         ids += [m.pk for m in Message.objects.bulk_create(batch)]
-        for start in range(0, len(ids), DELIVERY_BATCH):
-            tasks.deliver.enqueue(message_ids=ids[start : start + DELIVERY_BATCH])
+        outbox.deliver_later(ids)
         locked.recipient_count = len(ids)
         if not ids:
             locked.status = Announcement.Status.SENT
@@ -322,7 +376,7 @@ def fan_out(*, announcement: Announcement) -> int:
 
 def progress(*, announcement: Announcement) -> dict:
     """Queued, sent and failed counts; the announcement is SENT once nothing is queued."""
-    counts = Message.objects.filter(announcement=announcement).aggregate(
+    counts = announcement.messages.aggregate(
         queued=Count("id", filter=Q(status=Message.Status.QUEUED)),
         sent=Count("id", filter=Q(status=Message.Status.SENT)),
         failed=Count("id", filter=Q(status=Message.Status.FAILED)),

@@ -1,14 +1,30 @@
-"""The emails about a registration: which one its status calls for, and what it carries."""
+"""The emails about a registration: which one its status calls for, and what it carries.
 
+``email_attendee`` queues one (kind, the registration, a snapshot of its status); the
+outbox renders it at delivery with ``render_attendee_email`` (registered in
+RsvpConfig.ready()), making the attendee's link and check-in code only then.
+"""
+
+import datetime as dt
+
+from turnout.core import outbox
+from turnout.core.models import Message
 from turnout.events.ical import event_ics
-from turnout.mailing.outbox import queue_email
 from turnout.rsvp.links import check_in_qr_png, manage_url
 from turnout.rsvp.models import AWAITING_EMAIL, Registration
 
 Status = Registration.Status
 CHECK_IN_IMAGE = "check-in.png"  # the QR code in a confirmation, inline (cid:)
-
-
+KINDS = [
+    "rsvp/email/confirm",
+    "rsvp/email/confirmed",
+    "rsvp/email/waitlisted",
+    "rsvp/email/promoted",
+    "rsvp/email/your_link",
+    "rsvp/email/reminder",
+    "rsvp/email/changed",
+    "rsvp/email/cancelled",
+]
 _TEMPLATES = {
     Status.HELD: "rsvp/email/confirm",
     Status.CONFIRMED: "rsvp/email/confirmed",
@@ -28,34 +44,72 @@ def email_attendee(
     registration: Registration,
     *,
     template: str | None = None,
-    context: dict | None = None,
+    changes: list[dict] | None = None,
     check_in_code: bool = True,
-) -> None:
+) -> Message:
     """Email the attendee about their registration, with their page's link; a confirmed
     place comes with the event as a calendar file and a QR code to check in at the door.
 
-    ``template`` defaults to the one for the registration's status; ``context`` adds to
-    the template's context; ``check_in_code=False`` leaves out the QR code (a meeting
-    that will not take place).
+    ``template`` (the message's kind) defaults to the one for the registration's status;
+    ``changes`` are a change notice's, as this attendee may read them;
+    ``check_in_code=False`` leaves out the QR code (a meeting that will not take place).
+    The registration's state now (status, guests, hold) is kept with the message: the
+    email says what it was sent about, even if it moves on before the worker renders it.
     """
-    event = registration.event
+    expires = registration.hold_expires_at
+    params = {
+        "status": registration.status,
+        "guests": registration.guests,
+        "hold_expires_at": expires.isoformat() if expires else None,
+        "check_in_code": check_in_code,
+    }
+    if changes is not None:
+        params["changes"] = changes
+    return outbox.queue(
+        kind=template or _TEMPLATES[registration.status],
+        to=registration.email,
+        about=registration,
+        params=params,
+    )
+
+
+def render_attendee_email(message: Message) -> outbox.Email:
+    """Gone once the registration is (erased, anonymised, its meeting deleted)."""
+    registration = (
+        Registration.objects.select_related("event__group", "event__venue")
+        .filter(pk=message.about_id, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        raise outbox.SubjectGone
+    # As it was when the email was queued.
+    params = message.params
+    registration.status, registration.guests = params["status"], params["guests"]
+    expires = params["hold_expires_at"]
+    registration.hold_expires_at = dt.datetime.fromisoformat(expires) if expires else None
+    event, group = registration.event, registration.event.group
     attachments = []
     if registration.status == Status.CONFIRMED:
         attachments.append(("event.ics", calendar_file(registration).decode(), "text/calendar"))
-        if check_in_code:
+        if params["check_in_code"]:
             attachments.append((CHECK_IN_IMAGE, check_in_qr_png(registration), "image/png"))
-    queue_email(
-        template=template or _TEMPLATES[registration.status],
-        to=registration.email,
-        group=event.group,
-        context={
-            "registration": registration,
-            "event": event,
-            "link": manage_url(registration),
-            "needs_confirmation": registration.status in AWAITING_EMAIL,
-            "check_in_image": CHECK_IN_IMAGE,
-            **(context or {}),
-        },
+    context = {
+        "group": group,
+        "registration": registration,
+        "event": event,
+        "link": manage_url(registration),
+        "needs_confirmation": registration.status in AWAITING_EMAIL,
+        "check_in_image": CHECK_IN_IMAGE,
+        "changes": params.get("changes", []),
+    }
+    return outbox.Email(
+        *outbox.render_template(message.kind, context),
+        from_name=group.name,
+        reply_to=group.contact_email,
         attachments=attachments,
-        registration=registration,
     )
+
+
+def register_renderers() -> None:
+    for kind in KINDS:
+        outbox.register(kind, render_attendee_email)

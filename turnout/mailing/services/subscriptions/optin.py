@@ -19,11 +19,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from turnout.core import outbox
 from turnout.core.links import absolute_url
+from turnout.core.models import Message
 from turnout.core.validators import normalise_email
 from turnout.groups.models import Group
 from turnout.mailing.models import Subscriber, Suppression
-from turnout.mailing.outbox import queue_email
 
 CONFIRM_SALT = "turnout.mailing.subscriptions.confirm"
 UNSUBSCRIBE_SALT = "turnout.mailing.subscriptions.unsubscribe"
@@ -139,19 +140,46 @@ def request_subscription(*, group: Group, email: str, source: str = "form") -> b
 
 
 def queue_confirmation(*, group: Group, email: str, source: str) -> None:
-    """Email the confirmation link, in the caller's transaction (no checks: callers do them)."""
-    token = confirmation_token(group=group, email=email, source=source)
-    queue_email(
-        template=CONFIRM_TEMPLATE,
+    """Email the confirmation link, in the caller's transaction (no checks: callers do them).
+
+    The message keeps what the link will confirm (the group it is about, the address,
+    the source and when it was asked for), and its token is signed from that at
+    delivery: the same link at every attempt, none stored.
+    """
+    now = timezone.now()
+    outbox.queue(
+        kind=CONFIRM_TEMPLATE,
         to=email,
-        group=group,
+        about=group,
+        params={"source": source, "issued_at": now.isoformat()},
         bulk=source == "import",
-        context={
-            "link": absolute_url("mailing:confirm_subscription", token=token),
-            "group_link": absolute_url("public:group", group=group.slug),
-            "source": source,
-            "days": CONFIRM_VALID_FOR.days,
-        },
+        forget_after=now + dt.timedelta(days=group.anonymise_after_days),
+    )
+
+
+def render_confirmation(message: Message) -> outbox.Email:
+    """Gone once the group is."""
+    group = message.about
+    if not isinstance(group, Group):
+        raise outbox.SubjectGone
+    source = message.params["source"]
+    token = confirmation_token(
+        group=group,
+        email=message.to_email,
+        source=source,
+        issued_at=dt.datetime.fromisoformat(message.params["issued_at"]),
+    )
+    context = {
+        "group": group,
+        "link": absolute_url("mailing:confirm_subscription", token=token),
+        "group_link": absolute_url("public:group", group=group.slug),
+        "source": source,
+        "days": CONFIRM_VALID_FOR.days,
+    }
+    return outbox.Email(
+        *outbox.render_template(CONFIRM_TEMPLATE, context),
+        from_name=group.name,
+        reply_to=group.contact_email,
     )
 
 

@@ -1,0 +1,104 @@
+"""The emails of organiser accounts and invitations: queued by the services, rendered
+by the outbox at delivery (registered in GroupsConfig.ready()), links made only then."""
+
+import datetime as dt
+
+from django.contrib.auth.tokens import default_token_generator
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from turnout.core import outbox
+from turnout.core.links import absolute_url
+from turnout.core.models import Message
+from turnout.groups.models import Group, Invitation, User
+from turnout.groups.tokens import email_verification_token, invitation_token
+
+VERIFY = "groups/email/verify"
+PASSWORD_RESET = "groups/email/password_reset"  # noqa: S105 (a kind, not a password)
+INVITATION = "groups/email/invitation"
+INVITATION_VALID_FOR = dt.timedelta(days=14)
+# Organisers' account mail is forgotten (address and subject blanked) as late as a
+# group's mail is by default.
+ACCOUNT_MAIL_KEPT = dt.timedelta(days=Group._meta.get_field("anonymise_after_days").default)
+
+
+def forget_group_mail_after(group: Group) -> dt.datetime:
+    """When a group's mail not tied to a registration is blanked: its retention from now."""
+    return timezone.now() + dt.timedelta(days=group.anonymise_after_days)
+
+
+def queue_account_email(*, kind: str, user: User) -> Message:
+    return outbox.queue(
+        kind=kind, to=user.email, about=user, forget_after=timezone.now() + ACCOUNT_MAIL_KEPT
+    )
+
+
+def queue_invitation(*, invitation: Invitation) -> Message:
+    return outbox.queue(
+        kind=INVITATION,
+        to=invitation.email,
+        about=invitation,
+        forget_after=forget_group_mail_after(invitation.group),
+    )
+
+
+# --- the renderers ---
+
+
+def _uid(user: User) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def _user(message: Message) -> User:
+    if not isinstance(message.about, User):
+        raise outbox.SubjectGone
+    return message.about
+
+
+def render_verify(message: Message) -> outbox.Email:
+    user = _user(message)
+    link = absolute_url(
+        "accounts:verify", uidb64=_uid(user), token=email_verification_token.make_token(user)
+    )
+    return outbox.Email(*outbox.render_template(VERIFY, {"user": user, "link": link}))
+
+
+def render_password_reset(message: Message) -> outbox.Email:
+    """The reset link's token is made now, by Django's generator: it works until used
+    (or the password changes), so a retry's link works too."""
+    user = _user(message)
+    link = absolute_url(
+        "accounts:password_reset_confirm",
+        uidb64=_uid(user),
+        token=default_token_generator.make_token(user),
+    )
+    return outbox.Email(*outbox.render_template(PASSWORD_RESET, {"user": user, "link": link}))
+
+
+def render_invitation(message: Message) -> outbox.Email:
+    """Gone once the invitation is (withdrawn and replaced by a newer one, or its group
+    deleted). An invitation made before links were HMACs is never rendered here: its
+    email was queued finished (outbox.FINISHED)."""
+    invitation = message.about
+    if not isinstance(invitation, Invitation):
+        raise outbox.SubjectGone
+    group = invitation.group
+    context = {
+        "group": group,
+        "invited_by": invitation.invited_by,
+        "link": absolute_url("organise:invitation", token=invitation_token(invitation)),
+        "days": INVITATION_VALID_FOR.days,
+    }
+    invited_by = invitation.invited_by
+    return outbox.Email(
+        *outbox.render_template(INVITATION, context),
+        from_name=group.name,
+        reply_to=invited_by.email if invited_by else group.contact_email,
+    )
+
+
+def register_renderers() -> None:
+    outbox.register(VERIFY, render_verify)
+    outbox.register(PASSWORD_RESET, render_password_reset)
+    outbox.register(INVITATION, render_invitation)
