@@ -25,8 +25,9 @@ def outbox(*, after: int = 0) -> list[EmailMultiAlternatives]:
     subject is gone would not be sent: it is left out); ``after``: only those queued
     after the message with that id (``last_queued()``)."""
     emails = []
-    queued = Message.objects.filter(status=Message.Status.QUEUED, pk__gt=after)
-    for message in queued.order_by("id"):
+    queued = list(Message.objects.filter(status=Message.Status.QUEUED, pk__gt=after).order_by("id"))
+    the_outbox.prepare_all(queued)
+    for message in queued:
         try:
             emails.append(email_of(message))
         except the_outbox.SubjectGone:

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -473,6 +474,23 @@ def test_fan_out_writes_one_message_per_confirmed_subscriber(announcement, group
         assert f'<a href="{url}" style="color:#5d5b55;">Unsubscribe</a>' in rendered.html
         assert "unsubscribe.invalid" not in rendered.text + rendered.html
     assert len({the_outbox.render(m).headers["List-Unsubscribe"] for m in messages}) == 3
+
+
+def queries_to_render_a_batch(count: int, organiser) -> int:
+    group = make_group(name=f"Group of {count}")
+    subscribe(group, *(f"p{n}@example.org" for n in range(count)))
+    announcement = announcements.create(group=group, subject="Hi", body="Hi", created_by=organiser)
+    send_and_fan_out(announcement, organiser)
+    batch = list(announcement.messages.prefetch_related("about"))  # as delivery reads them
+    with CaptureQueriesContext(connection) as queries:
+        the_outbox.prepare_all(batch)
+        rendered = [the_outbox.render(message) for message in batch]
+    assert len({email.headers["List-Unsubscribe"] for email in rendered}) == count
+    return len(queries)
+
+
+def test_a_delivery_batch_renders_with_as_many_queries_for_3_messages_as_for_1(organiser):
+    assert queries_to_render_a_batch(3, organiser) == queries_to_render_a_batch(1, organiser)
 
 
 def test_fan_out_builds_emails_with_both_parts_and_the_groups_names(announcement, group, organiser):

@@ -10,5 +10,9 @@ class MailingConfig(AppConfig):
         from turnout.mailing.services import announcements
         from turnout.mailing.services.subscriptions import optin
 
-        outbox.register(announcements.TEMPLATE, announcements.render_announcement)
+        outbox.register(
+            announcements.TEMPLATE,
+            announcements.render_announcement,
+            prepare=announcements.prepare_announcements,
+        )
         outbox.register(optin.CONFIRM_TEMPLATE, optin.render_confirmation)

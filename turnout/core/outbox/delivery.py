@@ -9,7 +9,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from turnout.core.models import SUBJECT_MAX_LENGTH, Message
-from turnout.core.outbox.rendering import SubjectGone, UnknownKind, build_email, one_line, render
+from turnout.core.outbox.rendering import (
+    SubjectGone,
+    UnknownKind,
+    build_email,
+    one_line,
+    prepare_all,
+    render,
+)
 from turnout.core.tasks import TRANSIENT, TryAgain
 
 logger = logging.getLogger("turnout.outbox")
@@ -73,6 +80,7 @@ def deliver(*, message_ids: list[int]) -> int:
     if not queued:
         return 0
     Message.objects.filter(id__in=[m.id for m in queued]).update(attempts=F("attempts") + 1)
+    prepare_all(queued)
     connection = get_connection(fail_silently=False)
     try:
         connection.open()

@@ -5,6 +5,10 @@ An app registers a renderer for each kind it queues (``register`` in its
 re-fetches what it needs through ``message.about`` and ``message.params`` and makes
 the secret links only then, so the outbox row never holds one. It raises
 ``SubjectGone`` when what the message is about no longer exists.
+
+Delivery fetches the ``about`` of a whole batch in one query per model; a renderer
+that needs more rows per message can register a ``prepare`` too, called once per
+batch with its messages, to fetch them in one query as well (``prepare_all``).
 """
 
 import base64
@@ -49,14 +53,29 @@ class Email:
 
 
 Renderer = Callable[[Message], Email]
+Prepare = Callable[[list[Message]], None]
 _renderers: dict[str, Renderer] = {}
+_prepares: dict[str, Prepare] = {}
 
 
-def register(kind: str, renderer: Renderer) -> None:
-    """Render messages of ``kind`` with ``renderer`` (called in an AppConfig.ready())."""
+def register(kind: str, renderer: Renderer, *, prepare: Prepare | None = None) -> None:
+    """Render messages of ``kind`` with ``renderer`` (called in an AppConfig.ready());
+    ``prepare(messages)``, if given, readies a batch of them before they are rendered."""
     if _renderers.get(kind, renderer) is not renderer:
         raise ValueError(f"a renderer is already registered for {kind!r}")
     _renderers[kind] = renderer
+    if prepare is not None:
+        _prepares[kind] = prepare
+
+
+def prepare_all(messages: list[Message]) -> None:
+    """Let each kind's ``prepare`` fetch what its messages in this batch will need."""
+    by_kind: dict[str, list[Message]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message)
+    for kind, batch in by_kind.items():
+        if kind in _prepares:
+            _prepares[kind](batch)
 
 
 def render(message: Message) -> Email:

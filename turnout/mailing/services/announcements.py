@@ -169,6 +169,23 @@ def _rendered_once(announcement: Announcement) -> tuple[str, ...]:
     return _rendered[key]
 
 
+def prepare_announcements(messages: list[Message]) -> None:
+    """Fetch the subscribers of a delivery batch in one query, not one per message."""
+    ids = [m.params["subscriber"] for m in messages if "subscriber" in m.params]
+    found = Subscriber.objects.in_bulk(ids)
+    for message in messages:
+        if "subscriber" in message.params:
+            message.subscriber = found.get(message.params["subscriber"])
+
+
+def _subscriber(message: Message, announcement: Announcement) -> Subscriber | None:
+    if hasattr(message, "subscriber"):  # prepared with its batch
+        subscriber = message.subscriber
+    else:
+        subscriber = Subscriber.objects.filter(pk=message.params["subscriber"]).first()
+    return subscriber if subscriber and subscriber.group_id == announcement.group_id else None
+
+
 def render_announcement(message: Message) -> outbox.Email:
     """A subscriber's copy with their unsubscribe link (and its List-Unsubscribe headers),
     or an organiser's test copy (``test_of``). Gone once the announcement or the
@@ -178,9 +195,7 @@ def render_announcement(message: Message) -> outbox.Email:
     announcement = message.about
     if not isinstance(announcement, Announcement):
         raise outbox.SubjectGone
-    subscriber = Subscriber.objects.filter(
-        pk=message.params["subscriber"], group_id=announcement.group_id
-    ).first()
+    subscriber = _subscriber(message, announcement)
     if subscriber is None:
         raise outbox.SubjectGone
     placeholder, subject, text, html, from_name, reply_to = _rendered_once(announcement)
