@@ -7,12 +7,12 @@ class MailingConfig(AppConfig):
 
     def ready(self) -> None:
         from turnout.core import outbox
-        from turnout.mailing.services import announcements
+        from turnout.mailing.services import announcements, rendering
         from turnout.mailing.services.subscriptions import optin
 
         outbox.register(
             announcements.TEMPLATE,
-            announcements.render_announcement,
-            prepare=announcements.prepare_announcements,
+            rendering.render_announcement,
+            prepare=rendering.prepare_announcements,
         )
         outbox.register(optin.CONFIRM_TEMPLATE, optin.render_confirmation)

@@ -7,13 +7,12 @@ transaction. The worker then runs ``fan_out``: in one transaction it writes a
 Message per recipient (about the announcement, the subscriber's id in its params)
 and enqueues their delivery in batches, so a worker killed halfway rolls back and
 its re-run starts clean; a re-run after the commit finds the rows and does nothing.
-At delivery ``render_announcement`` renders each one, with the recipient's own
-unsubscribe link; the announcement itself is rendered once per worker process.
+At delivery each one is rendered with the recipient's own unsubscribe link
+(turnout.mailing.services.rendering).
 """
 
 import datetime as dt
 import logging
-import secrets
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -23,7 +22,6 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -101,7 +99,8 @@ def update(*, announcement: Announcement, subject: str, body: str) -> Announceme
 # --- what recipients get ---
 
 
-def _render(announcement: Announcement, *, unsubscribe_url: str) -> tuple[str, str, str]:
+def render_for(announcement: Announcement, *, unsubscribe_url: str) -> tuple[str, str, str]:
+    """(subject, text, html) as a subscriber with this unsubscribe link gets it."""
     group = announcement.group
     context = {
         "group": group,
@@ -131,7 +130,7 @@ def sample_unsubscribe_url(announcement: Announcement) -> str:
 
 def preview(*, announcement: Announcement) -> tuple[str, str, str]:
     """(subject, text, html) exactly as a subscriber gets it, but with a sample unsubscribe link."""
-    return _render(announcement, unsubscribe_url=sample_unsubscribe_url(announcement))
+    return render_for(announcement, unsubscribe_url=sample_unsubscribe_url(announcement))
 
 
 def send_test(*, announcement: Announcement, to_user: User) -> Message:
@@ -143,90 +142,6 @@ def send_test(*, announcement: Announcement, to_user: User) -> Message:
         about=to_user,
         params={"test_of": announcement.pk},
         forget_after=timezone.now() + dt.timedelta(days=announcement.group.anonymise_after_days),
-    )
-
-
-# --- rendering at delivery ---
-
-# The announcement rendered once per worker process, with a placeholder where each
-# recipient's unsubscribe link goes: a fan-out of thousands renders its Markdown and
-# templates once, not once per message. Keyed by the announcement and the moment it
-# was sent (a sent announcement never changes); a handful of entries at most.
-_rendered: dict[tuple, tuple[str, ...]] = {}
-_MEMO_SIZE = 8
-
-
-def _rendered_once(announcement: Announcement) -> tuple[str, ...]:
-    """(placeholder, subject, text, html, from name, reply-to) of a sent announcement."""
-    key = (announcement.pk, announcement.sent_at)
-    if key not in _rendered:
-        if len(_rendered) >= _MEMO_SIZE:
-            _rendered.clear()
-        placeholder = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
-        subject, text, html = _render(announcement, unsubscribe_url=placeholder)
-        group = announcement.group
-        _rendered[key] = (placeholder, subject, text, html, group.name, group.contact_email)
-    return _rendered[key]
-
-
-def prepare_announcements(messages: list[Message]) -> None:
-    """Fetch the subscribers of a delivery batch in one query, not one per message."""
-    ids = [m.params["subscriber"] for m in messages if "subscriber" in m.params]
-    found = Subscriber.objects.in_bulk(ids)
-    for message in messages:
-        if "subscriber" in message.params:
-            message.subscriber = found.get(message.params["subscriber"])
-
-
-def _subscriber(message: Message, announcement: Announcement) -> Subscriber | None:
-    if hasattr(message, "subscriber"):  # prepared with its batch
-        subscriber = message.subscriber
-    else:
-        subscriber = Subscriber.objects.filter(pk=message.params["subscriber"]).first()
-    return subscriber if subscriber and subscriber.group_id == announcement.group_id else None
-
-
-def render_announcement(message: Message) -> outbox.Email:
-    """A subscriber's copy with their unsubscribe link (and its List-Unsubscribe headers),
-    or an organiser's test copy (``test_of``). Gone once the announcement or the
-    subscriber is (they unsubscribed since)."""
-    if "test_of" in message.params:
-        return _render_test(message)
-    announcement = message.about
-    if not isinstance(announcement, Announcement):
-        raise outbox.SubjectGone
-    subscriber = _subscriber(message, announcement)
-    if subscriber is None:
-        raise outbox.SubjectGone
-    placeholder, subject, text, html, from_name, reply_to = _rendered_once(announcement)
-    url = subscriptions.unsubscribe_url(subscriber)
-    return outbox.Email(
-        subject=subject,
-        text=text.replace(placeholder, url),
-        html=html.replace(placeholder, escape(url)),
-        from_name=from_name,
-        reply_to=reply_to,
-        headers={
-            "List-Unsubscribe": f"<{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
-def _render_test(message: Message) -> outbox.Email:
-    announcement = (
-        Announcement.objects.select_related("group").filter(pk=message.params["test_of"]).first()
-    )
-    if announcement is None:
-        raise outbox.SubjectGone
-    subject, text, html = preview(announcement=announcement)
-    group = announcement.group
-    return outbox.Email(
-        subject=(_("[Test] %(subject)s") % {"subject": subject})[:SUBJECT_MAX_LENGTH],
-        text=text,
-        html=html,
-        from_name=group.name,
-        reply_to=group.contact_email,
     )
 
 
