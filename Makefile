@@ -34,6 +34,8 @@ test: $(DEV) $(NODE)
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m tests.layers
 
 fmt: $(DEV)
 	$(BIN)/ruff check --fix .
