@@ -9,34 +9,15 @@ still a real one): the test opens them after the search.
 
 import re
 
-from django.db import connection
 from django.test import Client
 
+from tests.dump import database_dump
 from tests.factories import make_event
 from tests.processes import wait_for
 from turnout.core.models import Message
 from turnout.groups import services as groups
 from turnout.mailing.services import subscriptions
 from turnout.rsvp import services as rsvp
-
-
-def every_row_as_text() -> dict[str, str]:
-    """Every row of every table in the database, its values as text, by table name."""
-    dump = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            rows = cursor.fetchall()
-            dump[table] = "\n".join(" | ".join(_text(value) for value in row) for row in rows)
-    return dump
-
-
-def _text(value) -> str:
-    if isinstance(value, memoryview):
-        value = value.tobytes()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
 
 
 def plain_text(received) -> str:
@@ -53,7 +34,7 @@ def test_after_delivery_no_token_of_a_sent_email_is_stored_anywhere(
     reset = Client().post("/organise/password-reset/", {"email": organiser.email})
     assert reset.status_code == 302
     subscriptions.request_subscription(group=group, email="lee@example.org", source="form")
-    sent_before = every_row_as_text()
+    sent_before = database_dump()
     workers()
 
     wait_for(lambda: not Message.objects.filter(status=Message.Status.QUEUED).exists())
@@ -75,7 +56,7 @@ def test_after_delivery_no_token_of_a_sent_email_is_stored_anywhere(
     tokens = [*attendee_tokens, invitation, f"{uid}/{reset_token}", reset_token, confirmation]
     assert all(len(token) >= 20 for token in tokens)
 
-    dump = every_row_as_text()
+    dump = database_dump()
 
     assert "taras@example.org" in dump["core_message"]  # the search sees the outbox
     for token in tokens:

@@ -13,21 +13,19 @@ The other tests pin the rules one by one, in process.
 
 import datetime as dt
 import io
-import json
 import logging
 import re
 from collections import Counter
 from urllib.parse import urlparse
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
+from tests.dump import database_dump
 from tests.factories import make_event, make_group
 from tests.mail import last_queued, outbox
 from tests.processes import wait_for
@@ -77,30 +75,6 @@ def after_retention(event, days: int) -> dt.datetime:
 
 
 # --- where personal data could hide
-
-
-def _text(value) -> str:
-    if isinstance(value, memoryview):
-        value = value.tobytes()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def database_dump() -> dict[str, str]:
-    """Every row of every table in the database as text, by table name; and Django's
-    ``dumpdata`` of every model, by model ("dumpdata:app.model")."""
-    dump = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            dump[table] = "\n".join(" | ".join(map(_text, row)) for row in cursor.fetchall())
-    out = io.StringIO()
-    call_command("dumpdata", stdout=out)
-    for obj in json.loads(out.getvalue()):
-        key = f"dumpdata:{obj['model']}"
-        dump[key] = dump.get(key, "") + json.dumps(obj, ensure_ascii=False) + "\n"
-    return dump
 
 
 def where_found(places: dict[str, str], needle: str) -> set[str]:
