@@ -326,12 +326,51 @@ def test_accept_invitation_with_a_forged_token_is_refused(group, token):
         groups.accept_invitation(token=token, user=make_user())
 
 
-def test_accept_invitation_by_an_owner_keeps_them_owner(group, organiser):
+def test_accept_invitation_by_someone_made_owner_meanwhile_keeps_them_owner(group, organiser):
     groups.invite_organiser(group=group, email="taras@example.org", invited_by=organiser)
+    taras = make_user(email="taras@example.org")
+    Membership.objects.create(group=group, user=taras, role=Membership.Role.OWNER)
 
-    membership = groups.accept_invitation(token=_invitation_token(), user=organiser)
+    membership = groups.accept_invitation(token=_invitation_token(), user=taras)
 
     assert membership.role == Membership.Role.OWNER
+
+
+def test_accept_invitation_sent_to_another_address_is_refused(group, organiser):
+    groups.invite_organiser(group=group, email="co@example.org", invited_by=organiser)
+
+    with pytest.raises(groups.InvitationForAnotherAddress) as caught:
+        groups.accept_invitation(token=_invitation_token(), user=organiser)
+
+    assert caught.value.masked == "c•@example.org"
+    assert Invitation.objects.get().accepted_at is None
+    assert list(Membership.objects.values_list("user__email", "role")) == [
+        ("olena@example.org", Membership.Role.OWNER)
+    ]
+
+
+def test_accept_invitation_with_the_address_unverified_is_refused(group, organiser):
+    groups.invite_organiser(group=group, email="co@example.org", invited_by=organiser)
+    co = make_user(email="co@example.org", verified=False)
+
+    with pytest.raises(ValidationError):
+        groups.accept_invitation(token=_invitation_token(), user=co)
+
+    assert Invitation.objects.get().accepted_at is None
+    assert not Membership.objects.filter(user=co).exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "masked"),
+    [
+        ("co@example.org", "c•@example.org"),
+        ("a@b.c", "a•@b.c"),
+        ("Юлія@приклад.укр", "Ю•@приклад.укр"),
+        ("<script>@x.org", "<•@x.org"),
+    ],
+)
+def test_masked_email_shows_the_first_letter_and_the_domain(email, masked):
+    assert groups.masked_email(email) == masked
 
 
 # Venues

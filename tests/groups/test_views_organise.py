@@ -495,3 +495,54 @@ def test_organiser_pages_render_hostile_text_harmless(client, db):
         html = client.get(path).content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
         assert "<script" not in html, path
+
+
+# --- an invitation is for the address it was sent to (issue 15, finding 1) ---
+
+
+def test_invitation_sent_to_another_address_cannot_be_accepted(organiser_client, group, table_rows):
+    """The attack as found: an attacker holding co@'s link POSTs it while logged in."""
+    organiser_client.post("/organise/groups/uig/invite/", {"email": "co@example.org"})
+    path = invitation_path(outbox()[0])
+    attacker = Client()
+    attacker.force_login(make_user(email="attacker@example.org", name="Mallory"))
+    before = table_rows()
+
+    page = attacker.get(path)
+    posted = attacker.post(path)
+
+    for response in (page, posted):
+        html = response.content.decode()
+        assert "This invitation was sent to c•@example.org" in html
+        assert "Accept the invitation" not in html
+        assert "co@example.org" not in html
+    assert (page.status_code, posted.status_code) == (200, 403)
+    assert table_rows() == before
+    assert attacker.get("/organise/groups/uig/").status_code == 404
+    assert attacker.get("/organise/groups/uig/events/").status_code == 404
+
+
+def test_invitation_is_accepted_by_the_invited_address_in_any_case(organiser_client, group):
+    organiser_client.post("/organise/groups/uig/invite/", {"email": "co@example.org"})
+    path = invitation_path(outbox()[0])
+    co = Client()
+    co.force_login(make_user(email="CO@Example.ORG"))
+
+    response = co.post(path)
+
+    assert response.status_code == 302
+    assert co.get("/organise/groups/uig/").status_code == 200
+
+
+def test_invitation_needs_the_address_verified(organiser_client, group, table_rows):
+    organiser_client.post("/organise/groups/uig/invite/", {"email": "co@example.org"})
+    path = invitation_path(outbox()[0])
+    unverified = Client()
+    unverified.force_login(make_user(email="co@example.org", verified=False))
+    before = table_rows()
+
+    response = unverified.post(path)
+
+    assert response.status_code == 403
+    assert "Confirm your email address first" in response.content.decode()
+    assert table_rows() == before

@@ -17,6 +17,21 @@ class InvitationInvalid(Exception):
     """The invitation link is unknown, used or expired."""
 
 
+class InvitationForAnotherAddress(Exception):
+    """The invitation was sent to another address than the account's: a forwarded or
+    stolen link is worth nothing. ``masked`` shows which address, without giving it away."""
+
+    def __init__(self, masked: str):
+        super().__init__(masked)
+        self.masked = masked
+
+
+def masked_email(email: str) -> str:
+    """ "co@example.org" as "c•@example.org": enough to recognise one's own address."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•@{domain}"
+
+
 def sign_up(*, email: str, name: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.create_user(email=email, name=name, password=password)
@@ -99,9 +114,24 @@ def find_invitation(*, token: str) -> Invitation:
     return invitation
 
 
+def check_invitee(*, invitation: Invitation, user: User) -> None:
+    """Only the account whose verified email is the invited one (in any case) may accept."""
+    if user.email.strip().lower() != invitation.email.strip().lower():
+        raise InvitationForAnotherAddress(masked_email(invitation.email))
+    if not user.email_verified:
+        raise ValidationError(
+            _(
+                "Confirm your email address first: follow the link we emailed you when you "
+                "signed up, then come back to this page."
+            )
+        )
+
+
 @transaction.atomic
 def accept_invitation(*, token: str, user: User) -> Membership:
+    """InvitationInvalid, InvitationForAnotherAddress or ValidationError change nothing."""
     invitation = find_invitation(token=token)
+    check_invitee(invitation=invitation, user=user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     membership, _created = Membership.objects.get_or_create(

@@ -70,16 +70,33 @@ def invite(request: HttpRequest, group: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link shows the invitation; the logged-in POST accepts it."""
+    """The emailed link shows the invitation; the POST of the invited account accepts it.
+
+    Anyone else logged in sees to which (masked) address it went, and nothing changes.
+    """
     try:
         found = groups.find_invitation(token=token)
     except groups.InvitationInvalid:
         return render(request, "groups/organise/invitation_invalid.html", status=400)
-    if request.method == "POST" and request.user.is_authenticated:
-        membership = groups.accept_invitation(token=token, user=request.user)
-        messages.success(request, _("You now organise %(group)s.") % {"group": membership.group})
-        return redirect("organise:group", group=membership.group.slug)
-    return render(request, "groups/organise/invitation.html", {"invitation": found})
+    refusal = ""
+    if request.user.is_authenticated:
+        try:
+            groups.check_invitee(invitation=found, user=request.user)
+        except groups.InvitationForAnotherAddress as exc:
+            refusal = _(
+                "This invitation was sent to %(address)s. Log in with that address to accept it."
+            ) % {"address": exc.masked}
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        if request.method == "POST" and not refusal:
+            membership = groups.accept_invitation(token=token, user=request.user)
+            messages.success(
+                request, _("You now organise %(group)s.") % {"group": membership.group}
+            )
+            return redirect("organise:group", group=membership.group.slug)
+    status = 403 if refusal and request.method == "POST" else 200
+    context = {"invitation": found, "refusal": refusal}
+    return render(request, "groups/organise/invitation.html", context, status=status)
 
 
 @login_required
