@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from turnout.comparisons import selectors as comparisons
 from turnout.core.forms import add_service_errors
+from turnout.events import selectors as events
 from turnout.events.models import Event
 from turnout.flyers import selectors
 from turnout.flyers import services as flyers
@@ -30,8 +31,7 @@ NEW = {
 
 
 def _event(request: HttpRequest, group: str, event: str) -> Event:
-    found = groups.group_for_organiser(user=request.user, slug=group)
-    return get_object_or_404(Event.objects.select_related("group"), group=found, slug=event)
+    return events.event_for_organiser(user=request.user, group_slug=group, event_slug=event)
 
 
 def _to_blocks(event: Event) -> HttpResponse:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from turnout.core.csvexport import csv_download
+from turnout.events import selectors as event_selectors
 from turnout.events import services as events
 from turnout.events.models import Event
-from turnout.groups import selectors as groups
 from turnout.rsvp import selectors, services
 from turnout.rsvp.forms import AddForm, CapacityForm
 
@@ -34,8 +34,9 @@ FILTER_LABELS = {
 
 
 def event_for_organiser(request: HttpRequest, group: str, event: str) -> Event:
-    found = groups.group_for_organiser(user=request.user, slug=group)
-    return get_object_or_404(Event.objects.select_related("group"), group=found, slug=event)
+    return event_selectors.event_for_organiser(
+        user=request.user, group_slug=group, event_slug=event
+    )
 
 
 def _back(event: Event) -> HttpResponse:
