@@ -211,3 +211,43 @@ class Venue(models.Model):
             return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
         query = urlencode({"query": ", ".join(self.address_lines)})
         return f"https://www.openstreetmap.org/search?{query}"
+
+
+class AuditEntry(models.Model):
+    """One thing an organiser did with personal data or with the group, for its owners.
+
+    It names the organiser and counts, never an attendee: ``subject`` is what was acted
+    on in the group's own words (a meeting's title, a role), ``count`` how many people
+    it touched. Entries are deleted a year after they are made (see
+    turnout.groups.audit).
+    """
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("downloaded the attendee list")
+        DOOR_LIST = "door_list", _("opened the door list")
+        CHECK_IN_OVERRIDE = "check_in_override", _("checked someone in by override")
+        REGISTRATION_REMOVED = "registration_removed", _("removed a registration")
+        INVITED = "invited", _("invited an organiser")
+        JOINED = "joined", _("joined the group")
+        REMOVED = "removed", _("removed an organiser")
+        LEFT = "left", _("left the group")
+        OWNERSHIP = "ownership", _("changed who owns the group")
+        SETTINGS = "settings", _("changed the group's settings")
+        MESSAGE_SENT = "message_sent", _("sent a message")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The organiser's name as it was, kept if their account is later deleted.
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.get_action_display()} ({self.group})"

@@ -16,5 +16,15 @@ def group_for_organiser(*, user: User, slug: str) -> Group:
     return group
 
 
+def group_for_owner(*, user: User, slug: str) -> Group:
+    """The group if ``user`` owns it; 404 otherwise (an organiser learns nothing more)."""
+    group = Group.objects.filter(
+        slug=slug, memberships__user=user, memberships__role=Membership.Role.OWNER
+    ).first()
+    if group is None:
+        raise Http404
+    return group
+
+
 def organisers(*, group: Group) -> QuerySet[Membership]:
     return group.memberships.select_related("user").order_by("created_at")
