@@ -1,0 +1,153 @@
+"""Logins that resist guessing and say nothing about who has an account (issue 15,
+findings 4 to 7): each attack as the issue tried it, then the rules around it."""
+
+import re
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import PASSWORD
+from tests.groups.hashers import CountingHasher
+from tests.groups.test_views_accounts import THROTTLED, link_path, log_in, logged_in
+from tests.mail import outbox
+from turnout.core.models import Message
+from turnout.groups.models import User
+
+STRANGER = "203.0.113.66"
+ORGANISERS_OWN = "198.51.100.7"
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def csrf_free(html: str) -> str:
+    """The page without its CSRF tokens, which differ on every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+# --- finding 4: the admin's login is throttled like everyone's ---
+
+
+def admin_login_form(client: Client) -> str:
+    """Where /admin/login/ leads a visitor to type their password (path and query)."""
+    page = client.get("/admin/login/?next=/admin/", follow=True)
+    assert page.status_code == 200
+    query = page.request.get("QUERY_STRING", "")
+    return page.request["PATH_INFO"] + (f"?{query}" if query else "")
+
+
+def test_twenty_wrong_admin_passwords_then_the_right_one_is_refused(db):
+    User.objects.create_superuser(email="admin@example.org", name="Admin", password=PASSWORD)
+    client = Client()
+    form = admin_login_form(client)
+    for _ in range(20):
+        client.post(form, {"username": "admin@example.org", "password": "guess", "next": "/admin/"})
+
+    response = client.post(
+        form, {"username": "admin@example.org", "password": PASSWORD, "next": "/admin/"}
+    )
+
+    assert not logged_in(client)
+    assert response.status_code == 200
+    assert THROTTLED in response.content.decode()
+
+
+# --- finding 5: a stranger cannot lock an organiser out, and a reset lifts a lock ---
+
+
+def test_five_wrong_passwords_from_elsewhere_do_not_lock_the_organiser_out(organiser):
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    for _ in range(5):
+        log_in(stranger, "olena@example.org", "guess")
+
+    response = log_in(Client(REMOTE_ADDR=ORGANISERS_OWN), "olena@example.org")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/organise/"
+
+
+def reset_password(email: str, new_password: str) -> None:
+    client = Client()
+    client.post("/organise/password-reset/", {"email": email})
+    form_page = client.get(link_path(outbox()[-1], "/organise/password-reset/"), follow=True)
+    (set_password_path, _status) = form_page.redirect_chain[-1]
+    saved = client.post(
+        set_password_path, {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert saved["Location"] == "/organise/password-reset/done/"
+
+
+def test_a_password_reset_lifts_the_lock_on_the_account(organiser):
+    own = Client(REMOTE_ADDR=ORGANISERS_OWN)
+    for _ in range(5):
+        log_in(own, "olena@example.org", "guess")
+    assert THROTTLED in log_in(own, "olena@example.org").content.decode()
+
+    reset_password("olena@example.org", NEW_PASSWORD)
+    response = log_in(own, "olena@example.org", NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in(own)
+
+
+# --- finding 6: sign-up and reset never tell whether an account exists ---
+
+
+def test_sign_up_with_an_existing_email_answers_as_for_a_new_one(db):
+    new = Client().post("/organise/signup/", sign_up_data())
+    queued_for_new = Message.objects.count()
+    taken = Client().post("/organise/signup/", sign_up_data(name="Someone else"))
+
+    assert taken.status_code == new.status_code == 200
+    assert csrf_free(taken.content.decode()) == csrf_free(new.content.decode())
+    assert User.objects.count() == 1
+    assert Message.objects.count() == queued_for_new + 1
+    assert [m.to for m in outbox()] == [["taras@example.org"], ["taras@example.org"]]
+
+
+def test_sign_up_hashes_the_password_alike_whether_the_account_exists_or_not(db, settings):
+    settings.PASSWORD_HASHERS = ["tests.groups.hashers.CountingHasher"]
+    hashed = []
+    for name in ("Taras", "Someone else"):  # a new account, then the same address again
+        CountingHasher.encoded = 0
+        Client().post("/organise/signup/", sign_up_data(name=name))
+        hashed.append(CountingHasher.encoded)
+
+    assert hashed == [1, 1]
+
+
+def test_password_reset_does_the_same_work_whether_the_account_exists_or_not(organiser):
+    answers, queries = [], []
+    for email in ("olena@example.org", "nobody@example.org"):
+        with CaptureQueriesContext(connection) as captured:
+            answers.append(Client().post("/organise/password-reset/", {"email": email}))
+        queries.append(len(captured))
+
+    assert [(a.status_code, a["Location"]) for a in answers] == [
+        (302, "/organise/password-reset/sent/")
+    ] * 2
+    assert queries[0] == queries[1]
+
+
+def sign_up_data(**changes) -> dict:
+    return {
+        "name": "Taras",
+        "email": "taras@example.org",
+        "password": "solidarity across borders",
+        **changes,
+    }
+
+
+# --- finding 7: the verification page does not look logged in to a stranger ---
+
+
+def test_an_anonymous_visitor_of_a_verification_link_is_not_shown_as_logged_in(db):
+    Client().post("/organise/signup/", sign_up_data())
+    path = link_path(outbox()[0], "/organise/verify/")
+
+    page = Client().get(path)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Log out" not in html
+    assert 'href="/organise/"' not in html
+    assert "Organiser log in" in html
