@@ -47,7 +47,8 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         groups.verify_email(user=user)
         messages.success(request, _("Your email address is confirmed. Log in to start."))
         return redirect("accounts:login")
-    return render(request, "groups/accounts/verify.html", {"user": user})
+    # "account", not "user": that name is the visitor, whom the page's header shows.
+    return render(request, "groups/accounts/verify.html", {"account": user})
 
 
 class LoginView(auth_views.LoginView):
