@@ -232,6 +232,14 @@ TURNOUT_RATE_LIMIT_EXEMPT = [
     ip.strip() for ip in os.environ.get("TURNOUT_RATE_LIMIT_EXEMPT", "").split(",") if ip.strip()
 ]
 
+# Logins (turnout.groups.logins): failed attempts count per account and client address,
+# and per client address, in fixed windows of this many seconds; over either limit even
+# the right password is refused until the window ends. A password reset starts the
+# account's count again.
+TURNOUT_LOGIN_WINDOW_SECONDS = int(os.environ.get("TURNOUT_LOGIN_WINDOW_SECONDS", "900"))
+TURNOUT_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("TURNOUT_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+TURNOUT_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("TURNOUT_LOGIN_FAILURES_PER_ADDRESS", "20"))
+
 # Public pages for anonymous visitors are cached this long in each process
 # (turnout.core.pagecache): seat counts are at most this stale. 0 turns it off.
 TURNOUT_PAGE_CACHE_SECONDS = float(os.environ.get("TURNOUT_PAGE_CACHE_SECONDS", "2"))

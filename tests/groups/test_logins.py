@@ -89,6 +89,34 @@ def test_a_password_reset_lifts_the_lock_on_the_account(organiser):
     assert logged_in(own)
 
 
+def test_twenty_failures_from_one_address_refuse_every_account_from_there(organiser):
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    for n in range(20):
+        log_in(stranger, f"guess{n}@example.org", "guess")
+
+    refused = log_in(Client(REMOTE_ADDR=STRANGER), "olena@example.org")
+    elsewhere = log_in(Client(REMOTE_ADDR=ORGANISERS_OWN), "olena@example.org")
+
+    assert THROTTLED in refused.content.decode()
+    assert elsewhere.status_code == 302
+
+
+def test_the_login_limits_and_window_are_settings(organiser, settings):
+    settings.TURNOUT_LOGIN_FAILURES_PER_ACCOUNT = 2
+    settings.TURNOUT_LOGIN_WINDOW_SECONDS = 60 * 60
+    client = Client()
+    for _ in range(2):
+        log_in(client, "olena@example.org", "guess")
+
+    response = log_in(client, "olena@example.org")
+
+    assert not logged_in(client)
+    assert (
+        "Too many failed attempts. Wait 60 minutes, or reset your password by email."
+        in response.content.decode()
+    )
+
+
 # --- finding 6: sign-up and reset never tell whether an account exists ---
 
 

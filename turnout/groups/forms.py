@@ -8,12 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from turnout.core import ratelimit
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
+from turnout.groups import logins
 from turnout.groups import services as groups
 from turnout.groups.models import Group, User, Venue
 
-LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_FAILURES_PER_EMAIL = 5
-LOGIN_FAILURES_PER_ADDRESS = 20
 # Group.anonymise_after_days's validators, repeated here to word their messages.
 ANONYMISE_MIN_DAYS, ANONYMISE_MAX_DAYS = 1, 3650
 
@@ -55,35 +53,21 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That email and password do not match an account."),
-        "throttled": _(
-            "Too many failed attempts. Wait 15 minutes, or reset your password by email."
-        ),
         "unverified": _("Confirm your email address first: we have just sent you a new link."),
     }
 
-    def _counters(self) -> list[tuple[str, str, int]]:
-        email = (self.data.get("username") or "").strip().lower()
-        address = ratelimit.client_address(self.request) if self.request else ""
-        return [
-            ("login-email", email, LOGIN_FAILURES_PER_EMAIL),
-            ("login-address", address, LOGIN_FAILURES_PER_ADDRESS),
-        ]
-
     def clean(self):
-        for action, subject, limit in self._counters():
-            count = ratelimit.peek(
-                action=action, subject=subject, window_seconds=LOGIN_WINDOW_SECONDS
-            )
-            if count >= limit:
-                raise ValidationError(self.error_messages["throttled"], code="throttled")
+        attempt = logins.Attempt(
+            email=self.cleaned_data.get("username") or "",
+            address=ratelimit.client_address(self.request) if self.request else "",
+        )
+        if attempt.refused():
+            raise ValidationError(logins.refused_message(), code="throttled")
         try:
             return super().clean()
         except ValidationError as exc:
             if exc.code == "invalid_login":
-                for action, subject, _limit in self._counters():
-                    ratelimit.hit(
-                        action=action, subject=subject, window_seconds=LOGIN_WINDOW_SECONDS
-                    )
+                attempt.failed()
             raise
 
     def confirm_login_allowed(self, user):
