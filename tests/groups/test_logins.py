@@ -51,6 +51,52 @@ def test_twenty_wrong_admin_passwords_then_the_right_one_is_refused(db):
     assert THROTTLED in response.content.decode()
 
 
+def test_the_admin_logs_in_through_the_organisers_login_and_lands_in_the_admin(db):
+    User.objects.create_superuser(email="admin@example.org", name="Admin", password=PASSWORD)
+    client = Client()
+    start = client.get("/admin/")
+    form = admin_login_form(client)
+
+    response = client.post(
+        form, {"username": "admin@example.org", "password": PASSWORD, "next": "/admin/"}
+    )
+
+    assert (start.status_code, start["Location"]) == (302, "/admin/login/?next=/admin/")
+    assert form == "/organise/login/?next=%2Fadmin%2F"
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_password_posted_to_the_admins_old_login_logs_nobody_in(db):
+    User.objects.create_superuser(email="admin@example.org", name="Admin", password=PASSWORD)
+    client = Client()
+
+    response = client.post("/admin/login/", {"username": "admin@example.org", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/organise/login/?next=%2Fadmin%2F"
+    assert not logged_in(client)
+
+
+def test_an_organiser_who_is_not_staff_is_refused_the_admin_without_a_loop(organiser_client):
+    response = organiser_client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    assert [path for path, _status in response.redirect_chain] == ["/admin/login/?next=/admin/"]
+
+
+def test_a_logged_in_admin_visiting_the_admin_login_goes_to_the_admin(db):
+    admin = User.objects.create_superuser(
+        email="admin@example.org", name="Admin", password=PASSWORD
+    )
+    client = Client()
+    client.force_login(admin)
+
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
 # --- finding 5: a stranger cannot lock an organiser out, and a reset lifts a lock ---
 
 

@@ -6,6 +6,7 @@ from turnout.core import views as core
 from turnout.feeds.views import public_calendars as calendars
 from turnout.feeds.views import public_web as web
 from turnout.flyers.views import public as flyers
+from turnout.groups.views import organise_accounts as accounts
 from turnout.pages.views import meeting
 from turnout.pages.views import public as pages
 
@@ -32,6 +33,7 @@ public = (
 )
 
 urlpatterns = [
+    path("admin/login/", accounts.admin_login),  # before the admin's own: throttled
     path("admin/", admin.site.urls),
     path("organise/", include("turnout.groups.accounts_urls")),
     path("organise/", include("turnout.pages.organise_urls")),

@@ -1,10 +1,14 @@
-"""Organiser accounts: sign up, verify the email, log in (throttled), log out."""
+"""Organiser accounts: sign up, verify the email, log in (throttled), log out; the
+instance admin logs in here too."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -60,3 +64,16 @@ class LoginView(auth_views.LoginView):
         if form.has_error(NON_FIELD_ERRORS, "unverified"):
             groups.send_verification_email(user=form.get_user())
         return super().form_invalid(form)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Django admin's own login page, replaced: the instance admin logs in through the
+    organisers' login, throttled the same way (turnout.groups.logins), then goes on to
+    the admin. Whatever is POSTed here is ignored. A logged-in account that is not
+    staff is refused here, not sent back to the login (which would send it here again)."""
+    if request.user.is_authenticated:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return redirect("admin:index")
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
