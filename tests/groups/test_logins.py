@@ -3,14 +3,18 @@ findings 4 to 7): each attack as the issue tried it, then the rules around it.""
 
 import re
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 from tests.groups.hashers import CountingHasher
 from tests.groups.test_views_accounts import THROTTLED, link_path, log_in, logged_in
 from tests.mail import outbox
+from turnout.core import outbox as the_outbox
 from turnout.core.models import Message
 from turnout.groups.models import User
 
@@ -202,6 +206,31 @@ def test_password_reset_does_the_same_work_whether_the_account_exists_or_not(org
     assert queries[0] == queries[1]
 
 
+@pytest.mark.parametrize(
+    "email", ["nobody@example.org", "inactive@example.org", "no-password@example.org"]
+)
+def test_a_reset_for_an_address_without_a_usable_account_is_never_sent(db, email):
+    make_user(email="inactive@example.org")
+    User.objects.filter(email="inactive@example.org").update(is_active=False)
+    no_password = make_user(email="no-password@example.org")
+    no_password.set_unusable_password()
+    no_password.save()
+    Client().post("/organise/password-reset/", {"email": email})
+
+    (message,) = Message.objects.filter(to_email=email)
+
+    with pytest.raises(the_outbox.SubjectGone):
+        the_outbox.render(message)
+
+
+def test_a_reset_typed_in_another_case_reaches_the_account(organiser):
+    Client().post("/organise/password-reset/", {"email": " OLENA@Example.org "})
+
+    assert [(m.to, m.subject) for m in outbox()] == [
+        (["olena@example.org"], "Reset your Turnout password")
+    ]
+
+
 def sign_up_data(**changes) -> dict:
     return {
         "name": "Taras",
@@ -225,3 +254,79 @@ def test_an_anonymous_visitor_of_a_verification_link_is_not_shown_as_logged_in(d
     assert "Log out" not in html
     assert 'href="/organise/"' not in html
     assert "Organiser log in" in html
+
+
+# --- bad input: any email at all, never a server error, nothing changed ---
+
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+EMAILS = st.one_of(
+    st.text(max_size=300),
+    st.emails().map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "x" * 5000 + "@example.org",
+            "olena@example.org\x00",
+            "olena@example.org\nBcc: everyone@example.org",
+            "<script>alert(1)</script>@example.org",
+            "олена@приклад.укр",
+            "o'lena@example.org",
+            "@",
+            "a@b",
+        ]
+    ),
+)
+
+
+@pytest.fixture
+def unlimited(settings):
+    """Many examples from one client: high limits, so every example reaches the form."""
+    settings.TURNOUT_LOGIN_FAILURES_PER_ACCOUNT = 10_000
+    settings.TURNOUT_LOGIN_FAILURES_PER_ADDRESS = 10_000
+
+
+def accounts() -> list:
+    return list(User.objects.order_by("pk").values())
+
+
+@SETTINGS
+@given(email=EMAILS)
+def test_log_in_takes_any_email(client, organiser, unlimited, email):
+    before = accounts()
+
+    response = log_in(client, email, "guess")
+
+    assert response.status_code == 200
+    assert not logged_in(client)
+    assert accounts() == before
+
+
+@SETTINGS
+@given(email=EMAILS)
+def test_sign_up_takes_any_email(client, organiser, email):
+    before = accounts()
+
+    response = client.post("/organise/signup/", sign_up_data(email=email))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    if response.context.get("form") is not None:  # refused: the reason beside the field
+        assert list(response.context["form"].errors) == ["email"]
+        assert 'id="id_email_error"' in html
+        assert accounts() == before
+
+
+@SETTINGS
+@given(email=EMAILS)
+def test_password_reset_takes_any_email(client, organiser, email):
+    before = accounts()
+
+    response = client.post("/organise/password-reset/", {"email": email})
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert list(response.context["form"].errors) == ["email"]
+    assert accounts() == before

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -98,14 +99,32 @@ def test_sign_up_with_bad_input_shows_the_message_and_creates_no_one(
     assert outbox() == []
 
 
-def test_sign_up_with_an_existing_email_is_refused(client, organiser):
+def test_sign_up_with_an_existing_email_says_check_your_inbox_and_emails_the_account(
+    client, organiser
+):
     response = client.post("/organise/signup/", sign_up_data(email="OLENA@example.org"))
 
-    assert list(response.context["form"].errors["email"]) == [
-        "An account with this email already exists. Log in or reset your password."
+    assert response.status_code == 200
+    assert (
+        "We have sent a link to olena@example.org. Open it to confirm your address, then log in."
+        in response.content.decode()
+    )
+    assert list(User.objects.values_list("email", "name")) == [
+        ("olena@example.org", "Olena Organiser")
     ]
-    assert list(User.objects.values_list("email", flat=True)) == ["olena@example.org"]
-    assert outbox() == []
+    [email] = outbox()
+    assert (email.to, email.subject) == (
+        ["olena@example.org"],
+        "Someone tried to sign up to Turnout with your address",
+    )
+    links = [
+        f"{settings.BASE_URL}/organise/login/",
+        f"{settings.BASE_URL}/organise/password-reset/",
+    ]
+    assert re.findall(r"https?://\S+/", email.body) == links
+    (html, _type) = email.alternatives[0]
+    assert re.findall(r'href="([^"]+)"', html) == links
+    assert not logged_in(client)
 
 
 def test_sign_up_form_never_echoes_the_password(client, db):

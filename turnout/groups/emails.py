@@ -17,6 +17,7 @@ from turnout.groups.tokens import email_verification_token, invitation_token
 VERIFY = "groups/email/verify"
 PASSWORD_RESET = "groups/email/password_reset"  # noqa: S105 (a kind, not a password)
 INVITATION = "groups/email/invitation"
+SIGN_UP_ATTEMPT = "groups/email/sign_up_attempt"
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 # Organisers' account mail is forgotten (address and subject blanked) as late as a
 # group's mail is by default.
@@ -31,6 +32,13 @@ def forget_group_mail_after(group: Group) -> dt.datetime:
 def queue_account_email(*, kind: str, user: User) -> Message:
     return outbox.queue(
         kind=kind, to=user.email, about=user, forget_after=timezone.now() + ACCOUNT_MAIL_KEPT
+    )
+
+
+def queue_password_reset(*, email: str) -> Message:
+    """For whichever account has this address, if any: looked up at delivery."""
+    return outbox.queue(
+        kind=PASSWORD_RESET, to=email, forget_after=timezone.now() + ACCOUNT_MAIL_KEPT
     )
 
 
@@ -64,16 +72,39 @@ def render_verify(message: Message) -> outbox.Email:
     return outbox.Email(*outbox.render_template(VERIFY, {"user": user, "link": link}))
 
 
+def _reset_account(message: Message) -> User:
+    """The account a reset was asked for: the active one with that address and a
+    password (as Django's reset form finds it); none, and nothing is sent. (Messages
+    queued before the lookup moved here name their account.)"""
+    if message.about is not None:
+        return _user(message)
+    found = User.objects.filter(email__iexact=message.to_email, is_active=True).first()
+    if found is None or not found.has_usable_password():
+        raise outbox.SubjectGone
+    return found
+
+
 def render_password_reset(message: Message) -> outbox.Email:
     """The reset link's token is made now, by Django's generator: it works until used
     (or the password changes), so a retry's link works too."""
-    user = _user(message)
+    user = _reset_account(message)
     link = absolute_url(
         "accounts:password_reset_confirm",
         uidb64=_uid(user),
         token=default_token_generator.make_token(user),
     )
     return outbox.Email(*outbox.render_template(PASSWORD_RESET, {"user": user, "link": link}))
+
+
+def render_sign_up_attempt(message: Message) -> outbox.Email:
+    """Someone signed up with an address that has an account: tell its owner (the page
+    told the visitor only to check their inbox), with the way back in. No secret link."""
+    context = {
+        "user": _user(message),
+        "login_link": absolute_url("accounts:login"),
+        "reset_link": absolute_url("accounts:password_reset"),
+    }
+    return outbox.Email(*outbox.render_template(SIGN_UP_ATTEMPT, context))
 
 
 def render_invitation(message: Message) -> outbox.Email:
@@ -102,3 +133,4 @@ def register_renderers() -> None:
     outbox.register(VERIFY, render_verify)
     outbox.register(PASSWORD_RESET, render_password_reset)
     outbox.register(INVITATION, render_invitation)
+    outbox.register(SIGN_UP_ATTEMPT, render_sign_up_attempt)

@@ -27,13 +27,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this email already exists. Log in or reset your password."),
-                code="email_taken",
-            )
-        return email
+        # Whether the address has an account is never said here (groups.sign_up).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -166,8 +161,8 @@ class VenueForm(forms.ModelForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form, with the email sent through Turnout's outbox: its link is
-    made when the worker delivers it, so the outbox never stores a working one."""
+    """Django's reset form, with the email sent through Turnout's outbox whether or not
+    the address has an account (groups.request_password_reset)."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        groups.send_password_reset_email(user=context["user"])
+    def save(self, *args, **kwargs) -> None:
+        groups.request_password_reset(email=self.cleaned_data["email"])

@@ -1,5 +1,6 @@
 """Every write to organiser accounts, groups, invitations and venues."""
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,11 +33,22 @@ def masked_email(email: str) -> str:
     return f"{local[:1]}•@{domain}"
 
 
-def sign_up(*, email: str, name: str, password: str) -> User:
-    with transaction.atomic():
+@transaction.atomic
+def sign_up(*, email: str, name: str, password: str) -> User | None:
+    """Create an unverified account and email it its verification link; or, if the
+    address has an account already, email that account that someone tried to sign up
+    with it. The new account, or None.
+
+    Nothing tells the two apart but the email: the page answers alike, and both ways
+    hash the password once (the costly step), so they take as long."""
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is None:
         user = User.objects.create_user(email=email, name=name, password=password)
         send_verification_email(user=user)
-    return user
+        return user
+    make_password(password)  # thrown away: the work a new account's password costs
+    emails.queue_account_email(kind=emails.SIGN_UP_ATTEMPT, user=existing)
+    return None
 
 
 def send_verification_email(*, user: User) -> None:
@@ -44,9 +56,12 @@ def send_verification_email(*, user: User) -> None:
     emails.queue_account_email(kind=emails.VERIFY, user=user)
 
 
-def send_password_reset_email(*, user: User) -> None:
-    """Queue the email with the password reset link (made when it is delivered)."""
-    emails.queue_account_email(kind=emails.PASSWORD_RESET, user=user)
+def request_password_reset(*, email: str) -> None:
+    """Queue the email with a password reset link to whatever address was typed. Which
+    account it is for (if any) is looked up only when the worker delivers it
+    (emails.render_password_reset), so this request does the same work either way and
+    its timing cannot tell whether the address has an account."""
+    emails.queue_password_reset(email=email.strip().lower())
 
 
 def verify_email(*, user: User) -> None:
