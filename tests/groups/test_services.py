@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
+from tests.concurrency import race
 from tests.factories import make_group, make_user, make_venue
 from tests.mail import outbox
 from turnout.core.slugs import RESERVED_GROUP_SLUGS
@@ -479,3 +480,16 @@ def test_make_group_fixture_is_owned_by_the_organiser(group, organiser):
         ("olena@example.org", "owner")
     ]
     assert make_group().memberships.get().role == Membership.Role.OWNER
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_with_one_new_address_at_the_same_moment_makes_one_account():
+    def sign_up(i: int):
+        return groups.sign_up(
+            email="same@example.org", name=f"Person {i}", password="a-long-passphrase"
+        )
+
+    results = race(6, sign_up)
+
+    assert User.objects.filter(email="same@example.org").count() == 1
+    assert sum(result is not None for result in results) == 1

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,9 +43,13 @@ def sign_up(*, email: str, name: str, password: str) -> User | None:
     hash the password once (the costly step), so they take as long."""
     existing = User.objects.filter(email__iexact=email.strip()).first()
     if existing is None:
-        user = User.objects.create_user(email=email, name=name, password=password)
-        send_verification_email(user=user)
-        return user
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email, name=name, password=password)
+                send_verification_email(user=user)
+            return user
+        except IntegrityError:  # the same address signed up a moment ago
+            existing = User.objects.get(email__iexact=email.strip())
     make_password(password)  # thrown away: the work a new account's password costs
     emails.queue_account_email(kind=emails.SIGN_UP_ATTEMPT, user=existing)
     return None
