@@ -453,3 +453,17 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(transactional_db
 
     assert sorted(race(2, remove)) == ["not_owner", "removed"]
     assert group.memberships.filter(role=OWNER).count() == 1
+
+
+def test_a_hostile_name_is_harmless_in_the_owners_email(group, organiser):
+    mallory = join(
+        group, "mallory@example.org", '<script>alert("x")</script>\r\nBcc: x@evil.example'
+    )
+
+    groups.leave_group(group=group, user=mallory.user)
+
+    (email,) = outbox()
+    [(html, _mimetype)] = email.alternatives
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "\n" not in email.subject and "Bcc" not in str(email.extra_headers)

@@ -230,9 +230,14 @@ def _member(members: dict[int, Membership], member_id) -> Membership:
     return members[_as_id(member_id)]
 
 
+def _last_owner(members: dict[int, Membership], membership: Membership) -> bool:
+    return membership.role == Role.OWNER and not any(
+        m.role == Role.OWNER and m.pk != membership.pk for m in members.values()
+    )
+
+
 def _check_owner_left(members: dict[int, Membership], leaving: Membership) -> None:
-    others = [m for m in members.values() if m.role == Role.OWNER and m.pk != leaving.pk]
-    if leaving.role == Role.OWNER and not others:
+    if _last_owner(members, leaving):
         raise ValidationError(
             _(
                 "%(name)s is the group's only owner: make someone else owner first, "
@@ -293,9 +298,7 @@ def leave_group(*, group: Group, user: User) -> None:
     mine = next((m for m in members.values() if m.user_id == user.pk), None)
     if mine is None:
         raise ValidationError(_("You are not in this group."), code="not_member")
-    if mine.role == Role.OWNER and not [
-        m for m in members.values() if m.role == Role.OWNER and m.pk != mine.pk
-    ]:
+    if _last_owner(members, mine):
         raise ValidationError(
             _(
                 "You are the group's only owner, so you cannot leave it yet: make someone "
