@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.factories import make_event, make_group, make_user, make_venue
 from turnout.events import services as events
+from turnout.groups import services as groups
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 
@@ -59,6 +60,7 @@ PAGES = {
     "group": lambda event: f"/{event.group.slug}/",
     "event": lambda event: f"/{event.group.slug}/events/{event.slug}/",
     "event-form": lambda event: f"/organise/groups/{event.group.slug}/events/new/",
+    "people": lambda event: f"/organise/groups/{event.group.slug}/people/",
 }
 
 
@@ -66,8 +68,12 @@ PAGES = {
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_serious_accessibility_violations(name, phone, meeting, new_context, log_in):
     context = new_context(phone=phone)
-    if name == "event-form":
-        log_in(context, meeting.group.memberships.get().user)
+    if name in ("event-form", "people"):
+        owner = meeting.group.memberships.get().user
+        log_in(context, owner)
+    if name == "people":  # someone to act on, and an open invitation
+        meeting.group.memberships.create(user=make_user(email="taras@example.org"))
+        groups.invite_organiser(group=meeting.group, email="m@example.org", invited_by=owner)
     page = context.new_page()
     path = PAGES[name](meeting)
 

@@ -19,6 +19,11 @@ PASSWORD_RESET = "groups/email/password_reset"  # noqa: S105 (a kind, not a pass
 INVITATION = "groups/email/invitation"
 SIGN_UP_ATTEMPT = "groups/email/sign_up_attempt"
 INVITATION_VALID_FOR = dt.timedelta(days=14)
+# Told to the group's owners: who changed whose membership, and how.
+MEMBERSHIP = "groups/email/membership"
+INVITED, JOINED, WITHDRAWN = "invited", "joined", "withdrawn"
+REMOVED, LEFT, MADE_OWNER, MADE_ORGANISER = "removed", "left", "made_owner", "made_organiser"
+TRANSFERRED = "transferred"
 # Organisers' account mail is forgotten (address and subject blanked) as late as a
 # group's mail is by default.
 ACCOUNT_MAIL_KEPT = dt.timedelta(days=Group._meta.get_field("anonymise_after_days").default)
@@ -48,6 +53,21 @@ def queue_invitation(*, invitation: Invitation) -> Message:
         to=invitation.email,
         about=invitation,
         forget_after=forget_group_mail_after(invitation.group),
+    )
+
+
+def queue_membership_change(
+    *, group: Group, to: str, by: User, change: str, member: str
+) -> Message:
+    """One owner's email about a change of membership. The names are a snapshot: the
+    membership may be gone by delivery. In the group's language."""
+    return outbox.queue(
+        kind=MEMBERSHIP,
+        to=to,
+        about=group,
+        params={"change": change, "by": f"{by.name} <{by.email}>", "member": member},
+        language=group.language,
+        forget_after=forget_group_mail_after(group),
     )
 
 
@@ -129,8 +149,21 @@ def render_invitation(message: Message) -> outbox.Email:
     )
 
 
+def render_membership(message: Message) -> outbox.Email:
+    group = message.about
+    if not isinstance(group, Group):
+        raise outbox.SubjectGone
+    context = {
+        **message.params,
+        "group": group,
+        "link": absolute_url("organise:people", group=group.slug),
+    }
+    return outbox.Email(*outbox.render_template(MEMBERSHIP, context), from_name=group.name)
+
+
 def register_renderers() -> None:
     outbox.register(VERIFY, render_verify)
     outbox.register(PASSWORD_RESET, render_password_reset)
     outbox.register(INVITATION, render_invitation)
     outbox.register(SIGN_UP_ATTEMPT, render_sign_up_attempt)
+    outbox.register(MEMBERSHIP, render_membership)

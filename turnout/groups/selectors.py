@@ -1,7 +1,9 @@
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.http import Http404
+from django.utils import timezone
 
-from turnout.groups.models import Group, Membership, User
+from turnout.groups.emails import INVITATION_VALID_FOR
+from turnout.groups.models import Group, Invitation, Membership, User
 
 
 def groups_organised_by(*, user: User) -> QuerySet[Group]:
@@ -28,3 +30,25 @@ def group_for_owner(*, user: User, slug: str) -> Group:
 
 def organisers(*, group: Group) -> QuerySet[Membership]:
     return group.memberships.select_related("user").order_by("created_at")
+
+
+def is_owner(*, group: Group, user: User) -> bool:
+    return group.memberships.filter(user=user, role=Membership.Role.OWNER).exists()
+
+
+def people(*, group: Group) -> QuerySet[Membership]:
+    """Everyone in the group, owners first, then by when they joined."""
+    return group.memberships.select_related("user").order_by(
+        Case(When(role=Membership.Role.OWNER, then=0), default=1), "created_at", "pk"
+    )
+
+
+def open_invitations(*, group: Group) -> QuerySet[Invitation]:
+    """Invitations not accepted yet and still working (14 days)."""
+    return (
+        group.invitations.filter(
+            accepted_at__isnull=True, created_at__gte=timezone.now() - INVITATION_VALID_FOR
+        )
+        .select_related("invited_by")
+        .order_by("created_at", "pk")
+    )

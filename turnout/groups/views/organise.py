@@ -40,10 +40,11 @@ def group_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, group: str) -> HttpResponse:
-    found = selectors.group_for_organiser(user=request.user, slug=group)
+    """The group's settings: its owners' only (an organiser gets a 404)."""
+    found = selectors.group_for_owner(user=request.user, slug=group)
     form = GroupForm(request.POST or None, instance=Group.objects.get(pk=found.pk))
     if request.method == "POST" and form.is_valid():
-        found = groups.update_group(group=found, **form.cleaned_data)
+        found = groups.update_group(group=found, by=request.user, **form.cleaned_data)
         messages.success(request, _("Group saved."))
         return redirect("organise:group", group=found.slug)
     return render(request, "groups/organise/group_form.html", {"form": form, "group": found})
@@ -52,7 +53,7 @@ def group_edit(request: HttpRequest, group: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, group: str) -> HttpResponse:
-    found = selectors.group_for_organiser(user=request.user, slug=group)
+    found = selectors.group_for_owner(user=request.user, slug=group)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,7 +65,7 @@ def invite(request: HttpRequest, group: str) -> HttpResponse:
         else:
             sent = _("Invitation sent to %(email)s.") % {"email": invitation.email}
             messages.success(request, sent)
-            return redirect("organise:group", group=found.slug)
+            return redirect("organise:people", group=found.slug)
     return render(request, "groups/organise/invite.html", {"form": form, "group": found})
 
 

@@ -28,6 +28,7 @@ def group_home(request: HttpRequest, group: str) -> HttpResponse:
             "events": events_selectors.events_for_organisers(group=found),
             "venues": found.venues.all(),
             "organisers": groups.organisers(group=found),
+            "is_owner": groups.is_owner(group=found, user=request.user),
         },
     )
 
