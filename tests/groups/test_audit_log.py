@@ -115,7 +115,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, group):
     response = client.get(PAGE)
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/organise/login/?next=")
 
 
 def test_the_page_refuses_a_post(organiser_client, group):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from turnout.events.views import organise as events
 from turnout.groups.views import organise as groups
+from turnout.groups.views import organise_audit
 from turnout.pages.views import organise as pages
 from turnout.rsvp.views import organise_door as door
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("groups/<slug:group>/", pages.group_home, name="group"),
     path("groups/<slug:group>/edit/", groups.group_edit, name="group_edit"),
     path("groups/<slug:group>/invite/", groups.invite, name="invite"),
+    path("groups/<slug:group>/audit/", organise_audit.audit_log, name="audit"),
     path("groups/<slug:group>/venues/new/", groups.venue_form, name="venue_new"),
     path("groups/<slug:group>/venues/<int:venue>/", groups.venue_form, name="venue_edit"),
     path("groups/<slug:group>/events/new/", events.event_new, name="event_new"),
