@@ -570,7 +570,9 @@ def test_confirmations_people_asked_for_do_not_use_the_groups_quota(db):
     for n in range(3):
         subscriptions.request_subscription(group=group, email=f"person{n}@example.org")
 
-    report = subscriptions.import_csv(group=group, by=None, file=csv_file("email\ntaras@example.org\n"))
+    report = subscriptions.import_csv(
+        group=group, by=None, file=csv_file("email\ntaras@example.org\n")
+    )
 
     assert report.requested == 1
 
@@ -592,7 +594,9 @@ def test_import_csv_of_an_approved_group_goes_out_when_approval_is_required(db, 
     settings.TURNOUT_REQUIRE_GROUP_APPROVAL = True
     group = make_group(email_approved_at=timezone.now())
 
-    report = subscriptions.import_csv(group=group, by=None, file=csv_file("email\ntaras@example.org\n"))
+    report = subscriptions.import_csv(
+        group=group, by=None, file=csv_file("email\ntaras@example.org\n")
+    )
 
     assert report.requested == 1
 
