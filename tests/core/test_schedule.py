@@ -7,6 +7,7 @@ from turnout.core import schedule
 from turnout.core import tasks as core_tasks
 from turnout.core.outbox import tasks as outbox_tasks
 from turnout.feeds import tasks as feeds_tasks
+from turnout.groups import tasks as groups_tasks
 from turnout.rsvp import tasks as rsvp_tasks
 
 TAKEN = "^Another periodic job is registered as 'expire-rsvp-holds'.$"
@@ -19,6 +20,7 @@ def test_each_app_registered_its_jobs_with_their_periods(settings):
         ("purge-rate-counters", core_tasks.purge_rate_counters, 3600),
         ("delete-finished-task-results", core_tasks.delete_finished_task_results, 3600),
         ("forget-old-mail", outbox_tasks.forget_old_mail, 3600),
+        ("forget-old-audit-entries", groups_tasks.forget_old_audit_entries, 3600),
         ("expire-rsvp-holds", rsvp_tasks.expire_holds, 60),
         ("send-rsvp-reminders", rsvp_tasks.send_reminders, 60),
         ("anonymise-attendees", rsvp_tasks.anonymise_attendees, 3600),

@@ -28,6 +28,7 @@ from turnout.core.links import absolute_url
 from turnout.core.models import Message
 from turnout.core.outbox import tasks
 from turnout.groups import services as groups
+from turnout.groups.emails import MEMBERSHIP
 from turnout.groups.models import Invitation
 from turnout.groups.tokens import invitation_token
 
@@ -39,6 +40,8 @@ DELIVERIES = DBTaskResult.objects.filter(task_path="turnout.core.outbox.tasks.de
 def invite(*, group, to: str) -> Message:
     """One templated message through the real entry point, as a service queues it."""
     groups.invite_organiser(group=group, email=to, invited_by=group.memberships.first().user)
+    # The owners' notice of the invitation is not what these tests are about.
+    Message.objects.filter(kind=MEMBERSHIP).delete()
     return Message.objects.latest("id")
 
 
@@ -145,7 +148,11 @@ def test_delivery_fails_visibly_after_the_last_attempt(workers, smtp):
     assert message.attempts == 3
     assert message.last_error.startswith("mail server unreachable:")
     wait_for(lambda: DELIVERIES.filter(status="FAILED").exists())
-    runs = list(DELIVERIES.order_by("enqueued_at"))
+    runs = [
+        run
+        for run in DELIVERIES.order_by("enqueued_at")
+        if message.pk in run.args_kwargs["kwargs"]["message_ids"]
+    ]
     assert [r.args_kwargs["kwargs"].get("attempt", 1) for r in runs] == [1, 2, 3]
     assert [r.status for r in runs] == ["SUCCESSFUL", "SUCCESSFUL", "FAILED"]
     assert runs[-1].exception_class_path == "turnout.core.tasks.TryAgain"

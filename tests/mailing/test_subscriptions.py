@@ -392,7 +392,7 @@ def test_unsubscribe_with_a_confirmation_token_raises_invalid(group):
 def test_import_csv_asks_each_new_address_to_confirm_and_subscribes_nobody(group):
     file = csv_file("Name,EMAIL\nOlena,Olena@Example.org\nTaras,taras@example.org\n")
 
-    report = subscriptions.import_csv(group=group, file=file)
+    report = subscriptions.import_csv(group=group, by=None, file=file)
 
     assert (report.rows, report.requested, report.skipped) == (2, 2, [])
     assert recipients() == ["olena@example.org", "taras@example.org"]
@@ -403,7 +403,7 @@ def test_import_csv_asks_each_new_address_to_confirm_and_subscribes_nobody(group
 
 
 def test_import_csv_confirmed_address_is_marked_as_imported(group):
-    subscriptions.import_csv(group=group, file=csv_file("email\nolena@example.org\n"))
+    subscriptions.import_csv(group=group, by=None, file=csv_file("email\nolena@example.org\n"))
 
     subscriptions.confirm_subscription(token=confirm_link_token(outbox()[0]))
 
@@ -434,7 +434,7 @@ def test_import_csv_skips_bad_rows_by_number_with_a_reason(group):
         "mykola@example.org",  # 14
     ]
 
-    report = subscriptions.import_csv(group=group, file=csv_file("\n".join(rows) + "\n"))
+    report = subscriptions.import_csv(group=group, by=None, file=csv_file("\n".join(rows) + "\n"))
 
     assert [(skip.row, skip.reason) for skip in report.skipped] == [
         (3, "starts with =, +, - or @ (a spreadsheet formula, not an address)"),
@@ -464,7 +464,7 @@ def test_import_csv_skips_bad_rows_by_number_with_a_reason(group):
 def test_import_csv_reads_semicolons_and_a_byte_order_mark(group):
     file = csv_file("\ufeffname;Email\nOlena;olena@example.org\n".encode())
 
-    report = subscriptions.import_csv(group=group, file=file)
+    report = subscriptions.import_csv(group=group, by=None, file=file)
 
     assert (report.rows, report.requested) == (1, 1)
     assert recipients() == ["olena@example.org"]
@@ -473,14 +473,14 @@ def test_import_csv_reads_semicolons_and_a_byte_order_mark(group):
 def test_import_csv_takes_ten_thousand_rows(group):
     text = "email\n" + "olena@example.org\n" * 10_000
 
-    report = subscriptions.import_csv(group=group, file=csv_file(text))
+    report = subscriptions.import_csv(group=group, by=None, file=csv_file(text))
 
     assert (report.rows, report.requested, len(report.skipped)) == (10_000, 1, 9_999)
 
 
 def rejected(group, file) -> str:
     with pytest.raises(subscriptions.ImportRejected) as raised:
-        subscriptions.import_csv(group=group, file=file)
+        subscriptions.import_csv(group=group, by=None, file=file)
     return raised.value.message
 
 
@@ -545,7 +545,7 @@ def test_import_csv_within_the_daily_quota_counts_only_new_addresses(db):
     subscribe(group, "olena@example.org")
     file = csv_file("email\nolena@example.org\ntaras@example.org\nmykola@example.org\n")
 
-    report = subscriptions.import_csv(group=group, file=file)
+    report = subscriptions.import_csv(group=group, by=None, file=file)
 
     assert report.requested == 2
     assert recipients() == ["taras@example.org", "mykola@example.org"]
@@ -553,7 +553,7 @@ def test_import_csv_within_the_daily_quota_counts_only_new_addresses(db):
 
 def test_import_csv_when_the_quota_is_used_up_is_rejected(db):
     group = make_group(daily_email_quota=1)
-    subscriptions.import_csv(group=group, file=csv_file("email\nolena@example.org\n"))
+    subscriptions.import_csv(group=group, by=None, file=csv_file("email\nolena@example.org\n"))
 
     message = rejected(group, csv_file("email\ntaras@example.org\n"))
 
@@ -570,7 +570,9 @@ def test_confirmations_people_asked_for_do_not_use_the_groups_quota(db):
     for n in range(3):
         subscriptions.request_subscription(group=group, email=f"person{n}@example.org")
 
-    report = subscriptions.import_csv(group=group, file=csv_file("email\ntaras@example.org\n"))
+    report = subscriptions.import_csv(
+        group=group, by=None, file=csv_file("email\ntaras@example.org\n")
+    )
 
     assert report.requested == 1
 
@@ -592,13 +594,15 @@ def test_import_csv_of_an_approved_group_goes_out_when_approval_is_required(db, 
     settings.TURNOUT_REQUIRE_GROUP_APPROVAL = True
     group = make_group(email_approved_at=timezone.now())
 
-    report = subscriptions.import_csv(group=group, file=csv_file("email\ntaras@example.org\n"))
+    report = subscriptions.import_csv(
+        group=group, by=None, file=csv_file("email\ntaras@example.org\n")
+    )
 
     assert report.requested == 1
 
 
 def test_import_csv_never_subscribes_anyone(group):
-    subscriptions.import_csv(group=group, file=csv_file("email\nolena@example.org\n"))
+    subscriptions.import_csv(group=group, by=None, file=csv_file("email\nolena@example.org\n"))
 
     assert Subscriber.objects.count() == 0
     assert Suppression.objects.count() == 0
@@ -615,7 +619,7 @@ def test_import_csv_of_any_bytes_reports_or_rejects(group, data):
     Message.objects.all().delete()
 
     try:
-        report = subscriptions.import_csv(group=group, file=csv_file(data))
+        report = subscriptions.import_csv(group=group, by=None, file=csv_file(data))
     except subscriptions.ImportRejected:
         assert Message.objects.count() == 0
     else:
@@ -638,7 +642,7 @@ def test_import_csv_queues_only_valid_single_line_addresses_without_formulas(gro
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["email"], *([cell] for cell in cells)])
 
-    report = subscriptions.import_csv(group=group, file=csv_file(buffer.getvalue()))
+    report = subscriptions.import_csv(group=group, by=None, file=csv_file(buffer.getvalue()))
 
     sent = list(Message.objects.values_list("to_email", flat=True))
     assert report.requested == len(sent) == len(set(sent))
@@ -673,7 +677,7 @@ def test_export_csv_lists_the_groups_subscribers_with_formulas_neutralised(group
     dash = subscribe(group, "-cmd@example.org")
     subscribe(make_group(), "someone.else@example.org")
 
-    lines = list(subscriptions.export_csv(group=group))
+    lines = list(subscriptions.export_csv(group=group, by=None))
 
     assert lines[0] == "email,confirmed_at,source\r\n"
     assert list(csv.reader(io.StringIO("".join(lines), newline=""))) == [
@@ -689,7 +693,7 @@ def test_export_csv_streams_from_one_query(group, django_assert_num_queries):
     for n in range(3):
         subscribe(group, f"person{n}@example.org")
 
-    lines = subscriptions.export_csv(group=group)
+    lines = subscriptions.export_csv(group=group, by=None)
     with django_assert_num_queries(1):
         rows = list(lines)
 

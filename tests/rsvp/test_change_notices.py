@@ -177,7 +177,7 @@ def test_everything_put_back_leaves_no_notice(meeting, st_marks, venue):
 
 def test_a_change_after_a_notice_was_sent_starts_a_new_one(meeting, st_marks, venue):
     events.update_event(event=meeting, venue=st_marks)
-    notices.send_notice(notice=ChangeNotice.objects.get())
+    notices.send_notice(notice=ChangeNotice.objects.get(), by=None)
 
     events.update_event(event=meeting, venue=venue)
 
@@ -205,7 +205,7 @@ def test_send_emails_each_registered_person_once_with_old_and_new(meeting, st_ma
     events.update_event(event=meeting, venue=st_marks)
     notice = notices.pending_notice(event=meeting)
 
-    sent = notices.send_notice(notice=notice)
+    sent = notices.send_notice(notice=notice, by=None)
 
     assert sent == 3
     assert told() == {
@@ -231,7 +231,7 @@ def test_send_emails_each_registered_person_once_with_old_and_new(meeting, st_ma
 def test_a_new_online_link_goes_only_to_confirmed_attendees(meeting):
     events.update_event(event=meeting, online_url=NEW_LINK)
 
-    notices.send_notice(notice=notices.pending_notice(event=meeting))
+    notices.send_notice(notice=notices.pending_notice(event=meeting), by=None)
 
     ann = email_to("ann@example.org")
     assert ann.subject == f"{meeting.title}: the online link has changed"
@@ -252,10 +252,10 @@ def test_send_twice_emails_nobody_twice(meeting, st_marks):
     events.update_event(event=meeting, venue=st_marks)
     notice = notices.pending_notice(event=meeting)
     stale = ChangeNotice.objects.get(pk=notice.pk)  # another tab, loaded before the send
-    notices.send_notice(notice=notice)
+    notices.send_notice(notice=notice, by=None)
 
     with pytest.raises(notices.NoticeNotPending) as exc:
-        notices.send_notice(notice=stale)
+        notices.send_notice(notice=stale, by=None)
 
     assert "was sent on" in exc.value.messages[0]
     assert "to 3 people; nobody is emailed twice" in exc.value.messages[0]
@@ -269,7 +269,7 @@ def test_a_dismissed_notice_sends_nothing(meeting, st_marks):
     notices.dismiss_notice(notice=notice)
 
     with pytest.raises(notices.NoticeNotPending):
-        notices.send_notice(notice=notice)
+        notices.send_notice(notice=notice, by=None)
     assert notice.dismissed_at is not None
     assert notices.pending_notice(event=meeting) is None
     assert Message.objects.count() == 0
@@ -279,7 +279,7 @@ def test_anonymised_registrations_are_not_emailed(meeting, st_marks):
     Registration.objects.filter(email="wanda@example.org").update(anonymised_at=meeting.created_at)
     events.update_event(event=meeting, venue=st_marks)
 
-    assert notices.send_notice(notice=notices.pending_notice(event=meeting)) == 2
+    assert notices.send_notice(notice=notices.pending_notice(event=meeting), by=None) == 2
     assert sorted(told()) == ["ann@example.org", "bob@example.org"]
 
 
@@ -304,7 +304,7 @@ def test_cancelling_offers_a_cancellation_notice_replacing_a_pending_change(meet
 def test_cancellation_notice_tells_everyone_registered(meeting):
     events.cancel_event(event=meeting)
 
-    assert notices.send_notice(notice=notices.pending_notice(event=meeting)) == 3
+    assert notices.send_notice(notice=notices.pending_notice(event=meeting), by=None) == 3
 
     assert told() == {
         address: [f"Cancelled: {meeting.title}"]
@@ -475,7 +475,7 @@ def test_notice_page_without_a_pending_notice_says_so(organiser_client, meeting)
 
 def test_notice_page_lists_the_notices_decided_before(organiser_client, meeting, st_marks, venue):
     events.update_event(event=meeting, venue=st_marks)
-    notices.send_notice(notice=notices.pending_notice(event=meeting))
+    notices.send_notice(notice=notices.pending_notice(event=meeting), by=None)
     events.update_event(event=meeting, venue=venue)
     notices.dismiss_notice(notice=notices.pending_notice(event=meeting))
 
@@ -561,5 +561,5 @@ def test_notice_page_escapes_html_in_the_venue(organiser_client, meeting, group)
 
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Hall" in html
-    notices.send_notice(notice=notices.pending_notice(event=meeting))
+    notices.send_notice(notice=notices.pending_notice(event=meeting), by=None)
     assert "<script>alert" not in html_of(email_to("ann@example.org"))

@@ -270,7 +270,7 @@ def test_remove_frees_the_seats_and_promotes_the_first_waiting_party_that_fits(s
     assert statuses(small)["Big"] == Status.WAITLISTED
     sent = len(outbox())
 
-    removed = rsvp.remove(registration=ann)
+    removed = rsvp.remove(registration=ann, by=None)
 
     assert (removed.status, removed.cancelled_at is not None) == (Status.CANCELLED, True)
     assert statuses(small) == {
@@ -289,10 +289,10 @@ def test_remove_frees_the_seats_and_promotes_the_first_waiting_party_that_fits(s
 def test_remove_twice_is_harmless(small, organiser):
     ann = confirmed(small, "Ann", guests=2)
     confirmed(small, "Bob")  # waits
-    rsvp.remove(registration=ann)
+    rsvp.remove(registration=ann, by=None)
     sent = len(outbox())
 
-    again = rsvp.remove(registration=ann)
+    again = rsvp.remove(registration=ann, by=None)
 
     assert again.status == Status.CANCELLED
     assert statuses(small) == {"Ann": Status.CANCELLED, "Bob": Status.CONFIRMED}
@@ -304,7 +304,7 @@ def test_remove_a_waiting_person_frees_no_seats(small, organiser):
     confirmed(small, "Ann", guests=2)
     bob = confirmed(small, "Bob")
 
-    rsvp.remove(registration=bob)
+    rsvp.remove(registration=bob, by=None)
 
     assert statuses(small) == {"Ann": Status.CONFIRMED, "Bob": Status.CANCELLED}
     assert seats(small) == (3, 3)
@@ -319,7 +319,7 @@ def test_remove_is_allowed_after_the_start_unlike_cancel(small, organiser):
         rsvp.cancel(registration=ann)
     sent = len(outbox())
 
-    removed = rsvp.remove(registration=ann)
+    removed = rsvp.remove(registration=ann, by=None)
 
     assert removed.status == Status.CANCELLED
     # Nobody is promoted once the meeting has started.
@@ -334,7 +334,7 @@ def test_remove_someone_added_over_the_capacity_promotes_nobody_while_still_over
     add(small, organiser, name="Cat")  # 6 of 3
     dan = confirmed(small, "Dan")  # waits
 
-    rsvp.remove(registration=ann)  # 4 of 3
+    rsvp.remove(registration=ann, by=None)  # 4 of 3
 
     assert Registration.objects.get(pk=dan.pk).status == Status.WAITLISTED
     assert seats(small) == (4, 4)

@@ -6,6 +6,7 @@ entry exists exactly when the act happened. Owners read it; it is kept one year.
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from turnout.groups.models import AuditEntry, Group, User
@@ -35,3 +36,8 @@ def forget_old_entries() -> int:
         created_at__lt=timezone.now() - KEPT_FOR
     ).delete()
     return deleted
+
+
+def entries(*, group: Group) -> QuerySet[AuditEntry]:
+    """The group's log, newest first (one query a page: the organiser's name is stored)."""
+    return AuditEntry.objects.filter(group=group).order_by("-created_at", "-id")

@@ -225,6 +225,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         EXPORT = "export", _("downloaded the attendee list")
         DOOR_LIST = "door_list", _("opened the door list")
+        DOOR_LIST_PRINTED = "door_list_printed", _("printed the door list")
         CHECK_IN_OVERRIDE = "check_in_override", _("checked someone in by override")
         REGISTRATION_REMOVED = "registration_removed", _("removed a registration")
         INVITED = "invited", _("invited an organiser")
@@ -234,6 +235,8 @@ class AuditEntry(models.Model):
         OWNERSHIP = "ownership", _("changed who owns the group")
         SETTINGS = "settings", _("changed the group's settings")
         MESSAGE_SENT = "message_sent", _("sent a message")
+        SUBSCRIBERS_EXPORTED = "subscribers_exported", _("downloaded the subscriber list")
+        SUBSCRIBERS_IMPORTED = "subscribers_imported", _("asked imported contacts to subscribe")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(
@@ -248,6 +251,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "-created_at"], name="audit_group_newest")]
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} ({self.group})"

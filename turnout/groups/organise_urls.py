@@ -1,9 +1,10 @@
 """The group's organiser URLs that groups owns (under /organise/): its settings, the
-invitations, its venues and its people."""
+invitations, its venues, its people and its audit log."""
 
 from django.urls import path
 
 from turnout.groups.views import organise as groups
+from turnout.groups.views import organise_audit
 from turnout.groups.views import organise_people as people
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("groups/<slug:group>/invite/", groups.invite, name="invite"),
     path("groups/<slug:group>/venues/new/", groups.venue_form, name="venue_new"),
     path("groups/<slug:group>/venues/<int:venue>/", groups.venue_form, name="venue_edit"),
+    path("groups/<slug:group>/audit/", organise_audit.audit_log, name="audit"),
     path("groups/<slug:group>/people/", people.people, name="people"),
     path("groups/<slug:group>/people/remove/", people.remove, name="people_remove"),
     path("groups/<slug:group>/people/role/", people.set_role, name="people_role"),

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from turnout.core.templatetags.turnout import event_when
 from turnout.core.timefmt import moment
 from turnout.events.models import Event
+from turnout.groups import audit
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, ChangeNotice, Registration
 
@@ -202,10 +203,11 @@ def changes_for(registration: Registration, notice: ChangeNotice) -> list[dict]:
     ]
 
 
-def send_notice(*, notice: ChangeNotice) -> int:
+def send_notice(*, notice: ChangeNotice, by) -> int:
     """Email everyone registered, once; how many were emailed. NoticeNotPending if the
     notice was sent or dismissed already (by this organiser or another, a moment ago):
-    a second click emails nobody."""
+    a second click emails nobody. The organiser who sent it (``by``) is recorded in the
+    group's audit log with the meeting and how many were emailed."""
     now = timezone.now()
     with transaction.atomic():
         claimed = _pending(pk=notice.pk).update(sent_at=now)
@@ -225,6 +227,14 @@ def send_notice(*, notice: ChangeNotice) -> int:
                 )
                 count += 1
         ChangeNotice.objects.filter(pk=notice.pk).update(recipient_count=count)
+        if by is not None:
+            audit.record(
+                group=event.group,
+                actor=by,
+                action=audit.Action.MESSAGE_SENT,
+                subject=event.title,
+                count=count,
+            )
     notice.refresh_from_db()
     return count
 

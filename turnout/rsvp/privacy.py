@@ -84,7 +84,8 @@ def erase_registration(*, registration: Registration) -> None:
     with transaction.atomic():
         holds_place = registration.status in (*TAKING_SEATS, *ON_WAITLIST)
         if holds_place and not registration.event.is_past:
-            rsvp.remove(registration=registration)  # the attendee's cancel, allowed after the start
+            # The attendee's cancel, allowed after the start; no organiser's act to record.
+            rsvp.remove(registration=registration, by=None)
         _anonymise([registration.pk], timezone.now())
 
 

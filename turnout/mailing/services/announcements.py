@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from turnout.core import outbox
 from turnout.core.markdown import render_markdown
 from turnout.core.models import Message
+from turnout.groups import audit
 from turnout.groups.models import Group, User
 from turnout.mailing.models import (
     ANNOUNCEMENT_MAX_LENGTH,
@@ -240,7 +241,9 @@ def check_sendable(*, announcement: Announcement) -> int:
 
 
 def send(*, announcement: Announcement, by: User) -> Announcement:
-    """Check the rules under a lock, then hand the sending to the worker."""
+    """Check the rules under a lock, then hand the sending to the worker. The organiser
+    (``by``) is recorded in the group's audit log with the subject and how many
+    subscribers it goes to."""
     from turnout.mailing import tasks
 
     with transaction.atomic():
@@ -253,6 +256,13 @@ def send(*, announcement: Announcement, by: User) -> Announcement:
         locked.sent_at = timezone.now()
         locked.save(update_fields=["status", "recipient_count", "sent_at"])
         tasks.fan_out_announcement.enqueue(announcement_id=locked.pk)
+        audit.record(
+            group=locked.group,
+            actor=by,
+            action=audit.Action.MESSAGE_SENT,
+            subject=locked.subject,
+            count=needed,
+        )
     logger.info("Announcement %s to %d people, sent by user %s.", locked.pk, needed, by.pk)
     return locked
 

@@ -31,7 +31,8 @@ def subscriber_list(request: HttpRequest, group: str) -> HttpResponse:
 @login_required
 def subscriber_export(request: HttpRequest, group: str) -> StreamingHttpResponse:
     found = selectors.group_for_organiser(user=request.user, slug=group)
-    return csv_download(subscriptions.export_csv(group=found), f"{found.slug}-subscribers.csv")
+    lines = subscriptions.export_csv(group=found, by=request.user)
+    return csv_download(lines, f"{found.slug}-subscribers.csv")
 
 
 @login_required
@@ -41,7 +42,9 @@ def subscriber_import(request: HttpRequest, group: str) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         try:
-            report = subscriptions.import_csv(group=found, file=form.cleaned_data["file"])
+            report = subscriptions.import_csv(
+                group=found, file=form.cleaned_data["file"], by=request.user
+            )
         except subscriptions.ImportRejected as exc:
             form.add_error("file", ValidationError(exc.message, code=exc.code))
         else:

@@ -21,6 +21,7 @@ from turnout.rsvp.services.organisers import (
     attendee_list_pdf,
     check_in,
     export_attendees,
+    open_door_list,
     remove,
     undo_check_in,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "expire_holds",
     "export_attendees",
     "hold_expired",
+    "open_door_list",
     "promote_waitlist",
     "register",
     "remove",

@@ -1,5 +1,13 @@
-"""What organisers do with registrations: add people, remove them, export, and the door."""
+"""What organisers do with registrations: add people, remove them, export, and the door.
 
+What an organiser does with attendees' data (an export, the door list, a check-in by
+override, a removal) goes into the group's audit log in the same transaction, naming
+the organiser (``by``), the meeting and a count, never the attendee. ``by`` is None
+when no organiser acted (the attendee erasing their own registration, a script):
+nothing is recorded then.
+"""
+
+import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -12,6 +20,8 @@ from django.utils.translation import gettext as _
 from turnout.core.csvexport import csv_lines
 from turnout.core.validators import normalise_email
 from turnout.events.models import Event
+from turnout.groups import audit
+from turnout.groups.models import AuditEntry
 from turnout.rsvp import selectors
 from turnout.rsvp.links import new_link
 from turnout.rsvp.models import (
@@ -26,6 +36,15 @@ from turnout.rsvp.services.registration import clean_guests, clean_name
 from turnout.rsvp.services.seats import add_seats_over_capacity, lock_event, take_seats
 
 Status = Registration.Status
+Action = audit.Action
+# The door page comes back after every check-in: its opening is recorded once in this
+# long, per organiser and meeting, so the log says who had the list, not every tap.
+DOOR_LIST_NOTED_EVERY = dt.timedelta(hours=1)
+
+
+def _record(event: Event, by, action: str, count: int) -> None:
+    if by is not None:
+        audit.record(group=event.group, actor=by, action=action, subject=event.title, count=count)
 
 
 # --- the organisers' additions ---
@@ -33,10 +52,16 @@ Status = Registration.Status
 ORGANISER_GUESTS_LIMIT = 50
 
 
-def remove(*, registration: Registration) -> Registration:
-    """An organiser removes a registration, at any time: as a cancellation, freed seats
-    go to the waitlist. Twice is harmless."""
-    return cancel_registration(registration, by_attendee=False)
+def remove(*, registration: Registration, by) -> Registration:
+    """An organiser (``by``) removes a registration, at any time: as a cancellation, freed
+    seats go to the waitlist. Twice is harmless (and recorded once, with the party's size)."""
+    with transaction.atomic():
+        lock_event(registration.event_id)
+        was = Registration.objects.values_list("status", flat=True).get(pk=registration.pk)
+        removed = cancel_registration(registration, by_attendee=False)
+        if was != Status.CANCELLED:
+            _record(registration.event, by, Action.REGISTRATION_REMOVED, removed.seats)
+    return removed
 
 
 def add_by_organiser(
@@ -107,20 +132,38 @@ def add_by_organiser(
 
 def export_attendees(*, event: Event, by) -> Iterator[str]:
     """The event's registrations as CSV lines, streamed; the export is recorded (who,
-    when) for the group's organisers to see."""
-    AttendeeExport.objects.create(event=event, exported_by=by)
+    when) for the group's organisers to see, and in the audit log for its owners."""
+    with transaction.atomic():
+        AttendeeExport.objects.create(event=event, exported_by=by)
+        _record(event, by, Action.EXPORT, event.registrations.count())
     return csv_lines(selectors.EXPORT_HEADER, selectors.attendee_rows(event=event))
 
 
 # --- the door ---
 
 
-def check_in(*, registration: Registration, override: bool = False) -> Registration:
+def open_door_list(*, event: Event, by) -> None:
+    """An organiser opened the door list: recorded, with how many people it holds, unless
+    they opened this meeting's list within the hour (``DOOR_LIST_NOTED_EVERY``)."""
+    if by is None:
+        return
+    recently = AuditEntry.objects.filter(
+        group_id=event.group_id,
+        actor=by,
+        action=Action.DOOR_LIST,
+        subject=event.title,
+        created_at__gt=timezone.now() - DOOR_LIST_NOTED_EVERY,
+    )
+    if not recently.exists():
+        _record(event, by, Action.DOOR_LIST, selectors.door_list(event=event).count())
+
+
+def check_in(*, registration: Registration, by, override: bool = False) -> Registration:
     """Mark the person as here (the check-in time). Twice changes nothing.
 
     A held place is confirmed as they arrive. Someone waitlisted or cancelled is
-    checked in only when the organiser overrides, which is recorded; their status and
-    the seats stay as they are.
+    checked in only when the organiser (``by``) overrides, which is recorded on the
+    registration and in the audit log; their status and the seats stay as they are.
     """
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -146,6 +189,8 @@ def check_in(*, registration: Registration, override: bool = False) -> Registrat
             )
             fields += ["status", "confirmed_at", "hold_expires_at"]
         current.save(update_fields=fields)
+        if current.check_in_override:
+            _record(registration.event, by, Action.CHECK_IN_OVERRIDE, current.seats)
     return current
 
 
@@ -160,7 +205,8 @@ def undo_check_in(*, registration: Registration) -> Registration:
 
 def attendee_list_pdf(*, event: Event, by) -> bytes:
     """The people expected (confirmed or held), alphabetical, with boxes to tick: for a
-    door without signal. An export of attendee data, so it is recorded like the CSV."""
+    door without signal. An export of attendee data, so it is recorded like the CSV, and
+    in the audit log as the door list printed."""
     from weasyprint import HTML  # heavy to import; only organisers print
 
     rows = sorted(  # anonymised ones (no name) after the names
@@ -168,5 +214,7 @@ def attendee_list_pdf(*, event: Event, by) -> bytes:
         key=lambda r: (r.anonymised_at is not None, r.name.casefold()),
     )
     html = render_to_string("rsvp/print/attendees.html", {"event": event, "rows": rows})
-    AttendeeExport.objects.create(event=event, exported_by=by)
+    with transaction.atomic():
+        AttendeeExport.objects.create(event=event, exported_by=by)
+        _record(event, by, Action.DOOR_LIST_PRINTED, len(rows))
     return HTML(string=html, base_url=settings.BASE_URL).write_pdf()

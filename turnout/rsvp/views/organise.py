@@ -104,7 +104,7 @@ def remove(request: HttpRequest, group: str, event: str, registration: int) -> H
     found = event_for_organiser(request, group, event)
     target = get_object_or_404(found.registrations, pk=registration)
     target.event = found
-    services.remove(registration=target)
+    services.remove(registration=target, by=request.user)
     messages.success(request, _("%(name)s is removed.") % {"name": target.display_name})
     return _back(found)
 

@@ -34,6 +34,7 @@ def door(request: HttpRequest, group: str, event: str) -> HttpResponse:
     found = event_for_organiser(request, group, event)
     search = request.GET.get("q", "")[:200]
     people = selectors.door_list(event=found, search=search)
+    services.open_door_list(event=found, by=request.user)
     context = {
         "event": found,
         "group": found.group,
@@ -67,7 +68,7 @@ def check_in(request: HttpRequest, group: str, event: str, registration: int) ->
     override = request.POST.get("override") == "1"
 
     def act(target) -> str:
-        services.check_in(registration=target, override=override)
+        services.check_in(registration=target, by=request.user, override=override)
         return _("%(name)s is checked in.") % {"name": target.display_name}
 
     return _act(request, group, event, registration, act)
@@ -117,7 +118,9 @@ def scanned(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             services.check_in(
-                registration=registration, override=request.POST.get("override") == "1"
+                registration=registration,
+                by=request.user,
+                override=request.POST.get("override") == "1",
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

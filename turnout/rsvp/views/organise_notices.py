@@ -58,13 +58,14 @@ def notice(request: HttpRequest, group: str, event: str) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, group: str, event: str, act) -> HttpResponse:
-    """Send or dismiss the notice the button named: ``act(notice)`` says what was done."""
+    """Send or dismiss the notice the button named: ``act(request, notice)`` says what was
+    done."""
     found = event_for_organiser(request, group, event)
     target = _posted(request, found)
     if target is None:
         return redirect("organise:change_notice", group=found.group.slug, event=found.slug)
     try:
-        done = act(target)
+        done = act(request, target)
     except notices.NoticeNotPending as exc:
         messages.warning(request, exc.messages[0])
     else:
@@ -72,14 +73,14 @@ def _decide(request: HttpRequest, group: str, event: str, act) -> HttpResponse:
     return _to_event(found)
 
 
-def _send(target: ChangeNotice) -> str:
-    sent = notices.send_notice(notice=target)
+def _send(request: HttpRequest, target: ChangeNotice) -> str:
+    sent = notices.send_notice(notice=target, by=request.user)
     return ngettext(
         "Emailed %(n)s person registered.", "Emailed %(n)s people registered.", sent
     ) % {"n": sent}
 
 
-def _dismiss(target: ChangeNotice) -> str:
+def _dismiss(request: HttpRequest, target: ChangeNotice) -> str:
     notices.dismiss_notice(notice=target)
     return _("Nobody was emailed about this change.")
 

@@ -2,7 +2,9 @@
 
 An import never subscribes anyone: each new address gets a confirmation request,
 and addresses that unsubscribed are skipped for good. Exports neutralise cells a
-spreadsheet would run as formulas and stream in constant memory.
+spreadsheet would run as formulas and stream in constant memory. Both are recorded in
+the group's audit log with the organiser who did it (``by``; None records nothing) and
+a count, never an address.
 """
 
 import csv
@@ -22,7 +24,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from turnout.core.csvexport import FORMULA_STARTS, csv_lines
 from turnout.core.validators import normalise_email
-from turnout.groups.models import Group
+from turnout.groups import audit
+from turnout.groups.models import Group, User
 from turnout.mailing.services.subscriptions.optin import email_hash, queue_confirmation
 
 IMPORT_MAX_ROWS = 10_000
@@ -197,7 +200,7 @@ def _check_may_send(group: Group, needed: int) -> None:
         )
 
 
-def import_csv(*, group: Group, file: File) -> ImportReport:
+def import_csv(*, group: Group, file: File, by: User | None) -> ImportReport:
     """Ask each new address in a CSV to confirm (they are not subscribed until they do).
 
     A file that is not CSV, has no ``email`` column or more than 10,000 rows, or that
@@ -247,6 +250,10 @@ def import_csv(*, group: Group, file: File) -> ImportReport:
         for email in to_ask:
             queue_confirmation(group=group, email=email, source="import")
         report.requested = len(to_ask)
+        if to_ask and by is not None:
+            audit.record(
+                group=group, actor=by, action=audit.Action.SUBSCRIBERS_IMPORTED, count=len(to_ask)
+            )
     report.skipped.sort(key=lambda skip: skip.row)
     return report
 
@@ -254,8 +261,15 @@ def import_csv(*, group: Group, file: File) -> ImportReport:
 # --- CSV export ---
 
 
-def export_csv(*, group: Group) -> Iterator[str]:
+def export_csv(*, group: Group, by: User | None) -> Iterator[str]:
     """The group's subscribers as CSV lines, streamed in constant memory."""
+    if by is not None:
+        audit.record(
+            group=group,
+            actor=by,
+            action=audit.Action.SUBSCRIBERS_EXPORTED,
+            count=group.subscribers.count(),
+        )
     rows = (
         group.subscribers.order_by("pk")
         .values_list("email", "confirmed_at", "source")
