@@ -70,8 +70,9 @@ def keep_address_of_deleted_event(sender, instance: Event, origin=None, **kwargs
     address is kept with no meeting, so no other meeting of the group can take it; its
     earlier ones lose their meeting by ``on_delete=SET_NULL`` and stay kept too.
 
-    Not when the whole group is being deleted: its rows go with it, and the group's
-    own address, kept for good, is what stops anyone reaching them again.
+    Not when the whole group is being deleted: its rows go with it (a row written now
+    would be deleted with them), and the group's own address, kept for good, is what
+    stops anyone reaching its meetings' addresses again.
     """
     source = origin.model if isinstance(origin, QuerySet) else type(origin)
     if isinstance(source, type) and issubclass(source, Group):

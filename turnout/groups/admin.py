@@ -44,6 +44,10 @@ class GroupAdminForm(forms.ModelForm):
     """The admin's group form (its fields are the admin's), refusing another group's
     address as the organisers' form does."""
 
+    website = forms.URLField(
+        label=_("website"), required=False, assume_scheme="https", max_length=200
+    )
+
     def clean(self):
         cleaned = super().clean()
         try:  # another group's address, now or before: theirs for good
