@@ -285,9 +285,7 @@ def test_the_admin_renaming_a_group_keeps_its_old_address(admin_client, group):
     assert (moved.status_code, moved["Location"]) == (301, "/uig-london/")
 
 
-def test_the_admin_cannot_give_a_group_another_groups_old_address(
-    admin_client, group, table_rows
-):
+def test_the_admin_cannot_give_a_group_another_groups_old_address(admin_client, group, table_rows):
     groups.update_group(group=group, slug="uig-london")
     before = table_rows()
 
@@ -304,3 +302,13 @@ def test_the_admin_deleting_a_group_keeps_its_address(admin_client, group):
     assert response.status_code == 302
     assert Group.objects.exists() is False
     assert list(GroupSlug.objects.values_list("slug", "group")) == [("uig", None)]
+
+
+def test_the_admins_group_page_lists_the_addresses_kept_for_it(admin_client, group):
+    groups.update_group(group=group, slug="uig-london")
+
+    response = admin_client.get(f"/admin/groups/group/{group.pk}/change/")
+
+    assert response.status_code == 200
+    inline = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is GroupSlug)
+    assert [form.original.slug for form in inline if form.original] == ["uig", "uig-london"]

@@ -16,6 +16,7 @@ from turnout.groups.models import Group
 
 OLD_MEETING = "/uig/events/what-internationalism-means/"
 NEW_MEETING = "/uig-london/events/what-internationalism-means/"
+MOVED = "/uig-london/events/internationalism/"  # both the group and the meeting renamed
 
 
 def group_data(**changes) -> dict:
@@ -179,10 +180,10 @@ def renamed(group, meeting):
         ("/uig/subscribe/", "/uig-london/subscribe/"),
         ("/uig/comparisons/costs/", "/uig-london/comparisons/costs/"),
         (OLD_MEETING, "/uig-london/events/internationalism/"),
-        (f"{OLD_MEETING}?utm_source=flyer", "/uig-london/events/internationalism/?utm_source=flyer"),
-        (f"{OLD_MEETING}event.ics", "/uig-london/events/internationalism/event.ics"),
-        (f"{OLD_MEETING}flyer.pdf?size=A5", "/uig-london/events/internationalism/flyer.pdf?size=A5"),
-        (f"{OLD_MEETING}flyer.png", "/uig-london/events/internationalism/flyer.png"),
+        (f"{OLD_MEETING}?utm_source=flyer", f"{MOVED}?utm_source=flyer"),
+        (f"{OLD_MEETING}event.ics", f"{MOVED}event.ics"),
+        (f"{OLD_MEETING}flyer.pdf?size=A5", f"{MOVED}flyer.pdf?size=A5"),
+        (f"{OLD_MEETING}flyer.png", f"{MOVED}flyer.png"),
         ("/uig/events/internationalism/", "/uig-london/events/internationalism/"),
         ("/uig-london/events/what-internationalism-means/", "/uig-london/events/internationalism/"),
     ],

@@ -36,8 +36,11 @@ class GroupSlugInline(admin.TabularInline):
     model = GroupSlug
     verbose_name_plural = _("addresses kept for this group")
     fields = readonly_fields = ["slug", "created_at"]
-    extra = max_num = 0
+    extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class GroupAdminForm(forms.ModelForm):
