@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's 404 first: an old group or meeting address redirects.
+    "turnout.pages.addresses.OldAddressMiddleware",
 ]
 
 ROOT_URLCONF = "turnout.pages.urls"

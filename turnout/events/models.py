@@ -198,3 +198,31 @@ class Event(models.Model):
     @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
+
+
+class EventSlug(models.Model):
+    """A web address a meeting of a group has had: its current one and every earlier one,
+    kept for good, so that a printed flyer's QR code never leads to another meeting.
+
+    Unique per group (the database enforces it, races included): a meeting takes an
+    address by adding a row, and only the meeting whose row it is may use it again.
+    An address that is not its meeting's current one answers 301 with the current one
+    (turnout.pages.addresses). ``event`` is None once the meeting is deleted: the address
+    then leads nowhere, and no other meeting of the group can take it. The rows go with
+    their group, whose own address stays reserved (turnout.groups.models.GroupSlug).
+    Rules: turnout.events.addresses.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    slug = models.CharField(max_length=SLUG_MAX_LENGTH)
+    event = models.ForeignKey(Event, null=True, on_delete=models.SET_NULL, related_name="addresses")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "slug"], name="event_address_unique_in_group"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug

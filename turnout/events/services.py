@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from turnout.core.slugs import slug_from
 from turnout.core.timezones import available_time_zones, to_aware
-from turnout.events import hooks
+from turnout.events import addresses, hooks
 from turnout.events.models import REMINDER_MAX_HOURS, Event
 from turnout.groups.models import Group
 
@@ -154,6 +154,8 @@ def _check(event: Event, *, allow_past_start: bool = True, before: Event | None 
         errors["venue"] = _("Choose one of this group's venues.")
     if Event.objects.filter(group=event.group, slug=event.slug).exclude(pk=event.pk).exists():
         errors["slug"] = _("Another meeting of this group has this web address; choose another.")
+    elif addresses.taken_by_another(event=event):
+        errors["slug"] = addresses.taken_message()
     errors.update(reminder_errors)
     try:
         # The constraints are checked above with clearer messages (and by the database).
@@ -180,6 +182,7 @@ def _unique_slug(group: Group, base: str, *, exclude_pk: int | None = None) -> s
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
+    taken.update(addresses.kept_slugs(group=group, prefix=base))  # old addresses stay theirs
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -210,7 +213,15 @@ def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Ev
     _normalise_all_day(event)
     _check(event, allow_past_start=allow_past_start)
     event.save()
+    _keep_addresses(event, before=None)
     return event
+
+
+def _keep_addresses(event: Event, *, before: Event | None) -> None:
+    """The meeting's address, and the one it had before this change, are its own for good
+    (turnout.events.addresses); one lost to another meeting in a race rolls it back."""
+    if not addresses.keep(event=event, slugs=[before.slug if before else "", event.slug]):
+        raise ValidationError({"slug": addresses.taken_message()})
 
 
 @transaction.atomic
@@ -249,6 +260,7 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     )
     # Every save counts as a change: calendars then take this version over the one
     # they hold (a save that changed nothing costs a calendar one needless refresh).
+    _keep_addresses(event, before=before)
     _bump_sequence(event)
     event.change_notice = None
     hooks.meeting_changed.send(sender=Event, event=event, before=before, by=by)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from turnout.core import ratelimit
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
-from turnout.groups import logins
+from turnout.groups import addresses, logins
 from turnout.groups import services as groups
 from turnout.groups.models import Group, User, Venue
 
@@ -134,6 +134,14 @@ class GroupForm(forms.ModelForm):
     def clean_anonymise_after_days(self) -> int:
         days = self.cleaned_data["anonymise_after_days"]
         return self.instance.anonymise_after_days if days is None else days
+
+    def clean(self):
+        cleaned = super().clean()
+        try:  # another group's address, now or before: theirs for good
+            addresses.check(slug=cleaned.get("slug", ""), group=self.instance)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
 
 
 class InviteForm(forms.Form):

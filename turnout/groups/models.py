@@ -97,6 +97,29 @@ class Group(models.Model):
         return self.name
 
 
+class GroupSlug(models.Model):
+    """A web address a group has had: its current one and every earlier one, kept for good.
+
+    Printed flyers carry a QR code to ``/<group>/events/<meeting>/``; paper cannot be
+    updated, so an address once used must never lead to someone else. ``slug`` is
+    unique here (the database enforces it, races included): a group takes an address by
+    adding a row, and only the group whose row it is may use it again (renaming back).
+    An address that is not its group's current one answers 301 with the current one
+    (turnout.pages.addresses). ``group`` is None once the group is deleted: the address
+    then leads nowhere, and still nobody can take it. Rules: turnout.groups.addresses.
+    """
+
+    slug = models.CharField(max_length=SLUG_MAX_LENGTH, unique=True)
+    group = models.ForeignKey(Group, null=True, on_delete=models.SET_NULL, related_name="addresses")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("owner")

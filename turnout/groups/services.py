@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
 from turnout.core.tokens import new_secret, token_hash
-from turnout.groups import audit, emails
+from turnout.groups import addresses, audit, emails
 from turnout.groups.emails import INVITATION_VALID_FOR
 from turnout.groups.models import Group, Invitation, Membership, User, Venue
 from turnout.groups.tokens import invitation_token
@@ -80,18 +80,36 @@ def _saved(instance):
 
 
 def unique_group_slug(name: str) -> str:
+    """An address from the name that no group has or ever had, and not a reserved word."""
     base = slug_from(name, fallback="group")
     slug, n = base, 2
-    while Group.objects.filter(slug=slug).exists() or slug in RESERVED_GROUP_SLUGS:
+    while addresses.ever_used(slug) or slug in RESERVED_GROUP_SLUGS:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _saved_keeping_addresses(group: Group) -> Group:
+    """Validate and save the group; its address before and after are kept as its own for
+    good (turnout.groups.addresses). In the caller's transaction."""
+    before = None
+    if group.pk is not None:
+        stored = Group.objects.select_for_update().filter(pk=group.pk)
+        before = stored.values_list("slug", flat=True).first()
+    addresses.check(slug=group.slug, group=group)
+    try:
+        with transaction.atomic():
+            _saved(group)
+    except IntegrityError:  # another group took the address a moment ago
+        raise ValidationError({"slug": addresses.taken_message(group.slug)}) from None
+    addresses.keep(group=group, slugs=[before, group.slug])
+    return group
 
 
 @transaction.atomic
 def create_group(*, owner: User, **fields) -> Group:
     if not fields.get("slug"):
         fields["slug"] = unique_group_slug(fields.get("name", ""))
-    group = _saved(Group(**fields))
+    group = _saved_keeping_addresses(Group(**fields))
     Membership.objects.create(group=group, user=owner, role=Membership.Role.OWNER)
     return group
 
@@ -99,16 +117,25 @@ def create_group(*, owner: User, **fields) -> Group:
 @transaction.atomic
 def update_group(*, group: Group, by: User | None = None, **fields) -> Group:
     """Save the owners' changes to the group's settings; the audit log names which
-    settings changed (never their values: a contact address is personal)."""
+    settings changed (never their values: a contact address is personal), when an
+    organiser (``by``) made them. A new address
+    keeps the old one the group's for good: it redirects to the new one, and only this
+    group may take it back."""
     changed = [name for name, value in fields.items() if getattr(group, name) != value]
     for name, value in fields.items():
         setattr(group, name, value)
-    group = _saved(group)
-    if changed:
+    group = _saved_keeping_addresses(group)
+    if changed and by is not None:
         with translation.override(group.language):
             labels = [str(Group._meta.get_field(name).verbose_name) for name in changed]
         audit.record(group=group, actor=by, action=audit.Action.SETTINGS, subject=", ".join(labels))
     return group
+
+
+@transaction.atomic
+def save_group(*, group: Group) -> Group:
+    """Save a group the admin's form changed or made (no owner), keeping its addresses."""
+    return _saved_keeping_addresses(group)
 
 
 def invite_organiser(*, group: Group, email: str, invited_by: User) -> Invitation:

@@ -31,9 +31,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def group_new(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = groups.create_group(owner=request.user, **form.cleaned_data)
-        messages.success(request, _("Your group is ready. Add a venue, then a meeting."))
-        return redirect("organise:group", group=group.slug)
+        try:  # the form checked the address; another group may take it a moment later
+            group = groups.create_group(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your group is ready. Add a venue, then a meeting."))
+            return redirect("organise:group", group=group.slug)
     return render(request, "groups/organise/group_form.html", {"form": form})
 
 
@@ -44,9 +48,14 @@ def group_edit(request: HttpRequest, group: str) -> HttpResponse:
     found = selectors.group_for_owner(user=request.user, slug=group)
     form = GroupForm(request.POST or None, instance=Group.objects.get(pk=found.pk))
     if request.method == "POST" and form.is_valid():
-        found = groups.update_group(group=found, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Group saved."))
-        return redirect("organise:group", group=found.slug)
+        try:  # the form checked the address; another group may take it a moment later
+            found = groups.update_group(group=found, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            found.refresh_from_db()
+        else:
+            messages.success(request, _("Group saved."))
+            return redirect("organise:group", group=found.slug)
     return render(request, "groups/organise/group_form.html", {"form": form, "group": found})
 
 
