@@ -294,7 +294,10 @@ def test_account_pages_are_open_to_anonymous(world, route):
     response = Client().get(path)
 
     if route[0].split(":")[1] in ACCOUNT_SETTINGS:
-        assert (response.status_code, response["Location"]) == (302, f"/organise/login/?next={quote(path)}")
+        assert (response.status_code, response["Location"]) == (
+            302,
+            f"/organise/login/?next={quote(path)}",
+        )
     elif route[0] == "accounts:login_code":
         assert (response.status_code, response["Location"]) == (302, "/organise/login/")
     elif response.status_code == 302:  # the reset link moves its token out of the URL

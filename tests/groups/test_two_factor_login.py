@@ -120,6 +120,7 @@ def test_a_wrong_password_never_reaches_the_code_step(enrolled):
         ("abcdef", LETTERS),
         ("12 34a6", LETTERS),
         ("wrong", WRONG),
+        ("", "This field is required."),
     ],
 )
 def test_a_bad_code_is_refused_with_its_reason_and_nothing_changes(enrolled, bad, message):

@@ -101,6 +101,14 @@ def test_log_out_my_other_sessions(organiser, organiser_client):
     assert organiser_client.get("/organise/").status_code == 200
 
 
+@pytest.fixture
+def enrolled(organiser, client):
+    """A client logged in to an account with two-factor on; its key and recovery codes."""
+    key, _used, codes = enrol(organiser)  # this logs out sessions made before
+    client.force_login(organiser)
+    return client, key, codes
+
+
 def test_sessions_made_before_the_secret_existed_stay_logged_in(organiser):
     assert organiser.sessions_secret == ""
     assert organiser.get_session_auth_hash() == AbstractBaseUser.get_session_auth_hash(organiser)
@@ -115,10 +123,10 @@ def test_sessions_made_before_the_secret_existed_stay_logged_in(organiser):
         ({"code": "abcde-fghij"}, "That recovery code is not one of yours"),
     ],
 )
-def test_turning_it_off_needs_the_password_or_a_code(organiser, organiser_client, data, field_error):
-    enrol(organiser)
+def test_turning_it_off_needs_the_password_or_a_code(organiser, enrolled, data, field_error):
+    client, _key, _codes = enrolled
 
-    response = organiser_client.post("/organise/account/two-factor/turn-off/", data)
+    response = client.post("/organise/account/two-factor/turn-off/", data)
 
     assert field_error in response.content.decode()
     assert twofactor.has_two_factor(user=organiser)
@@ -126,21 +134,21 @@ def test_turning_it_off_needs_the_password_or_a_code(organiser, organiser_client
 
 
 @pytest.mark.parametrize("how", ["password", "code"])
-def test_turning_it_off_with_the_password_or_a_code(organiser, organiser_client, how):
-    key, _used, _codes = enrol(organiser)
+def test_turning_it_off_with_the_password_or_a_code(enrolled, how):
+    client, key, _codes = enrolled
     data = {"password": PASSWORD} if how == "password" else {"code": next_code(key)}
 
-    response = organiser_client.post("/organise/account/two-factor/turn-off/", data)
+    response = client.post("/organise/account/two-factor/turn-off/", data)
 
     assert (response.status_code, response["Location"]) == (302, "/organise/account/two-factor/")
     assert not TOTPDevice.objects.exists()
     assert not StaticToken.objects.exists()
 
 
-def test_new_recovery_codes_replace_the_old_ones(organiser, organiser_client):
-    _key, _used, old = enrol(organiser)
+def test_new_recovery_codes_replace_the_old_ones(organiser, enrolled):
+    client, _key, old = enrolled
 
-    response = organiser_client.post("/organise/account/two-factor/recovery-codes/")
+    response = client.post("/organise/account/two-factor/recovery-codes/")
 
     new = re.findall(r"<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>", response.content.decode())
     assert len(new) == 10 and not set(new) & set(old)
