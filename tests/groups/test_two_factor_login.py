@@ -147,9 +147,12 @@ def test_a_recovery_code_logs_in_once(enrolled):
     first = Client()
     password_step(first)
 
-    code_step(first, codes[3].upper())  # any case, with or without the hyphen
+    response = code_step(first, codes[3].upper())  # any case, with or without the hyphen
 
     assert first.session["_auth_user_id"] == str(user.pk)
+    assert "You used a recovery code: it will not work again. You have 9 left" in (
+        first.get(response["Location"]).content.decode()
+    )
     assert StaticToken.objects.filter(device__user=user).count() == 9
 
     second = Client()

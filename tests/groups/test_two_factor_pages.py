@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, make_user
 from tests.groups.twofactor_helpers import code_for, enrol, next_code
-from turnout.groups import twofactor
+from turnout.groups import selectors, twofactor
 from turnout.groups.models import Group
 
 SETUP = "/organise/account/two-factor/set-up/"
@@ -210,3 +210,12 @@ def test_another_user_cannot_use_my_codes(db):
         twofactor.check_code(user=theirs, code=codes[0].replace("-", ""))
     with pytest.raises(ValidationError, match="not right"):
         twofactor.check_code(user=theirs, code=next_code(key))
+
+
+def test_owner_only_pages_obey_it_too(organiser, group):
+    Group.objects.filter(pk=group.pk).update(require_two_factor=True)
+
+    with pytest.raises(selectors.TwoFactorRequired):
+        selectors.group_for_owner(user=organiser, slug=group.slug)
+    enrol(organiser)
+    assert selectors.group_for_owner(user=organiser, slug=group.slug) == group

@@ -47,6 +47,7 @@ def group_for_owner(*, user: User, slug: str) -> Group:
     ).first()
     if group is None:
         raise Http404
+    check_two_factor(user=user, group=group)
     return group
 
 

@@ -53,7 +53,9 @@ def key_text(key: str) -> str:
 def setup_qr_svg(*, user: User, key: str) -> str:
     """The otpauth:// address of an authenticator for ``key``, as an inline SVG QR code."""
     uri = TOTPDevice(user=user, key=key).config_url
-    return segno.make(uri, error="m").svg_inline(scale=4, border=2, title=_("Set-up QR code"))
+    # A viewBox and no fixed size: the page's CSS sizes it to fit a phone.
+    qr = segno.make(uri, error="m")
+    return qr.svg_inline(border=2, omitsize=True, title=_("Set-up QR code"))
 
 
 def _stored(code: str) -> str:
@@ -168,8 +170,9 @@ def _why_refused(device: TOTPDevice, token: int) -> ValidationError:
     )
 
 
-def check_code(*, user: User, code: str) -> None:
-    """Accept a current authenticator code (6 digits) or an unused recovery code.
+def check_code(*, user: User, code: str) -> str:
+    """Accept a current authenticator code (6 digits) or an unused recovery code, and
+    say which it was ("app" or "recovery").
 
     Raises ValidationError with the reason otherwise; a refused code only counts
     towards the throttle. A code is accepted once: an authenticator code not again in
@@ -201,3 +204,4 @@ def check_code(*, user: User, code: str) -> None:
         raise ValidationError(_("That code is not right."), code="wrong")
     if refused:
         raise refused
+    return "app" if recovery is None else "recovery"

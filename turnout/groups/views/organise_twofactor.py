@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from turnout.groups import twofactor
@@ -122,6 +123,17 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, dict]:
     return User.objects.filter(pk=pending["user"], is_active=True).first(), pending
 
 
+def _recovery_code_used(request: HttpRequest, *, left: int) -> None:
+    text = ngettext(
+        "You used a recovery code: it will not work again. You have %(count)d left; make "
+        "new ones from Account security if you are running short.",
+        "You used a recovery code: it will not work again. You have %(count)d left; make "
+        "new ones from Account security if you are running short.",
+        left,
+    )
+    messages.warning(request, text % {"count": left})
+
+
 @require_http_methods(["GET", "POST"])
 def login_code(request: HttpRequest) -> HttpResponse:
     user, pending = _pending_user(request)
@@ -132,11 +144,13 @@ def login_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            twofactor.check_code(user=user, code=form.cleaned_data["code"])
+            kind = twofactor.check_code(user=user, code=form.cleaned_data["code"])
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
             del request.session[PENDING_LOGIN]
             login(request, user, backend=pending["backend"])
+            if kind == "recovery":
+                _recovery_code_used(request, left=twofactor.recovery_codes_left(user=user))
             return redirect(pending["next"])
     return render(request, "groups/accounts/login_code.html", {"form": form})
