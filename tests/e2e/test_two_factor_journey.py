@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import describe, serious_violations
 from tests.factories import PASSWORD, make_group, make_user
 from tests.groups.twofactor_helpers import code_for, enrol
 from turnout.groups.models import Membership
@@ -77,6 +78,8 @@ def test_required_two_factor_from_set_up_to_a_recovery_code(new_context, log_in)
     expect(page.locator(".qr svg")).to_be_visible()
     fits_phone(page)
     shot(page, "twofa-setup-375.png")
+    violations = serious_violations(page)
+    assert not violations, describe(violations)
 
     # Enrol: the app's code, computed from the key the page shows.
     text = page.locator("#two-factor-key").inner_text().replace(" ", "")
@@ -103,6 +106,8 @@ def test_required_two_factor_from_set_up_to_a_recovery_code(new_context, log_in)
     log_in_with_password(page)
     fits_phone(page)
     shot(page, "twofa-login-code-375.png")
+    violations = serious_violations(page)
+    assert not violations, describe(violations)
     enter_code(page, code_for(key, steps=1))  # the set-up's code is spent
     expect(page.get_by_role("heading", name="Your groups")).to_be_visible()
     page.goto(group_page)
