@@ -7,7 +7,7 @@ way to build its URL here fails ``test_every_route_can_be_built``.
 
 import io
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -24,6 +24,7 @@ from turnout.feeds import imports
 from turnout.flyers import services as flyers
 from turnout.groups import accounts_urls
 from turnout.groups import services as groups
+from turnout.groups.models import Group
 from turnout.groups.tokens import email_verification_token
 from turnout.mailing.services import announcements
 from turnout.pages import organise_urls
@@ -284,12 +285,25 @@ def test_a_co_organiser_gets_the_same_pages_but_the_owners(world, table_rows):
 
 # --- account pages are for people not logged in yet ---
 
+# ... except the account's own security settings, and the login's code step (which
+# needs the password step first).
+ACCOUNT_SETTINGS = {"two_factor", "two_factor_setup", "recovery_codes", "two_factor_off"}
+ACCOUNT_SETTINGS |= {"other_sessions"}
+
 
 @pytest.mark.parametrize("route", ACCOUNTS, ids=ids)
 def test_account_pages_are_open_to_anonymous(world, route):
-    response = Client().get(url(world, *route))
+    path = url(world, *route)
+    response = Client().get(path)
 
-    if response.status_code == 302:  # the reset link moves its token out of the URL
+    if route[0].split(":")[1] in ACCOUNT_SETTINGS:
+        assert (response.status_code, response["Location"]) == (
+            302,
+            f"/organise/login/?next={quote(path)}",
+        )
+    elif route[0] == "accounts:login_code":
+        assert (response.status_code, response["Location"]) == (302, "/organise/login/")
+    elif response.status_code == 302:  # the reset link moves its token out of the URL
         assert route[0] == "accounts:password_reset_confirm"
         assert response["Location"].endswith("/set-password/")
     elif response.status_code == 405:
@@ -297,3 +311,33 @@ def test_account_pages_are_open_to_anonymous(world, route):
         assert response["Allow"] == "POST, OPTIONS"
     else:
         assert response.status_code == 200
+
+
+# --- a group that requires two-factor authentication ---
+
+# Every organiser route of one group: those under /organise/groups/<group>/, and the
+# door's QR check-in link (its token names a registration of the group).
+GROUP_ROUTES = [route for route in LOGIN_REQUIRED if "group" in route[1]] + [
+    route for route in LOGIN_REQUIRED if route[0] == "organise:check_in"
+]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("route", GROUP_ROUTES, ids=ids)
+def test_an_organiser_without_two_factor_is_sent_to_set_it_up_when_the_group_requires_it(
+    world, organiser_client, table_rows, route, method
+):
+    Group.objects.filter(pk=world.group.pk).update(require_two_factor=True)
+    path = url(world, *route)
+    before = table_rows()
+
+    response = send(organiser_client, method, path)
+
+    if response.status_code == 405:  # the wrong method is refused before anything is read
+        assert response["Allow"] == {"GET": "POST", "POST": "GET"}[method]
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == "/organise/account/two-factor/set-up/?" + urlencode(
+            {"next": path}
+        )
+    assert table_rows() == before

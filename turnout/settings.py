@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "turnout.core",
     "turnout.groups",
     "turnout.events",
@@ -113,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns TwoFactorRequired from an organiser page into "set it up, then come back".
+    "turnout.groups.middleware.TwoFactorRequiredMiddleware",
     # Last, so it sees a view's 404 first: an old group or meeting address redirects.
     "turnout.pages.addresses.OldAddressMiddleware",
 ]
@@ -164,6 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Two-factor authentication (django-otp): the name authenticator apps show for the
+# account, and the delays after wrong codes (1, 2, 4, 8 … seconds, doubling per failure).
+OTP_TOTP_ISSUER = f"Turnout {_base.hostname}"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ar", _("Arabic"))]

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from turnout.groups.forms import PasswordResetForm
 from turnout.groups.views import organise_accounts as accounts
+from turnout.groups.views import organise_twofactor as twofactor
 
 app_name = "accounts"
 
@@ -10,7 +11,13 @@ urlpatterns = [
     path("signup/", accounts.sign_up, name="signup"),
     path("verify/<str:uidb64>/<str:token>/", accounts.verify, name="verify"),
     path("login/", accounts.LoginView.as_view(), name="login"),
+    path("login/code/", twofactor.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", twofactor.two_factor, name="two_factor"),
+    path("account/two-factor/set-up/", twofactor.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
+    path("account/two-factor/turn-off/", twofactor.two_factor_off, name="two_factor_off"),
+    path("account/sessions/log-out-others/", twofactor.other_sessions, name="other_sessions"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core.slugs import SLUG_MAX_LENGTH, validate_group_slug
@@ -38,6 +39,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's check (get_session_auth_hash): replacing it logs out every
+    # session but the one that is then updated ("log out my other sessions").
+    sessions_secret = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -47,6 +51,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+    def _session_hash(self, *, secret) -> str:
+        """Django's HMAC of the password hash, with ``sessions_secret`` added to it. While
+        that is empty the hash is Django's own, so sessions made before it existed stay."""
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password + self.sessions_secret
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Group(models.Model):
@@ -79,6 +97,14 @@ class Group(models.Model):
     email_approved_at = models.DateTimeField(null=True, blank=True)
     daily_email_quota = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Empty: the instance's TURNOUT_DAILY_EMAIL_QUOTA.")
+    )
+    require_two_factor = models.BooleanField(
+        _("organisers must use two-factor authentication"),
+        default=False,
+        help_text=_(
+            "Organisers without it are asked to set it up before they can open the "
+            "group's organiser pages."
+        ),
     )
     anonymise_after_days = models.PositiveSmallIntegerField(
         _("anonymise attendees after (days)"),

@@ -2,8 +2,21 @@ from django.db.models import Case, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
+from turnout.groups import twofactor
 from turnout.groups.emails import INVITATION_VALID_FOR
 from turnout.groups.models import Group, Invitation, Membership, User
+
+
+class TwoFactorRequired(Exception):
+    """The group requires two-factor authentication and this organiser has none yet.
+
+    Raised wherever an organiser opens one of the group's pages;
+    turnout.groups.middleware turns it into "set it up, then come back here".
+    """
+
+    def __init__(self, group: Group):
+        super().__init__(group.slug)
+        self.group = group
 
 
 def groups_organised_by(*, user: User) -> QuerySet[Group]:
@@ -11,11 +24,22 @@ def groups_organised_by(*, user: User) -> QuerySet[Group]:
 
 
 def group_for_organiser(*, user: User, slug: str) -> Group:
-    """The group if ``user`` organises it; 404 otherwise, so outsiders learn nothing."""
+    """The group if ``user`` organises it; 404 otherwise, so outsiders learn nothing.
+
+    Every organiser page of a group finds it here (or through check_two_factor), so
+    this is where a group's two-factor requirement holds.
+    """
     group = Group.objects.filter(slug=slug, memberships__user=user).first()
     if group is None:
         raise Http404
+    check_two_factor(user=user, group=group)
     return group
+
+
+def check_two_factor(*, user: User, group: Group) -> None:
+    """Raise TwoFactorRequired if ``group`` requires it and ``user`` has none."""
+    if group.require_two_factor and not twofactor.has_two_factor(user=user):
+        raise TwoFactorRequired(group)
 
 
 def group_for_owner(*, user: User, slug: str) -> Group:
@@ -25,6 +49,7 @@ def group_for_owner(*, user: User, slug: str) -> Group:
     ).first()
     if group is None:
         raise Http404
+    check_two_factor(user=user, group=group)
     return group
 
 

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from turnout.groups import services as groups
+from turnout.groups import twofactor
 from turnout.groups.forms import LoginForm, SignUpForm
 from turnout.groups.models import User
 from turnout.groups.tokens import email_verification_token
+from turnout.groups.views.organise_twofactor import start_code_step
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,6 +61,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "groups/accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """An account with two-factor is not logged in yet: the code step comes next."""
+        if twofactor.has_two_factor(user=form.get_user()):
+            return start_code_step(
+                self.request, user=form.get_user(), next_url=self.get_success_url()
+            )
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         if form.has_error(NON_FIELD_ERRORS, "unverified"):

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from turnout.groups import selectors as groups
 from turnout.rsvp import links, selectors, services
 from turnout.rsvp.models import Registration
 from turnout.rsvp.views.organise import event_for_organiser
@@ -115,6 +116,7 @@ def scanned(request: HttpRequest, token: str) -> HttpResponse:
         pk=pk,
         event__group__memberships__user=request.user,
     )
+    groups.check_two_factor(user=request.user, group=registration.event.group)
     if request.method == "POST":
         try:
             services.check_in(
