@@ -1,6 +1,10 @@
 """The periodic jobs each app registers in its AppConfig.ready() (turnout.core.schedule)."""
 
+import datetime as dt
+
 import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from tests import jobs
 from turnout.core import schedule
@@ -19,6 +23,7 @@ def test_each_app_registered_its_jobs_with_their_periods(settings):
     assert schedule.periodic_jobs() == [
         ("purge-rate-counters", core_tasks.purge_rate_counters, 3600),
         ("delete-finished-task-results", core_tasks.delete_finished_task_results, 3600),
+        ("clear-expired-sessions", core_tasks.clear_expired_sessions, 3600),
         ("forget-old-mail", outbox_tasks.forget_old_mail, 3600),
         ("forget-old-audit-entries", groups_tasks.forget_old_audit_entries, 3600),
         ("expire-rsvp-holds", rsvp_tasks.expire_holds, 60),
@@ -53,3 +58,19 @@ def test_registering_another_job_under_a_taken_name_is_refused(settings):
         schedule.register(name="expire-rsvp-holds", task=rsvp_tasks.expire_holds, every=30)
 
     assert schedule.periodic_jobs() == before
+
+
+@pytest.mark.django_db
+def test_clear_expired_sessions_deletes_only_expired_ones():
+    now = timezone.now()
+    Session.objects.create(
+        session_key="old", session_data="", expire_date=now - dt.timedelta(seconds=1)
+    )
+    Session.objects.create(
+        session_key="live", session_data="", expire_date=now + dt.timedelta(days=1)
+    )
+
+    deleted = core_tasks.clear_expired_sessions.call()
+
+    assert deleted == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]

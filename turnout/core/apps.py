@@ -17,5 +17,8 @@ class CoreConfig(AppConfig):
             task=tasks.delete_finished_task_results,
             every=3600,
         )
+        schedule.register(
+            name="clear-expired-sessions", task=tasks.clear_expired_sessions, every=3600
+        )
         schedule.register(name="forget-old-mail", task=outbox_tasks.forget_old_mail, every=3600)
         outbox.register(outbox.FINISHED, outbox.rendering.render_finished)

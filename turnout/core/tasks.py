@@ -20,6 +20,7 @@ import random
 from collections.abc import Callable
 
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -168,3 +169,10 @@ def delete_finished(*, now: dt.datetime | None = None, batch_size: int = 500) ->
 def delete_finished_task_results() -> int:
     """Periodic: drop finished task results a day old (``delete_finished``)."""
     return delete_finished()
+
+
+@task()
+def clear_expired_sessions() -> int:
+    """Periodic: delete sessions past their expiry (Django leaves them in the table);
+    how many went. Sessions live in the database (Django's default engine)."""
+    return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]

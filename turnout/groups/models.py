@@ -41,7 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Part of every session's check (get_session_auth_hash): replacing it logs out every
     # session but the one that is then updated ("log out my other sessions").
-    sessions_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # db_default: rows written by code older than the field (a rolling upgrade) get it too.
+    sessions_secret = models.CharField(max_length=64, blank=True, editable=False, db_default="")
 
     objects = UserManager()
 
@@ -101,6 +102,7 @@ class Group(models.Model):
     require_two_factor = models.BooleanField(
         _("organisers must use two-factor authentication"),
         default=False,
+        db_default=False,
         help_text=_(
             "Organisers without it are asked to set it up before they can open the "
             "group's organiser pages."

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="require_two_factor",
             field=models.BooleanField(
                 default=False,
+                db_default=False,
                 help_text="Organisers without it are asked to set it up before they can open the group's organiser pages.",
                 verbose_name="organisers must use two-factor authentication",
             ),
@@ -21,6 +22,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="user",
             name="sessions_secret",
-            field=models.CharField(blank=True, editable=False, max_length=64),
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=64),
         ),
     ]
