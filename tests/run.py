@@ -1,7 +1,10 @@
-"""``make test``: the whole suite on SQLite, then again on a throwaway PostgreSQL.
+"""``make test``: the whole suite on SQLite and again on a throwaway PostgreSQL.
 
-Browser tests run once, in the PostgreSQL pass. Prints passed/failed/skipped per
-database; under CI (``CI=true``) a skipped test fails the run.
+The two passes run at the same time (much of each is waiting on workers, SMTP and
+the browser, so together they take little more than the longer one): the PostgreSQL
+pass prints as it goes, the SQLite pass's output follows when both are done. Browser
+tests run once, in the PostgreSQL pass. Prints passed/failed/skipped per database;
+under CI (``CI=true``) a skipped test fails the run.
 """
 
 import json
@@ -16,11 +19,14 @@ RUNS = [
 ]
 
 
-def run(database: str, extra: list[str], report: str) -> dict:
+def start(database: str, extra: list[str], report: str, output=None) -> subprocess.Popen:
     env = {**os.environ, "TURNOUT_TEST_DATABASE": database, "TURNOUT_TEST_REPORT": report}
     env.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    print(f"\n=== {database} ===", flush=True)
-    code = subprocess.call([sys.executable, "-m", "pytest", *extra, *sys.argv[1:]], env=env)
+    command = [sys.executable, "-m", "pytest", *extra, *sys.argv[1:]]
+    return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def counts_in(report: str, code: int) -> dict:
     try:
         with open(report) as f:
             counts = json.load(f)
@@ -32,8 +38,19 @@ def run(database: str, extra: list[str], report: str) -> dict:
 def main() -> int:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for database, extra in RUNS:
-            results[database] = run(database, extra, os.path.join(tmp, f"{database}.json"))
+        (quiet, quiet_extra), (shown, shown_extra) = RUNS
+        log_path = os.path.join(tmp, f"{quiet}.log")
+        with open(log_path, "w") as log:
+            background = start(quiet, quiet_extra, os.path.join(tmp, f"{quiet}.json"), log)
+            print(f"\n=== {shown} (the {quiet} pass runs beside it) ===", flush=True)
+            foreground = start(shown, shown_extra, os.path.join(tmp, f"{shown}.json"))
+            codes = {shown: foreground.wait(), quiet: background.wait()}
+        print(f"\n=== {quiet} ===", flush=True)
+        with open(log_path) as log:
+            sys.stdout.write(log.read())
+        for database, _extra in RUNS:
+            report = os.path.join(tmp, f"{database}.json")
+            results[database] = counts_in(report, codes[database])
     ok = True
     print()
     for database, r in results.items():
