@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.flyers.helpers import pdf_text
-from turnout.cli import DEMO_LOGIN
+from turnout.cli import DEMO_LOGIN, DEMO_WORKERS
 from turnout.comparisons.checks import consistency_check
 from turnout.comparisons.models import Citation, Comparison
 from turnout.demo import load_demo
@@ -263,3 +263,15 @@ def test_load_demo_a4_flyer_is_one_page_and_the_a5_one_loses_nothing(meeting):
     text = pdf_text(a5)
     for expected in (HEADING, *ASSESSED, CRITERIA[-1], "Sergei Lavrov", "WC1N 1AB"):
         assert expected in text, expected
+
+
+def test_demo_runs_one_worker_for_email_and_one_for_imports():
+    """``turnout demo`` starts its workers as a deployment should: every queue taken,
+    and calendar imports apart from email, so a slow calendar server delays no email."""
+    from turnout.core.worker import queues
+
+    taken = [set(args[1::2]) for args in DEMO_WORKERS]
+
+    assert all(args[0::2] == ("--queue",) * len(taken[n]) for n, args in enumerate(DEMO_WORKERS))
+    assert taken == [{"default", "email"}, {"imports"}]
+    assert set().union(*taken) == set(queues())

@@ -9,6 +9,11 @@ import sys
 from pathlib import Path
 
 DEMO_LOGIN = ("organiser@example.org", "turnout-demo")
+# The demo's workers: email (and other quick tasks) apart from calendar imports.
+DEMO_WORKERS = (
+    ("--queue", "default", "--queue", "email"),
+    ("--queue", "imports"),
+)
 
 
 def _django(mode: str | None = None) -> None:
@@ -60,11 +65,20 @@ def _run_passing_on_signals(command: list[str]) -> int:
             signal.signal(sig, handler)
 
 
-def worker() -> int:
+def worker(queue_names: list[str]) -> int:
+    """Run a worker on ``queue_names`` (every queue when empty); 2 for a queue not in
+    settings, which no task could ever be put on."""
     _django()
-    from turnout.core.worker import run
+    from turnout.core.worker import queues, run
 
-    run()
+    unknown = sorted(set(queue_names) - set(queues()))
+    if unknown:
+        print(
+            f"turnout worker: no queue {', '.join(unknown)} (queues: {', '.join(queues())})",
+            file=sys.stderr,
+        )
+        return 2
+    run(queue_names=list(dict.fromkeys(queue_names)))
     return 0
 
 
@@ -120,13 +134,19 @@ def demo(port: int) -> int:
         "Emails the site sends are printed below. Press Ctrl+C to stop.\n",
         flush=True,
     )
-    # The worker beside the server delivers the emails (printed to this terminal).
-    background = subprocess.Popen([sys.executable, "-m", "turnout.cli", "worker"])
+    # Beside the server, as a deployment runs them (docs/admin-guide.md): a worker that
+    # delivers the emails (printed to this terminal), and one for calendar imports.
+    background = [
+        subprocess.Popen([sys.executable, "-m", "turnout.cli", "worker", *args])
+        for args in DEMO_WORKERS
+    ]
     try:
         return serve(f"127.0.0.1:{port}", workers=2)
     finally:
-        background.terminate()
-        background.wait(timeout=10)
+        for process in background:
+            process.terminate()
+        for process in background:
+            process.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +171,18 @@ def _run(argv: list[str]) -> int:
     serve_parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)"
     )
-    commands.add_parser("worker", help="run a background worker (emails, periodic jobs)")
+    worker_parser = commands.add_parser(
+        "worker", help="run a background worker (emails, imports, periodic jobs)"
+    )
+    worker_parser.add_argument(
+        "--queue",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="queues",
+        help="take tasks from this queue only (repeatable; default: every queue): "
+        "default, email, imports",
+    )
     flyer_parser = commands.add_parser("flyer", help="write an event's flyer as a PDF file")
     flyer_parser.add_argument("event", metavar="GROUP/EVENT", help="the group's and event's slugs")
     flyer_parser.add_argument(
@@ -171,7 +202,7 @@ def _run(argv: list[str]) -> int:
             parser.error("--port must be between 1 and 65535")
         return demo(args.port)
     if args.command == "worker":
-        return worker()
+        return worker(args.queues)
     if args.command == "flyer":
         return flyer(args.event, args.output, args.size)
     if args.workers < 1:

@@ -214,10 +214,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's Tasks API on the database queue (see docs/admin-guide.md
 # for Redis). The task row is the outbox: it commits or rolls back with the change.
+# Calendar fetches have their own queue, "imports", so a worker waiting on a slow
+# calendar server is never the one that sends email (`turnout worker --queue NAME`).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email"],
+        "QUEUES": ["default", "email", "imports"],
     }
 }
 # A RUNNING task whose worker has sent no heartbeat for this long is run again.
@@ -235,6 +237,8 @@ TURNOUT_DAILY_EMAIL_QUOTA = int(os.environ.get("TURNOUT_DAILY_EMAIL_QUOTA", "200
 TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool(
     "TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES", not PRODUCTION
 )
+# The most a calendar fetch may take in all: name lookup, connection, headers and body.
+TURNOUT_IMPORT_TIMEOUT_SECONDS = float(os.environ.get("TURNOUT_IMPORT_TIMEOUT_SECONDS", "10"))
 # Meetings are free (price 0), but search engines want a currency with every offer.
 TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
 TURNOUT_REQUIRE_GROUP_APPROVAL = env_bool("TURNOUT_REQUIRE_GROUP_APPROVAL")

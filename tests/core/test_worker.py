@@ -16,7 +16,8 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from tests import jobs
-from turnout.core import schedule
+from turnout import cli
+from turnout.core import schedule, worker
 from turnout.core.models import ScheduledJob, WorkerHeartbeat
 from turnout.core.tasks import TryAgain, backoff, retrying_task
 from turnout.core.worker import Upkeep, put_back, recover_abandoned_tasks
@@ -330,3 +331,46 @@ def test_retrying_task_run_taken_over_by_another_worker_schedules_no_retry(db, n
     assert list(DBTaskResult.objects.values_list("status", "worker_ids")) == [
         ("RUNNING", ["w-slow", "w-other"])
     ]
+
+
+# --- queues: `turnout worker --queue NAME`
+
+
+@pytest.fixture
+def started_on(monkeypatch):
+    """The queues each ``turnout worker`` run below was started on (none really runs)."""
+    runs: list[list[str]] = []
+    monkeypatch.setattr(worker, "run", lambda *, queue_names: runs.append(queue_names))
+    return runs
+
+
+def test_worker_takes_every_queue_by_default(started_on):
+    assert cli.main(["worker"]) == 0
+
+    assert started_on == [[]]  # run() then takes worker.queues()
+    assert worker.queues() == ["default", "email", "imports"]
+
+
+def test_worker_queue_option_is_repeatable(started_on):
+    assert cli.main(["worker", "--queue", "default", "--queue", "email", "--queue", "email"]) == 0
+    assert cli.main(["worker", "--queue", "imports"]) == 0
+
+    assert started_on == [["default", "email"], ["imports"]]
+
+
+def test_worker_refuses_a_queue_no_task_is_put_on(started_on, capsys):
+    assert cli.main(["worker", "--queue", "imports", "--queue", "emails"]) == 2
+
+    assert started_on == []
+    assert capsys.readouterr().err == (
+        "turnout worker: no queue emails (queues: default, email, imports)\n"
+    )
+
+
+def test_calendar_fetches_are_queued_apart_from_email(db):
+    from turnout.core.outbox import tasks as outbox_tasks
+    from turnout.feeds import tasks as feeds_tasks
+
+    assert feeds_tasks.fetch_source.queue_name == "imports"
+    assert feeds_tasks.refresh_subscribed.queue_name == "imports"
+    assert outbox_tasks.deliver.queue_name == "email"

@@ -14,8 +14,18 @@ server's own network (server-side request forgery). Every fetch here:
   Host header and the TLS server name (SNI, and the certificate check) set to the
   host name from the URL;
 - follows at most ``MAX_REDIRECTS`` redirects, each checked again from the start;
-- stops after ``TIMEOUT_SECONDS`` in all, and after ``MAX_BYTES`` of body, read in
-  chunks so a huge answer is never held in memory.
+- stops after ``TURNOUT_IMPORT_TIMEOUT_SECONDS`` (10) in all: name resolution,
+  connection, TLS, headers and body, redirects included. A timeout on each read would
+  not bound that: a server sending one header line or one byte a second never lets a
+  read wait long (slow loris). So a watchdog timer shuts the socket down at the
+  deadline, which ends whatever read is blocked, and the name lookup runs in a thread
+  that is waited for no longer than the time left;
+- stops after ``MAX_BYTES`` of body, read in chunks so a huge answer is never held in
+  memory.
+
+A fetch that stalls therefore ends at its deadline; and calendar fetches run on their
+own task queue ("imports", turnout.feeds.tasks), so even while one waits its full time
+the worker that sends email is not the one waiting.
 
 ``TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES`` (off in production mode, on in debug,
 demo and test runs) lets a development machine import from a server on itself.
@@ -25,10 +35,13 @@ Accept header and the message for an answer too large: the next caller makes the
 arguments.
 """
 
+import contextlib
 import http.client
 import ipaddress
+import math
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -37,7 +50,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
-TIMEOUT_SECONDS = 10.0
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -106,10 +118,40 @@ def check_url(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
-def resolve(host: str, port: int) -> str:
+def timeout_seconds() -> float:
+    return settings.TURNOUT_IMPORT_TIMEOUT_SECONDS
+
+
+def _lookup(host: str, port: int, deadline: float) -> list:
+    """``socket.getaddrinfo`` waited for until ``deadline`` at most.
+
+    The system resolver has no deadline of its own to give it (its timeouts and
+    retries are in resolv.conf), so it runs in a daemon thread, left to finish on its
+    own when the fetch has given up on it."""
+    outcome: dict = {}
+
+    def look_up() -> None:
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except Exception as exc:  # handed to the waiting thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=look_up, name="turnout-fetch-lookup", daemon=True)
+    thread.start()
+    thread.join(_remaining(deadline))
+    if thread.is_alive():
+        raise TimeoutError
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["infos"]
+
+
+def resolve(host: str, port: int, deadline: float) -> str:
     """The one address to connect to, checked; FetchRefused when it may not be reached."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, deadline)
+    except TimeoutError:
+        raise
     except (socket.gaierror, UnicodeError, OSError):
         raise FetchRefused(
             _("The host name “%(host)s” could not be found. Check the address.") % {"host": host},
@@ -129,41 +171,100 @@ def resolve(host: str, port: int) -> str:
     return addresses[0]
 
 
+class _Watchdog:
+    """Shuts the fetch's socket down when the deadline passes, wherever the fetch waits.
+
+    A blocked read on a socket shut down from another thread returns at once (an end
+    of file, or an error); the fetch then sees ``fired`` and reports the timeout, so
+    a body cut short is never taken for the whole. One watchdog serves every hop of a
+    fetch: each connection is ``watch``ed while it is open."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = threading.Event()
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Watchdog":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        """Guard ``sock`` from now on (None: the connection is closed, guard nothing)."""
+        with self._lock:
+            if sock is not None and self.fired.is_set():
+                sock.close()
+                raise TimeoutError
+            self._sock = sock
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired.set()
+            sock = self._sock
+        if sock is not None:
+            # The plain socket's shutdown, also under TLS: SSLSocket.shutdown would drop
+            # its TLS state while the fetch's thread is reading with it. OSError: closed.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def connect(self, address: str, port: int) -> socket.socket:
+        # One address, one connect call: its timeout bounds it by the time left.
+        sock = socket.create_connection((address, port), _remaining(self.deadline))
+        self.watch(sock)
+        return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """An HTTP connection to an address checked beforehand; Host stays the host name."""
 
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
+    def __init__(self, host, port, *, address, watchdog):
+        super().__init__(host, port, timeout=_remaining(watchdog.deadline))
+        self._address, self._watchdog = address, watchdog
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._watchdog.connect(self._address, self.port)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As above over TLS: SNI and the certificate check use the host name."""
 
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+    def __init__(self, host, port, *, address, watchdog):
+        super().__init__(
+            host,
+            port,
+            timeout=_remaining(watchdog.deadline),
+            context=ssl.create_default_context(),
+        )
+        self._address, self._watchdog = address, watchdog
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = self._watchdog.connect(self._address, self.port)
+        tls = self._context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self._watchdog.watch(tls)  # wrapping took over the plain socket
+        self.sock = tls
+        tls.do_handshake()
 
 
-def _timed_out() -> FetchRefused:
+def _timed_out(seconds: float) -> FetchRefused:
     return FetchRefused(
         _("The server took too long to answer (more than %(seconds)s seconds).")
-        % {"seconds": int(TIMEOUT_SECONDS)},
+        % {"seconds": math.ceil(seconds)},
         code="timeout",
     )
 
 
 def _remaining(deadline: float) -> float:
+    """Seconds left before ``deadline``; TimeoutError when none are (fetch() words it)."""
     left = deadline - time.monotonic()
     if left <= 0:
-        raise _timed_out()
+        raise TimeoutError
     return left
 
 
@@ -175,14 +276,12 @@ def _too_large() -> FetchRefused:
     )
 
 
-def _read_body(response: http.client.HTTPResponse, sock, deadline: float) -> bytes:
+def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     length = response.getheader("Content-Length", "")
     if length.strip().isdigit() and int(length) > MAX_BYTES:
         raise _too_large()
     chunks, total = [], 0
     while True:
-        if sock is not None:
-            sock.settimeout(_remaining(deadline))
         chunk = (
             response.read1(CHUNK_BYTES)
             if hasattr(response, "read1")
@@ -198,14 +297,14 @@ def _read_body(response: http.client.HTTPResponse, sock, deadline: float) -> byt
     return b"".join(chunks)
 
 
-def _one_request(url: str, deadline: float):
+def _one_request(url: str, watchdog: _Watchdog):
     """(status, location or None, Fetched or None) for one request, nothing followed."""
     scheme, host, port = check_url(url)
-    address = resolve(host, port)
+    address = resolve(host, port, watchdog.deadline)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     kind = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    connection = kind(host, port, address=address, timeout=_remaining(deadline))
+    connection = kind(host, port, address=address, watchdog=watchdog)
     try:
         connection.request(
             "GET",
@@ -217,48 +316,57 @@ def _one_request(url: str, deadline: float):
             return response.status, response.getheader("Location"), None
         if response.status != 200:
             return response.status, None, None
-        body = _read_body(response, connection.sock, deadline)
+        body = _read_body(response, watchdog.deadline)
         return (
             200,
             None,
             Fetched(url=url, body=body, content_type=response.getheader("Content-Type", "")),
         )
     finally:
+        watchdog.watch(None)
         connection.close()
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS) -> Fetched:
+def fetch(url: str, *, timeout: float | None = None) -> Fetched:
     """GET ``url`` under every rule above; FetchRefused with the organiser's message.
 
-    ``timeout`` bounds the whole fetch, redirects included (tests shorten it)."""
-    deadline = time.monotonic() + timeout
-    for _hop in range(MAX_REDIRECTS + 1):
-        try:
-            status, location, fetched = _one_request(url, deadline)
-        except FetchRefused:
-            raise
-        except TimeoutError:
-            raise _timed_out() from None
-        except ssl.SSLError:
-            raise FetchRefused(
-                _("A secure connection to the server could not be made (its certificate?)."),
-                code="tls",
-            ) from None
-        except (OSError, http.client.HTTPException, ValueError):
-            raise FetchRefused(
-                _("The server could not be reached, or its answer was broken. Try again later."),
-                code="unreachable",
-            ) from None
-        if fetched is not None:
-            return fetched
-        if location is None:
-            raise FetchRefused(
-                _("The server answered with an error (HTTP %(status)s).") % {"status": status},
-                code="status",
-            )
-        url = urljoin(url, location.strip())
+    ``timeout`` (by default the setting) bounds the whole fetch, redirects included."""
+    seconds = timeout_seconds() if timeout is None else timeout
+    with _Watchdog(time.monotonic() + seconds) as watchdog:
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                status, location, fetched = _one_request(url, watchdog)
+            except FetchRefused:
+                raise
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                # Whatever a socket shut down by the watchdog raised, it was the deadline.
+                if watchdog.fired.is_set() or isinstance(exc, TimeoutError):
+                    raise _timed_out(seconds) from None
+                raise _failed(exc) from None
+            if watchdog.fired.is_set():  # a body read to a cut-off end is not the body
+                raise _timed_out(seconds)
+            if fetched is not None:
+                return fetched
+            if location is None:
+                raise FetchRefused(
+                    _("The server answered with an error (HTTP %(status)s).") % {"status": status},
+                    code="status",
+                )
+            url = urljoin(url, location.strip())
     raise FetchRefused(
         _("The address redirected more than %(count)s times; it cannot be fetched.")
         % {"count": MAX_REDIRECTS},
         code="redirects",
+    )
+
+
+def _failed(exc: Exception) -> FetchRefused:
+    if isinstance(exc, ssl.SSLError):
+        return FetchRefused(
+            _("A secure connection to the server could not be made (its certificate?)."),
+            code="tls",
+        )
+    return FetchRefused(
+        _("The server could not be reached, or its answer was broken. Try again later."),
+        code="unreachable",
     )

@@ -6,6 +6,11 @@ READY any task left RUNNING by a worker whose heartbeat has stopped for longer
 than the lease (it was killed). Such a task then runs again: tasks are written
 to be idempotent, and an email sent just before a kill may go out twice (at most
 one duplicate per kill).
+
+A worker takes every queue in ``TASKS`` unless given some (``turnout worker --queue
+NAME``): a deployment runs one for "default" and "email" and one for "imports", so a
+slow calendar fetch never holds up email. Every worker runs the upkeep thread; the
+periodic jobs still start once per period, however many run (turnout.core.schedule).
 """
 
 import datetime as dt
@@ -23,7 +28,11 @@ from turnout.core import schedule
 from turnout.core.models import WorkerHeartbeat
 
 logger = logging.getLogger("turnout.worker")
-QUEUES = ["default", "email"]
+
+
+def queues() -> list[str]:
+    """Every queue tasks may be enqueued on (settings ``TASKS``)."""
+    return list(settings.TASKS["default"]["QUEUES"])
 
 
 def lease() -> dt.timedelta:
@@ -88,13 +97,13 @@ class Upkeep(threading.Thread):
             self.stopped.wait(self.interval)
 
 
-def run(*, queues: list[str] | None = None, interval: float = 0.2) -> None:
+def run(*, queue_names: list[str] | None = None, interval: float = 0.2) -> None:
     worker_id = f"w-{secrets.token_hex(8)}"
     upkeep = Upkeep(worker_id, interval=settings.TURNOUT_WORKER_HEARTBEAT_SECONDS)
     upkeep.beat()  # alive before the first task is claimed
     upkeep.start()
     worker = Worker(
-        queue_names=queues or QUEUES,
+        queue_names=queue_names or queues(),
         interval=interval,
         batch=False,
         backend_name="default",
@@ -104,7 +113,7 @@ def run(*, queues: list[str] | None = None, interval: float = 0.2) -> None:
         excluded_queue_names=[],
     )
     worker.configure_signals()
-    logger.info("turnout worker %s started", worker_id)
+    logger.info("turnout worker %s started on %s", worker_id, ", ".join(worker.queue_names))
     try:
         worker.run()
     finally:
