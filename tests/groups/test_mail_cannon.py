@@ -9,6 +9,7 @@ from django.test import Client
 
 from tests.core.test_settings import _turnout, clean_env, production_env  # noqa: F401
 from tests.factories import PASSWORD, make_group, make_user
+from tests.groups.test_logins import csrf_free
 from tests.groups.test_views_accounts import sign_up_data
 from tests.mail import outbox
 from turnout.core.models import Message
@@ -174,3 +175,42 @@ def test_the_instance_daily_quota_holds_across_groups(settings, organiser):
 
     assert refused.value.code == "over_quota"
     assert Message.objects.filter(to_email="c@example.net").count() == 0
+
+
+# --- the limits around them ---
+
+
+def test_over_the_limit_sign_up_answers_as_for_a_new_address(organiser):
+    pages = []
+    for email in ("olena@example.org", "new@example.org"):  # an account, and none
+        for _ in range(3):
+            Client().post("/organise/signup/", sign_up_data(email=email))
+        queued = Message.objects.count()
+        pages.append(Client().post("/organise/signup/", sign_up_data(email=email)))
+        assert Message.objects.count() == queued  # the fourth sends nothing
+
+    assert [p.status_code for p in pages] == [200, 200]
+    assert csrf_free(pages[0].content.decode()) == csrf_free(pages[1].content.decode()).replace(
+        "new@example.org", "olena@example.org"
+    )
+
+
+def test_password_resets_from_one_client_stop_at_its_hourly_limit(settings, db):
+    settings.TURNOUT_ACCOUNT_EMAILS_PER_CLIENT = 5
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(8):
+        client.post("/organise/password-reset/", {"email": f"person{n}@example.org"})
+
+    assert Message.objects.count() == 5
+    other = Client(REMOTE_ADDR="203.0.113.10")
+    other.post("/organise/password-reset/", {"email": "person9@example.org"})
+    assert Message.objects.count() == 6
+
+
+def test_an_exempt_client_is_counted_but_never_refused(settings, organiser):
+    settings.TURNOUT_RATE_LIMIT_EXEMPT = ["203.0.113.9"]
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        client.post("/organise/password-reset/", {"email": "olena@example.org"})
+
+    assert sent_to("olena@example.org", emails.PASSWORD_RESET) == 5
