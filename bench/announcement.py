@@ -94,6 +94,8 @@ def base_env(database_url: str, smtp_url: str) -> dict[str, str]:
         database_url,
         TURNOUT_EMAIL_URL=smtp_url,
         TURNOUT_DAILY_EMAIL_QUOTA="10000000",
+        TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA="10000000",
+        TURNOUT_REQUIRE_GROUP_APPROVAL="0",
         TURNOUT_WORKER_LEASE_SECONDS="5",
         TURNOUT_WORKER_HEARTBEAT_SECONDS="1",
     )

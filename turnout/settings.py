@@ -229,9 +229,24 @@ TURNOUT_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TURNOUT_WORKER_HEARTBEA
 # (then doubling: 30 s, 1 min, 2 min … capped at an hour; 10 attempts span about 3 hours).
 TURNOUT_EMAIL_ATTEMPTS = int(os.environ.get("TURNOUT_EMAIL_ATTEMPTS", "10"))
 TURNOUT_EMAIL_RETRY_SECONDS = float(os.environ.get("TURNOUT_EMAIL_RETRY_SECONDS", "30"))
-# Bulk mail: how many messages each group may send a day, and whether the instance
-# admin must approve a new group before it can send announcements.
+# Mail sent on a group's behalf to people who did not ask (announcements, confirmation
+# requests of imported contacts, invitations), over the last 24 hours: how many each
+# group may send (a group's own limit in the admin overrides it), and all groups together
+# (turnout.groups.sending).
 TURNOUT_DAILY_EMAIL_QUOTA = int(os.environ.get("TURNOUT_DAILY_EMAIL_QUOTA", "2000"))
+TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA = int(
+    os.environ.get("TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA", "20000")
+)
+# Account mail anyone can ask for (verification, its re-send, password reset, "someone
+# tried to sign up"): each kind at most this many to one address an hour, and all kinds
+# together this many an hour asked from one client address. Past either, nothing is sent
+# and the page answers as always (it must not tell whether an account exists). The same
+# two limits hold for invitations (to one address, from one client), with a message.
+TURNOUT_ACCOUNT_EMAILS_PER_ADDRESS = int(os.environ.get("TURNOUT_ACCOUNT_EMAILS_PER_ADDRESS", "3"))
+TURNOUT_ACCOUNT_EMAILS_PER_CLIENT = int(os.environ.get("TURNOUT_ACCOUNT_EMAILS_PER_CLIENT", "20"))
+# What one organiser account may do: invitations an hour, new groups a day.
+TURNOUT_INVITATIONS_PER_ACCOUNT = int(os.environ.get("TURNOUT_INVITATIONS_PER_ACCOUNT", "10"))
+TURNOUT_NEW_GROUPS_PER_DAY = int(os.environ.get("TURNOUT_NEW_GROUPS_PER_DAY", "3"))
 # Calendar imports may fetch private, loopback and link-local addresses (server-side
 # request forgery): never in production unless an admin opts in for a development box.
 TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool(
@@ -241,7 +256,10 @@ TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool(
 TURNOUT_IMPORT_TIMEOUT_SECONDS = float(os.environ.get("TURNOUT_IMPORT_TIMEOUT_SECONDS", "10"))
 # Meetings are free (price 0), but search engines want a currency with every offer.
 TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
-TURNOUT_REQUIRE_GROUP_APPROVAL = env_bool("TURNOUT_REQUIRE_GROUP_APPROVAL")
+# Whether a new group (or one renamed) waits for the instance admin's approval before it
+# can mail people who did not ask (announcements, imports): on in production mode, off
+# in the demo and the tests unless set.
+TURNOUT_REQUIRE_GROUP_APPROVAL = env_bool("TURNOUT_REQUIRE_GROUP_APPROVAL", PRODUCTION)
 
 # Rate limits on public forms; a benchmark's load client may be exempted.
 TURNOUT_RATE_LIMIT_EXEMPT = [

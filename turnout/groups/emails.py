@@ -48,10 +48,13 @@ def queue_password_reset(*, email: str) -> Message:
 
 
 def queue_invitation(*, invitation: Invitation) -> Message:
+    """Bulk: mail to someone who did not ask, on the instance's daily quota (the group's
+    counts its invitations from its audit log: turnout.groups.sending)."""
     return outbox.queue(
         kind=INVITATION,
         to=invitation.email,
         about=invitation,
+        bulk=True,
         forget_after=forget_group_mail_after(invitation.group),
     )
 

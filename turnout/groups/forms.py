@@ -172,5 +172,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, with the email sent through Turnout's outbox whether or not
     the address has an account (groups.request_password_reset)."""
 
-    def save(self, *args, **kwargs) -> None:
-        groups.request_password_reset(email=self.cleaned_data["email"])
+    def save(self, *args, request=None, **kwargs) -> None:
+        client = ratelimit.client_address(request) if request is not None else ""
+        groups.request_password_reset(email=self.cleaned_data["email"], client=client)

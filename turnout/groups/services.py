@@ -1,6 +1,6 @@
 """Every write to organiser accounts, groups, invitations and venues."""
 
-from django.contrib.auth.hashers import make_password
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 
 from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
 from turnout.core.tokens import new_secret, token_hash
-from turnout.groups import addresses, audit, emails
+from turnout.groups import addresses, audit, emails, sending
+from turnout.groups.accounts import (  # noqa: F401 -- called as groups.sign_up etc.
+    request_password_reset,
+    send_verification_email,
+    sign_up,
+    verify_email,
+)
 from turnout.groups.emails import INVITATION_VALID_FOR
 from turnout.groups.models import Group, Invitation, Membership, User, Venue
 from turnout.groups.tokens import invitation_token
@@ -31,46 +37,6 @@ def masked_email(email: str) -> str:
     """ "co@example.org" as "c•@example.org": enough to recognise one's own address."""
     local, _at, domain = email.partition("@")
     return f"{local[:1]}•@{domain}"
-
-
-@transaction.atomic
-def sign_up(*, email: str, name: str, password: str) -> User | None:
-    """Create an unverified account and email it its verification link; or, if the
-    address has an account already, email that account that someone tried to sign up
-    with it. The new account, or None.
-
-    Nothing tells the two apart but the email: the page answers alike, and both ways
-    hash the password once (the costly step), so they take as long."""
-    existing = User.objects.filter(email__iexact=email.strip()).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(email=email, name=name, password=password)
-                send_verification_email(user=user)
-            return user
-        except IntegrityError:  # the same address signed up a moment ago
-            existing = User.objects.get(email__iexact=email.strip())
-    make_password(password)  # thrown away: the work a new account's password costs
-    emails.queue_account_email(kind=emails.SIGN_UP_ATTEMPT, user=existing)
-    return None
-
-
-def send_verification_email(*, user: User) -> None:
-    """Queue the email with the verification link (made when it is delivered)."""
-    emails.queue_account_email(kind=emails.VERIFY, user=user)
-
-
-def request_password_reset(*, email: str) -> None:
-    """Queue the email with a password reset link to whatever address was typed. Which
-    account it is for (if any) is looked up only when the worker delivers it
-    (emails.render_password_reset), so this request does the same work either way and
-    its timing cannot tell whether the address has an account."""
-    emails.queue_password_reset(email=email.strip().lower())
-
-
-def verify_email(*, user: User) -> None:
-    user.email_verified = True
-    user.save(update_fields=["email_verified"])
 
 
 def _saved(instance):
@@ -107,6 +73,9 @@ def _saved_keeping_addresses(group: Group) -> Group:
 
 @transaction.atomic
 def create_group(*, owner: User, **fields) -> Group:
+    """A new group owned by ``owner``; a ValidationError past the account's groups a day
+    (TURNOUT_NEW_GROUPS_PER_DAY: each group may mail on its own quota)."""
+    sending.check_new_group_allowed(owner=owner)
     if not fields.get("slug"):
         fields["slug"] = unique_group_slug(fields.get("name", ""))
     group = _saved_keeping_addresses(Group(**fields))
@@ -120,8 +89,12 @@ def update_group(*, group: Group, by: User | None = None, **fields) -> Group:
     settings changed (never their values: a contact address is personal), when an
     organiser (``by``) made them. A new address
     keeps the old one the group's for good: it redirects to the new one, and only this
-    group may take it back."""
+    group may take it back. A new name, where the instance admin approves groups, waits
+    for approval again: it is what the group's mail to strangers carries in From and
+    Subject."""
     changed = [name for name, value in fields.items() if getattr(group, name) != value]
+    if "name" in changed and settings.TURNOUT_REQUIRE_GROUP_APPROVAL:
+        group.email_approved_at = None
     for name, value in fields.items():
         setattr(group, name, value)
     group = _saved_keeping_addresses(group)
@@ -138,13 +111,15 @@ def save_group(*, group: Group) -> Group:
     return _saved_keeping_addresses(group)
 
 
-def invite_organiser(*, group: Group, email: str, invited_by: User) -> Invitation:
-    """Email an invitation link; raises ValidationError if they already organise it."""
+def invite_organiser(*, group: Group, email: str, invited_by: User, client: str = "") -> Invitation:
+    """Email an invitation link; raises ValidationError if they already organise it, or
+    past the inviter's hourly limit or the group's daily quota (turnout.groups.sending)."""
     email = email.strip().lower()
     if Membership.objects.filter(group=group, user__email__iexact=email).exists():
         raise ValidationError(
             {"email": _("%(email)s already organises this group.") % {"email": email}}
         )
+    sending.check_invitation_allowed(group=group, by=invited_by, to=email, client=client)
     with transaction.atomic():
         Invitation.objects.filter(
             group=group, email__iexact=email, accepted_at__isnull=True

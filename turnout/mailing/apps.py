@@ -7,6 +7,7 @@ class MailingConfig(AppConfig):
 
     def ready(self) -> None:
         from turnout.core import outbox
+        from turnout.groups import sending
         from turnout.mailing.services import announcements, rendering
         from turnout.mailing.services.subscriptions import optin
 
@@ -16,3 +17,4 @@ class MailingConfig(AppConfig):
             prepare=rendering.prepare_announcements,
         )
         outbox.register(optin.CONFIRM_TEMPLATE, optin.render_confirmation)
+        sending.count_usage(announcements.quota_usage)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from turnout.core import ratelimit
 from turnout.groups import selectors
 from turnout.groups import services as groups
 from turnout.groups.forms import GroupForm, InviteForm, VenueForm
@@ -67,7 +68,10 @@ def invite(request: HttpRequest, group: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation = groups.invite_organiser(
-                group=found, email=form.cleaned_data["email"], invited_by=request.user
+                group=found,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                client=ratelimit.client_address(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from turnout.core import ratelimit
 from turnout.groups import services as groups
 from turnout.groups import twofactor
 from turnout.groups.forms import LoginForm, SignUpForm
@@ -26,7 +27,7 @@ from turnout.groups.views.organise_twofactor import start_code_step
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        groups.sign_up(**form.cleaned_data)
+        groups.sign_up(**form.cleaned_data, client=ratelimit.client_address(request))
         context = {"email": form.cleaned_data["email"]}
         return render(request, "groups/accounts/check_inbox.html", context)
     return render(request, "groups/accounts/sign_up.html", {"form": form})
@@ -72,7 +73,9 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         if form.has_error(NON_FIELD_ERRORS, "unverified"):
-            groups.send_verification_email(user=form.get_user())
+            groups.send_verification_email(
+                user=form.get_user(), client=ratelimit.client_address(self.request)
+            )
         return super().form_invalid(form)
 
 

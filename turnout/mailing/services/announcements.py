@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from turnout.core import outbox
 from turnout.core.markdown import render_markdown
 from turnout.core.models import Message
-from turnout.groups import audit
+from turnout.groups import audit, sending
 from turnout.groups.models import Group, User
 from turnout.mailing.models import (
     ANNOUNCEMENT_MAX_LENGTH,
@@ -42,7 +42,6 @@ logger = logging.getLogger("turnout.mailing")
 
 TEMPLATE = "mailing/email/announcement"
 INSERT_BATCH = 500  # rows per INSERT while fanning out
-QUOTA_WINDOW = dt.timedelta(hours=24)
 
 
 def empty_subject_message() -> str:
@@ -179,31 +178,35 @@ def over_quota_message(*, quota: int, left: int, needed: int) -> str:
 
 
 def daily_quota(*, group: Group) -> int:
-    if group.daily_email_quota is not None:
-        return group.daily_email_quota
-    return settings.TURNOUT_DAILY_EMAIL_QUOTA
+    return sending.daily_quota(group=group)
 
 
 def emails_left_today(*, group: Group) -> int:
-    """The daily quota less the group's bulk messages of the last 24 hours: its
-    announcements' and the confirmation requests of its imports (about the group).
+    """What is left of the group's daily quota and the instance's (turnout.groups.sending),
+    announcements counted by ``quota_usage``."""
+    return sending.emails_left_today(group=group)
 
-    An announcement already sent whose messages are not written yet (the worker has
-    not fanned it out) counts with its recipients, so two sends cannot both pass.
+
+def quota_usage(*, group: Group | None, since: dt.datetime) -> int:
+    """Announcement mail of ``group`` (None: every group) since then, for the daily quotas.
+
+    Its messages (bulk, about the announcement) for one group: the instance's count has
+    them already. And for both, an announcement already sent whose messages are not
+    written yet (the worker has not fanned it out) counts with its recipients, so two
+    sends cannot both pass.
     """
-    since = timezone.now() - QUOTA_WINDOW
-    group_type = ContentType.objects.get_for_model(Group)
-    recent = Message.objects.filter(bulk=True, created_at__gte=since)
-    written = (
-        recent.filter(announcement__group=group).count()
-        + recent.filter(about_type=group_type, about_id=group.pk).count()
-    )
+    written = 0
+    if group is not None:
+        recent = Message.objects.filter(bulk=True, created_at__gte=since)
+        written = recent.filter(announcement__group=group).count()
     announcement_type = ContentType.objects.get_for_model(Announcement)
-    not_fanned_out = Announcement.objects.filter(
-        group=group, status=Announcement.Status.SENDING
-    ).exclude(Exists(Message.objects.filter(about_type=announcement_type, about_id=OuterRef("pk"))))
+    not_fanned_out = Announcement.objects.filter(status=Announcement.Status.SENDING).exclude(
+        Exists(Message.objects.filter(about_type=announcement_type, about_id=OuterRef("pk")))
+    )
+    if group is not None:
+        not_fanned_out = not_fanned_out.filter(group=group)
     pending = not_fanned_out.aggregate(n=Sum("recipient_count"))["n"] or 0
-    return max(daily_quota(group=group) - written - pending, 0)
+    return written + pending
 
 
 def audience(*, group: Group):

@@ -3,6 +3,10 @@
 ``email_attendee`` queues one (kind, the registration, a snapshot of its status); the
 outbox renders it at delivery with ``render_attendee_email`` (registered in
 RsvpConfig.ready()), making the attendee's link and check-in code only then.
+
+No email here repeats the name typed on the form: anyone can register anyone's
+address, and (with email confirmation off, or before confirming) the address has
+confirmed nothing, so a name ("Hello <text>") would let a stranger write to it.
 """
 
 import datetime as dt
