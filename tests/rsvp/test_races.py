@@ -65,6 +65,22 @@ def test_rush_of_single_people_takes_exactly_the_seats_and_waitlists_the_rest():
     assert sorted(positions.values_list("waitlist_position", flat=True)) == list(range(1, 51))
 
 
+def test_rush_of_made_up_addresses_holds_no_more_than_the_hold_cap():
+    """The hold cap is checked by the statement that takes the seats: never passed."""
+    event = meeting(max_guests=2)  # 10 seats: at most 5 held unconfirmed
+
+    race(60, lambda i: rsvp.register(event=event, name=f"P{i}", email=f"p{i}@x.org", guests=i % 3))
+
+    event.refresh_from_db()
+    held = [r.seats for r in event.registrations.filter(status=Status.HELD)]
+    assert 3 <= sum(held) <= 5  # a free held seat means every waiting party is bigger
+    assert event.seats_taken == sum(held) == selectors.seats_taken(event=event)
+    waiting = event.registrations.filter(status=Status.WAITLIST_UNCONFIRMED)
+    assert all(party.seats > 5 - sum(held) for party in waiting)
+    assert len(held) + waiting.count() == 60
+    assert_waitlist_in_joining_order(event, waiting.count())
+
+
 def test_rush_with_guests_never_oversells_and_leaves_seats_only_when_nobody_fits():
     event = meeting(max_guests=3, confirmation_required=False)
 
