@@ -9,9 +9,11 @@ page shows no exact number at all.
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import outbox
+from tests.rsvp.helpers import held, seats
 from tests.rsvp.test_views import CHECK_INBOX, html, in_one_window, page, post
 from turnout.pages.views.meeting import PER_CLIENT
 from turnout.rsvp import services as rsvp
@@ -201,3 +203,112 @@ def test_a_public_mail_provider_is_not_limited_per_domain(group, venue, settings
         rsvp.register(event=hall, name=f"P {n}", email=f"person{n}@gmail.com")
 
     assert hall.registrations.count() == settings.TURNOUT_RSVP_PER_DOMAIN + 5
+
+
+# --- the held seats: counted apart, kept equal to the held parties
+
+
+@pytest.mark.parametrize(("capacity", "cap"), [(10, 5), (20, 5), (200, 50), (3, 3)])
+def test_the_hold_cap_is_a_quarter_of_the_capacity_and_at_least_five(group, venue, capacity, cap):
+    hall = make_event(group=group, venue=venue, capacity=capacity)
+
+    for n in range(capacity):
+        rsvp.register(event=hall, name=f"P {n}", email=f"p{n}@d{n}.example")
+
+    assert held(hall) == (cap, cap)
+    assert hall.registrations.filter(status=Status.WAITLIST_UNCONFIRMED).count() == capacity - cap
+
+
+def test_the_hold_cap_follows_its_settings(group, venue, settings):
+    settings.TURNOUT_RSVP_HOLD_PERCENT, settings.TURNOUT_RSVP_HOLD_MIN = 50, 2
+    hall = make_event(group=group, venue=venue, capacity=10)
+
+    for n in range(10):
+        rsvp.register(event=hall, name=f"P {n}", email=f"p{n}@d{n}.example")
+
+    assert held(hall) == (5, 5)
+
+
+def test_confirming_a_hold_moves_its_seats_from_held_to_confirmed(group, venue):
+    hall = make_event(group=group, venue=venue, capacity=10, max_guests=2)
+    registration, _created = rsvp.register(
+        event=hall, name="Ann Smith", email="ann@example.org", guests=2
+    )
+    assert held(hall) == (3, 3)
+
+    rsvp.confirm(registration=registration)
+
+    assert held(hall) == (0, 0)
+    assert seats(hall) == (3, 3)
+
+
+def test_cancelling_or_shrinking_a_hold_gives_back_its_held_seats(group, venue):
+    hall = make_event(group=group, venue=venue, capacity=10, max_guests=2)
+    ann, _created = rsvp.register(event=hall, name="Ann Smith", email="ann@example.org", guests=2)
+    bob, _created = rsvp.register(event=hall, name="Bob Jones", email="bob@example.org", guests=1)
+
+    rsvp.change_details(registration=ann, name="Ann Smith", guests=0)
+    assert held(hall) == (3, 3)
+    rsvp.cancel(registration=bob)
+
+    assert held(hall) == (1, 1)
+    assert seats(hall) == (1, 1)
+
+
+def test_a_lapsed_hold_makes_room_for_the_next_hold(group, venue):
+    hall = make_event(group=group, venue=venue, capacity=10)
+    holds = [
+        rsvp.register(event=hall, name=f"P {n}", email=f"p{n}@d{n}.example")[0] for n in range(5)
+    ]
+    late, _created = rsvp.register(event=hall, name="Late", email="late@example.org")
+    assert late.status == Status.WAITLIST_UNCONFIRMED
+
+    Registration.objects.filter(pk=holds[0].pk).update(hold_expires_at=timezone.now())
+    rsvp.expire_holds()
+    again, _created = rsvp.register(event=hall, name="Next", email="next@example.org")
+
+    assert again.status == Status.HELD
+    assert held(hall) == (5, 5)
+
+
+def test_checking_in_a_held_place_confirms_its_seats(group, venue, organiser):
+    hall = make_event(group=group, venue=venue, capacity=10)
+    ann, _created = rsvp.register(event=hall, name="Ann Smith", email="ann@example.org")
+
+    rsvp.check_in(registration=ann, by=organiser)
+
+    assert held(hall) == (0, 0)
+    assert seats(hall) == (1, 1)
+
+
+def test_organisers_see_the_held_seats_the_public_page_leaves_out(client, group, venue, organiser):
+    hall = make_event(group=group, venue=venue, capacity=10, public_counts="seats_left")
+    rsvp.register(event=hall, name="Ann Smith", email="ann@example.org")
+    rsvp.register(event=hall, name="Bob Jones", email="bob@example.org")
+    client.force_login(organiser)
+
+    text = html(client.get(f"/organise/groups/{group.slug}/events/{hall.slug}/registrations/"))
+
+    assert "2 of 10 seats taken. 2 of them held until people confirm their email" in text
+
+
+def test_few_places_left_without_confirmation_and_no_number(client, group, venue):
+    hall = make_event(
+        group=group,
+        venue=venue,
+        capacity=10,
+        confirmation_required=False,
+        public_counts="seats_left",
+    )
+    for n in range(8):
+        rsvp.register(event=hall, name=f"P {n}", email=f"p{n}@d{n}.example")
+
+    assert seats_left_shown(client, hall) == "Few places left."
+
+
+def test_the_organiser_is_told_why_numbers_hide_without_confirmation(client, group, organiser):
+    client.force_login(organiser)
+
+    text = html(client.get(f"/organise/groups/{group.slug}/events/new/"))
+
+    assert "Without it, the public page shows no exact number of seats left" in text
