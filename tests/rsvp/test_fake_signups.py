@@ -164,6 +164,7 @@ def test_with_confirmation_off_the_page_is_the_same_after_a_registered_or_a_new_
     after_new = seats_left_shown(client, hall)
 
     assert after_registered == after_new == "Places available."
+    assert "remainingAttendeeCapacity" not in html(client.get(page(hall)))  # nor in JSON-LD
 
 
 # --- bad input: 50 addresses of one domain
