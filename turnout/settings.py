@@ -266,6 +266,14 @@ TURNOUT_RATE_LIMIT_EXEMPT = [
     ip.strip() for ip in os.environ.get("TURNOUT_RATE_LIMIT_EXEMPT", "").split(",") if ip.strip()
 ]
 
+# RSVPs (turnout.rsvp.services): a meeting with a capacity holds at most this percentage
+# of its seats, and at least the minimum, for people who have not confirmed their email;
+# and takes at most TURNOUT_RSVP_PER_DOMAIN RSVPs an hour from one email domain (public
+# mail providers excepted).
+TURNOUT_RSVP_HOLD_PERCENT = int(os.environ.get("TURNOUT_RSVP_HOLD_PERCENT", "25"))
+TURNOUT_RSVP_HOLD_MIN = int(os.environ.get("TURNOUT_RSVP_HOLD_MIN", "5"))
+TURNOUT_RSVP_PER_DOMAIN = int(os.environ.get("TURNOUT_RSVP_PER_DOMAIN", "20"))
+
 # Logins (turnout.groups.logins): failed attempts count per account and client address,
 # and per client address, in fixed windows of this many seconds; over either limit even
 # the right password is refused until the window ends. A password reset starts the

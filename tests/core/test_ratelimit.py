@@ -108,6 +108,40 @@ def test_client_address_behind_a_proxy_without_the_header_is_the_connecting_one(
     assert ratelimit.client_address(request) == "10.0.0.2"
 
 
+@pytest.mark.parametrize(
+    ("remote", "counted_as"),
+    [
+        ("2001:db8:5:7::1", "2001:db8:5:7::/64"),
+        ("2001:db8:5:7:ffff:1:2:3", "2001:db8:5:7::/64"),
+        ("2001:DB8:5:7::1", "2001:db8:5:7::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),  # IPv4 written as IPv6: the IPv4 address
+        ("198.51.100.7", "198.51.100.7"),
+        ("", ""),
+        ("not an address", "not an address"),
+    ],
+)
+def test_client_address_counts_an_ipv6_client_by_its_64(rf, settings, remote, counted_as):
+    """One household or server gets a whole /64: its addresses count as one client."""
+    settings.TURNOUT_BEHIND_PROXY = False
+
+    assert ratelimit.client_address(rf.get("/", REMOTE_ADDR=remote)) == counted_as
+
+
+def test_client_address_behind_a_proxy_counts_an_ipv6_client_by_its_64(rf, settings):
+    settings.TURNOUT_BEHIND_PROXY = True
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8::9:8:7:6")
+
+    assert ratelimit.client_address(request) == "2001:db8::/64"
+
+
+def test_exempt_matches_the_whole_ipv6_address_not_its_64(rf, settings):
+    settings.TURNOUT_BEHIND_PROXY = False
+    settings.TURNOUT_RATE_LIMIT_EXEMPT = ["::1"]
+
+    assert ratelimit.exempt(rf.get("/", REMOTE_ADDR="::1")) is True
+    assert ratelimit.exempt(rf.get("/", REMOTE_ADDR="::2")) is False
+
+
 def test_exempt_matches_only_listed_addresses(rf, settings):
     settings.TURNOUT_BEHIND_PROXY = False
     settings.TURNOUT_RATE_LIMIT_EXEMPT = ["127.0.0.1"]

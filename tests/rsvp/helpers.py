@@ -17,3 +17,9 @@ def confirmed(event, name: str, guests: int = 0) -> Registration:
         event=event, name=name, email=f"{name.split()[0].lower()}@example.org", guests=guests
     )
     return rsvp.confirm(registration=registration)
+
+
+def held(event) -> tuple[int, int]:
+    """(the event's counter of seats held unconfirmed, the seats its held parties take)."""
+    event.refresh_from_db()
+    return event.seats_held, sum(r.seats for r in event.registrations.filter(status="held"))

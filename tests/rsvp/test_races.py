@@ -24,6 +24,12 @@ Status = Registration.Status
 CAPACITY = 10
 
 
+@pytest.fixture(autouse=True)
+def _no_domain_limit(settings):
+    """Every racer here writes from one made-up domain: its limit is tested elsewhere."""
+    settings.TURNOUT_RSVP_PER_DOMAIN = 0
+
+
 def meeting(**fields) -> Event:
     return make_event(group=make_group(), capacity=CAPACITY, **fields)
 
@@ -47,7 +53,8 @@ def assert_waitlist_in_joining_order(event: Event, expected: int) -> None:
     assert len(set(positions)) == expected
 
 
-def test_rush_of_single_people_takes_exactly_the_seats_and_waitlists_the_rest():
+def test_rush_of_single_people_takes_exactly_the_seats_and_waitlists_the_rest(settings):
+    settings.TURNOUT_RSVP_HOLD_PERCENT = 100  # no hold cap: every seat may be held
     event = meeting()
 
     results = race(60, lambda i: rsvp.register(event=event, name=f"P{i}", email=f"p{i}@x.org"))
@@ -63,6 +70,41 @@ def test_rush_of_single_people_takes_exactly_the_seats_and_waitlists_the_rest():
     assert_waitlist_in_joining_order(event, 50)
     positions = event.registrations.exclude(waitlist_position=None)
     assert sorted(positions.values_list("waitlist_position", flat=True)) == list(range(1, 51))
+
+
+def test_rush_of_made_up_addresses_holds_no_more_than_the_hold_cap():
+    """The hold cap is checked by the statement that takes the seats: never passed."""
+    event = meeting(max_guests=2)  # 10 seats: at most 5 held unconfirmed
+
+    race(60, lambda i: rsvp.register(event=event, name=f"P{i}", email=f"p{i}@x.org", guests=i % 3))
+
+    event.refresh_from_db()
+    held = [r.seats for r in event.registrations.filter(status=Status.HELD)]
+    assert event.seats_held == sum(held)
+    assert 3 <= sum(held) <= 5  # a free held seat means every waiting party is bigger
+    assert event.seats_taken == sum(held) == selectors.seats_taken(event=event)
+    waiting = event.registrations.filter(status=Status.WAITLIST_UNCONFIRMED)
+    assert all(party.seats > 5 - sum(held) for party in waiting)
+    assert len(held) + waiting.count() == 60
+    assert_waitlist_in_joining_order(event, waiting.count())
+
+
+def test_confirmations_and_new_holds_at_once_keep_the_held_count_under_the_cap():
+    event = meeting()  # 10 seats: at most 5 held unconfirmed
+    holds = [rsvp.register(event=event, name=f"H{i}", email=f"h{i}@x.org")[0] for i in range(5)]
+
+    def act(i: int):
+        if i < 5:
+            return rsvp.confirm(registration=holds[i])
+        return rsvp.register(event=event, name=f"N{i}", email=f"n{i}@x.org")
+
+    race(30, act)
+
+    event.refresh_from_db()
+    held = event.registrations.filter(status=Status.HELD).count()
+    assert event.seats_held == held <= 5
+    assert event.registrations.filter(status=Status.CONFIRMED).count() == 5
+    assert event.seats_taken == selectors.seats_taken(event=event) == 5 + held
 
 
 def test_rush_with_guests_never_oversells_and_leaves_seats_only_when_nobody_fits():

@@ -6,6 +6,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from turnout.core.timezones import to_aware
 from turnout.events import services as events
 from turnout.mailing.models import Subscriber
 from turnout.pages.views.meeting import PER_CLIENT, PER_EMAIL
+from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 from turnout.rsvp.models import Registration
 
@@ -125,16 +127,21 @@ def test_event_page_shows_the_numbers_the_organiser_chose(
     assert ("Room for" in text) is room_for
 
 
-def test_event_page_counts_down_the_seats_left(client, meeting):
+def test_event_page_counts_down_the_seats_left_as_places_are_confirmed(client, meeting):
     post(client, meeting, guests="1")
+    held = html(client.get(page(meeting)))
+    rsvp.confirm(registration=Registration.objects.get())
+    cache.clear()  # the page cache
 
     text = html(client.get(page(meeting)))
 
+    assert '<p class="seats-left">3 seats left.</p>' in held  # a hold is not counted
     assert '<p class="seats-left">1 seat left.</p>' in text
 
 
 def test_event_page_of_a_full_meeting_offers_the_waitlist(client, meeting):
     post(client, meeting, guests="2")
+    rsvp.confirm(registration=Registration.objects.get())
 
     text = html(client.get(page(meeting)))
 

@@ -7,6 +7,7 @@ processes can never both see room under a limit that only one of them had.
 
 import datetime as dt
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.db import connection
@@ -16,13 +17,37 @@ from django.utils import timezone
 from turnout.core.models import RateCounter
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's IP; behind a trusted proxy, the last address it appended."""
+def connecting_address(request: HttpRequest) -> str:
+    """The client's IP as given; behind a trusted proxy, the last address it appended."""
     if settings.TURNOUT_BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client as rate limits count it: an IPv4 address, or an IPv6 address's /64.
+
+    One household, phone or server is given a whole IPv6 /64 and can pick any address
+    in it, so counting each address would let one client past every limit.
+    """
+    return client_bucket(connecting_address(request))
+
+
+def client_bucket(address: str) -> str:
+    """``address`` as one client: IPv4 as is, IPv6 as its /64 network ("2001:db8::/64"),
+    an IPv4 address written as IPv6 (``::ffff:a.b.c.d``) as that IPv4 address; anything
+    else unchanged."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def _window_start(now: dt.datetime, seconds: int) -> dt.datetime:
@@ -75,7 +100,7 @@ def peek(*, action: str, subject: str, window_seconds: int) -> int:
 
 def exempt(request: HttpRequest) -> bool:
     """Documented escape hatch for a benchmark's load client (the limiter still counts)."""
-    return client_address(request) in settings.TURNOUT_RATE_LIMIT_EXEMPT
+    return connecting_address(request) in settings.TURNOUT_RATE_LIMIT_EXEMPT
 
 
 def purge_older_than(age) -> int:

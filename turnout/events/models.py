@@ -85,7 +85,10 @@ class Event(models.Model):
         default=True,
         help_text=_(
             "Seats are held until the person confirms from the emailed link; "
-            "unconfirmed holds expire and free their seats."
+            "unconfirmed holds expire and free their seats. Without it, the public page "
+            "shows no exact number of seats left, only “places available”, “few places "
+            "left” or “full”: otherwise anyone could tell from the number whether an "
+            "address had registered."
         ),
     )
     registration_opens_at = models.DateTimeField(
@@ -135,9 +138,11 @@ class Event(models.Model):
     # Counters kept by turnout.rsvp.services, only ever changed by one UPDATE
     # in the database (seats_taken = seats_taken + n), never saved from a loaded
     # model (that would write back a stale count):
-    # seats taken by held and confirmed registrations (1 + guests each), and the
-    # last waitlist position handed out.
+    # seats taken by held and confirmed registrations (1 + guests each), those of them
+    # held unconfirmed (public counts leave them out), and the last waitlist position
+    # handed out.
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    seats_held = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     waitlist_counter = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
@@ -164,6 +169,11 @@ class Event(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(seats_taken__gte=0), name="event_seats_taken_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(seats_held__gte=0)
+                & models.Q(seats_held__lte=models.F("seats_taken")),
+                name="event_seats_held_within_taken",
             ),
         ]
         indexes = [

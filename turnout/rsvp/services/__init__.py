@@ -3,6 +3,7 @@
 - ``seats``: the only statements that change an event's seats, and what frees or
   fills them (holds expiring, the waitlist's promotion);
 - ``registration``: the RSVP's rules, a place or the waitlist, confirming the email;
+- ``limits``: how many RSVPs one email domain may send to one meeting;
 - ``attendee``: the attendee's own changes from their page;
 - ``organisers``: adding people, removing them, exports and the door;
 - ``emails``: the email a registration's status calls for.

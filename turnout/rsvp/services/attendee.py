@@ -31,9 +31,7 @@ def cancel_registration(registration: Registration, *, by_attendee: bool) -> Reg
         if by_attendee:
             _check_not_started(registration.event)
         if current.status != Status.CANCELLED:
-            freed = cancel_locked([current], timezone.now())
-            if freed:
-                free_seats(current.event_id, freed)
+            if cancel_locked([current], timezone.now()):
                 promote_waitlist(event=registration.event)
             current.refresh_from_db()
     return current
@@ -81,7 +79,7 @@ def change_details(*, registration: Registration, name: str, guests) -> Registra
         current.name, current.guests = name, guests
         current.save(update_fields=["name", "guests"])
         if fewer and current.takes_seats:
-            free_seats(current.event_id, fewer)
+            free_seats(current.event_id, fewer, held=fewer if current.status == Status.HELD else 0)
         if fewer and current.status in (Status.CONFIRMED, Status.HELD, Status.WAITLISTED):
             promote_waitlist(event=registration.event)  # seats freed, or a smaller party fits
             current.refresh_from_db()

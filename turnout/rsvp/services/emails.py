@@ -50,13 +50,16 @@ def email_attendee(
     template: str | None = None,
     changes: list[dict] | None = None,
     check_in_code: bool = True,
+    held_back: bool = False,
 ) -> Message:
     """Email the attendee about their registration, with their page's link; a confirmed
     place comes with the event as a calendar file and a QR code to check in at the door.
 
     ``template`` (the message's kind) defaults to the one for the registration's status;
     ``changes`` are a change notice's, as this attendee may read them;
-    ``check_in_code=False`` leaves out the QR code (a meeting that will not take place).
+    ``check_in_code=False`` leaves out the QR code (a meeting that will not take place);
+    ``held_back``: waitlisted only because the seats left are held for people yet to
+    confirm their email (the hold cap), which the email then says.
     The registration's state now (status, guests, hold) is kept with the message: the
     email says what it was sent about, even if it moves on before the worker renders it.
     """
@@ -69,6 +72,8 @@ def email_attendee(
     }
     if changes is not None:
         params["changes"] = changes
+    if held_back:
+        params["held_back"] = True
     return outbox.queue(
         kind=template or _TEMPLATES[registration.status],
         to=registration.email,
@@ -105,6 +110,7 @@ def render_attendee_email(message: Message) -> outbox.Email:
         "needs_confirmation": registration.status in AWAITING_EMAIL,
         "check_in_image": CHECK_IN_IMAGE,
         "changes": params.get("changes", []),
+        "held_back": params.get("held_back", False),
     }
     return outbox.Email(
         *outbox.render_template(message.kind, context),

@@ -33,7 +33,12 @@ from turnout.rsvp.models import (
 from turnout.rsvp.services.attendee import cancel_registration
 from turnout.rsvp.services.emails import email_attendee
 from turnout.rsvp.services.registration import clean_guests, clean_name
-from turnout.rsvp.services.seats import add_seats_over_capacity, lock_event, take_seats
+from turnout.rsvp.services.seats import (
+    add_seats_over_capacity,
+    hold_confirmed,
+    lock_event,
+    take_seats,
+)
 
 Status = Registration.Status
 Action = audit.Action
@@ -166,6 +171,7 @@ def check_in(*, registration: Registration, by, override: bool = False) -> Regis
     registration and in the audit log; their status and the seats stay as they are.
     """
     with transaction.atomic():
+        lock_event(registration.event_id)  # a held place's seats change: event first
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.attended_at:
             return current
@@ -188,6 +194,7 @@ def check_in(*, registration: Registration, by, override: bool = False) -> Regis
                 None,
             )
             fields += ["status", "confirmed_at", "hold_expires_at"]
+            hold_confirmed(current.event_id, current.seats)
         current.save(update_fields=fields)
         if current.check_in_override:
             _record(registration.event, by, Action.CHECK_IN_OVERRIDE, current.seats)

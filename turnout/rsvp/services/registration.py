@@ -21,8 +21,10 @@ from turnout.rsvp.models import (
     Registration,
 )
 from turnout.rsvp.services.emails import email_attendee
+from turnout.rsvp.services.limits import check_domain
 from turnout.rsvp.services.seats import (
     expire,
+    hold_confirmed,
     hold_expired,
     lock_event,
     next_waitlist_position,
@@ -139,21 +141,26 @@ def _check_open(event: Event, now: dt.datetime) -> None:
         raise RegistrationClosed(reason)
 
 
-def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None]:
-    """Take seats or a waitlist place for a party; (status, waitlist position).
+def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None, bool]:
+    """Take seats (held, with email confirmation on) or a waitlist place for a party;
+    (status, waitlist position, whether it waits only because the seats left are held
+    for people yet to confirm: the hold cap).
 
     RegistrationClosed if the database finds registration closed after all.
     """
-    if not take_seats(event.pk, seats, registering_at=now):
-        position = next_waitlist_position(event.pk, now)  # now this transaction holds the row
+    hold = event.confirmation_required
+    if not take_seats(event.pk, seats, hold=hold, registering_at=now):
+        # Now this transaction holds the row.
+        position, free = next_waitlist_position(event.pk, now)
         if position is None:
             fresh = Event.objects.get(pk=event.pk)
             raise RegistrationClosed(closed_reason(fresh, now) or _("Registration is closed."))
-        if not take_seats(event.pk, seats):  # seats freed meanwhile stay nobody's otherwise
-            if event.confirmation_required:
-                return Status.WAITLIST_UNCONFIRMED, position
-            return Status.WAITLISTED, position
-    return (Status.HELD if event.confirmation_required else Status.CONFIRMED), None
+        # Seats freed meanwhile stay nobody's otherwise.
+        if not take_seats(event.pk, seats, hold=hold):
+            if hold:
+                return Status.WAITLIST_UNCONFIRMED, position, free is None or free >= seats
+            return Status.WAITLISTED, position, False
+    return (Status.HELD if hold else Status.CONFIRMED), None, False
 
 
 def register(
@@ -181,6 +188,7 @@ def register(
     )
     now = timezone.now()
     _check_open(event, now)
+    check_domain(event=event, email=email)
     return _register(event, name, email, guests, access_needs, now)
 
 
@@ -197,7 +205,7 @@ def _register(event, name, email, guests, access_needs, now) -> tuple[Registrati
                 _send_link_again(existing)
                 return existing, False
             registration = existing or Registration(event=event, email=email)
-            status, position = _place(event, 1 + guests, now)
+            status, position, held_back = _place(event, 1 + guests, now)
             new_link(registration)
             registration.name, registration.guests = name, guests
             registration.access_needs = access_needs
@@ -209,7 +217,7 @@ def _register(event, name, email, guests, access_needs, now) -> tuple[Registrati
             registration.confirmed_at = now if status == Status.CONFIRMED else None
             registration.cancelled_at = None
             registration.save()
-            email_attendee(registration)
+            email_attendee(registration, held_back=held_back)
     except IntegrityError:
         # The same address registered in another tab at the same moment: that one won.
         with transaction.atomic():
@@ -250,6 +258,7 @@ def confirm(*, registration: Registration) -> Registration:
                 None,
             )
             current.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+            hold_confirmed(current.event_id, current.seats)
             current.event = registration.event
             email_attendee(current)
         elif current.status == Status.WAITLIST_UNCONFIRMED:

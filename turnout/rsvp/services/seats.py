@@ -7,6 +7,10 @@ can both take the last seat. On PostgreSQL the UPDATE waits for any other
 transaction holding the row and re-checks the condition on the row it committed;
 on SQLite every write transaction takes the database lock at BEGIN (IMMEDIATE).
 
+``Event.seats_held`` counts the seats of those held unconfirmed, changed by the
+same statements: public counts leave them out, and a meeting holds at most its hold
+cap of them (``_hold_cap_sql``), checked by the statement that takes the seats.
+
 Every other change to an event's registrations (confirm, cancel, expire, promote)
 first locks the event row (``lock_event``), so they run one at a time per event and
 always take their locks in the same order: event, then registrations.
@@ -14,6 +18,7 @@ always take their locks in the same order: event, then registrations.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -52,27 +57,58 @@ def _open_params(now: dt.datetime) -> list:
     return [value, value, value]
 
 
-def take_seats(event_id: int, seats: int, *, registering_at: dt.datetime | None = None) -> bool:
+def take_seats(
+    event_id: int, seats: int, *, hold: bool = False, registering_at: dt.datetime | None = None
+) -> bool:
     """Take ``seats`` if they fit, in one conditional UPDATE; whether they were taken.
 
-    With ``registering_at``, only while registration is open then (a promotion from
-    the waitlist takes seats after registration closed). Written in SQL: it runs for
-    every RSVP, and the ORM took longer to build it than the database to run it.
+    A ``hold`` (seats kept until the person confirms their email) must also fit under
+    the meeting's hold cap (``_hold_cap_sql``), checked by the same statement: one
+    person with made-up addresses cannot fill the room. With ``registering_at``, only
+    while registration is open then (a promotion from the waitlist takes seats after
+    registration closed). Written in SQL: it runs for every RSVP, and the ORM took
+    longer to build it than the database to run it.
     """
-    sql = (
-        "UPDATE {table} SET seats_taken = seats_taken + %s "
-        "WHERE id = %s AND (capacity IS NULL OR seats_taken + %s <= capacity)"
-    )
-    params = [seats, event_id, seats]
+    sql = "UPDATE {table} SET seats_taken = seats_taken + %s"
+    params = [seats]
+    if hold:
+        sql, params = f"{sql}, seats_held = seats_held + %s", [*params, seats]
+    sql = f"{sql} WHERE id = %s AND (capacity IS NULL OR seats_taken + %s <= capacity)"
+    params += [event_id, seats]
+    if hold:
+        cap, cap_params = _hold_cap_sql()
+        if cap:
+            sql = f"{sql} AND (capacity IS NULL OR seats_held + %s <= {cap})"
+            params += [seats, *cap_params]
     if registering_at is not None:
         sql, params = f"{sql} AND {_OPEN}", params + _open_params(registering_at)
     changed, _row = _run(sql, params)
     return changed == 1
 
 
-def free_seats(event_id: int, seats: int) -> None:
+def _hold_cap_sql() -> tuple[str, list]:
+    """The hold cap of the event row as SQL, and its parameters: the seats a meeting holds
+    at most for people who have not confirmed their email, ``TURNOUT_RSVP_HOLD_PERCENT``
+    of its capacity (rounded down) and at least ``TURNOUT_RSVP_HOLD_MIN``. ("", []) when
+    there is no cap (100% or more: the capacity is the cap)."""
+    percent, least = settings.TURNOUT_RSVP_HOLD_PERCENT, settings.TURNOUT_RSVP_HOLD_MIN
+    if percent >= 100:
+        return "", []
+    share = "capacity * %s / 100"  # whole numbers: rounded down by both databases
+    return f"CASE WHEN {share} > %s THEN {share} ELSE %s END", [percent, least, percent, least]
+
+
+def free_seats(event_id: int, seats: int, *, held: int = 0) -> None:
+    """Give back ``seats``, ``held`` of which were held unconfirmed."""
     if seats:
-        Event.objects.filter(pk=event_id).update(seats_taken=F("seats_taken") - seats)
+        Event.objects.filter(pk=event_id).update(
+            seats_taken=F("seats_taken") - seats, seats_held=F("seats_held") - held
+        )
+
+
+def hold_confirmed(event_id: int, seats: int) -> None:
+    """Held seats now confirmed: still taken, no longer held."""
+    Event.objects.filter(pk=event_id).update(seats_held=F("seats_held") - seats)
 
 
 def add_seats_over_capacity(event_id: int, seats: int) -> None:
@@ -80,15 +116,15 @@ def add_seats_over_capacity(event_id: int, seats: int) -> None:
     _run("UPDATE {table} SET seats_taken = seats_taken + %s WHERE id = %s", [seats, event_id])
 
 
-def next_waitlist_position(event_id: int, now: dt.datetime) -> int | None:
-    """The event's next waitlist position from its counter (this locks the event row);
-    None if registration is not open."""
+def next_waitlist_position(event_id: int, now: dt.datetime) -> tuple[int | None, int | None]:
+    """The event's next waitlist position from its counter (this locks the event row),
+    None if registration is not open; and its seats not taken (None: no capacity)."""
     _changed, row = _run(
         f"UPDATE {{table}} SET waitlist_counter = waitlist_counter + 1 "  # noqa: S608 -- constants
-        f"WHERE id = %s AND {_OPEN} RETURNING waitlist_counter",
+        f"WHERE id = %s AND {_OPEN} RETURNING waitlist_counter, capacity - seats_taken",
         [event_id, *_open_params(now)],
     )
-    return row[0] if row else None
+    return (row[0], row[1]) if row else (None, None)
 
 
 def lock_event(event_id: int) -> tuple[int | None, int]:
@@ -102,11 +138,15 @@ def lock_event(event_id: int) -> tuple[int | None, int]:
 
 
 def cancel_locked(registrations: list[Registration], now: dt.datetime) -> int:
-    """Cancel these (locked) registrations of one event; the seats they freed."""
+    """Cancel these (locked) registrations of one event and give back their seats; how
+    many seats they freed."""
     freed = sum(r.seats for r in registrations if r.status in TAKING_SEATS)
+    held = sum(r.seats for r in registrations if r.status == Status.HELD)
     Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
         status=Status.CANCELLED, cancelled_at=now, hold_expires_at=None
     )
+    if registrations:
+        free_seats(registrations[0].event_id, freed, held=held)
     return freed
 
 
@@ -132,9 +172,7 @@ def expire(event_id: int, expired: Q, now: dt.datetime) -> int:
     """
     lock_event(event_id)
     found = list(Registration.objects.select_for_update().filter(expired, event_id=event_id))
-    freed = cancel_locked(found, now)
-    if freed:
-        free_seats(event_id, freed)
+    if cancel_locked(found, now):
         promote_waitlist(event=Event.objects.get(pk=event_id))
     return len(found)
 

@@ -46,6 +46,9 @@ def _page(request, registration: Registration, token: str, form: DetailsForm, st
         "token": token,
         "details_form": form,
         "waitlist_place": selectors.waitlist_place(registration=registration),
+        # Waiting only because the seats left are held for people yet to confirm.
+        "held_back": event.capacity is None
+        or event.capacity - event.seats_taken >= registration.seats,
         "can_change": not (gone or event.is_cancelled or event.has_started),
         "register_again": gone and not services.closed_reason(event),
         # Erasing cancels a place first, until the meeting is over (turnout.rsvp.privacy).
