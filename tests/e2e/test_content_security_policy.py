@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.comparisons.helpers import make_table
 from tests.factories import make_event, make_group, make_user, make_venue
 from turnout.events.models import Event
+from turnout.mailing.services import announcements
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
 
@@ -32,6 +33,18 @@ def injected(request):
     )
 
 
+def other_site(request):
+    """Another site (127.0.0.1 where ours is localhost) that frames two of our pages."""
+    ours = f"http://localhost:{request.get_port()}"
+    response = HttpResponse(
+        "<!doctype html><title>Another site</title>"
+        f"<iframe name=w src='{ours}/uig/widget/'></iframe>"
+        f"<iframe name=e src='{ours}/uig/events/{request.GET['event']}/'></iframe>"
+    )
+    response["Content-Security-Policy"] = "frame-src *"  # its own policy, not ours
+    return response
+
+
 def broken(request):
     raise RuntimeError("a bug, to show the 500 page")
 
@@ -39,6 +52,7 @@ def broken(request):
 urlpatterns = [
     path("test-only/injected/", injected),
     path("test-only/broken/", broken),
+    path("test-only/other-site/", other_site),
     path("", include("turnout.pages.urls")),
 ]
 handler404 = "turnout.core.views.page_not_found"
@@ -95,7 +109,6 @@ def test_public_and_attendee_pages_break_no_policy(meeting, watched):
     context = watched()
     for url in [
         "/",
-        "/groups/",
         "/uig/",
         f"/uig/events/{meeting.slug}/",
         "/uig/comparisons/t/",
@@ -120,8 +133,12 @@ def test_error_pages_break_no_policy_and_keep_their_look(meeting, watched):
 
 def test_organiser_pages_break_no_policy(meeting, watched, log_in):
     rsvp.register(event=meeting, name="Ada Attendee", email="ada@example.org")
+    organiser = meeting.group.memberships.get().user
+    draft = announcements.create(
+        group=meeting.group, subject="Tuesday", body="Come **early**.", created_by=organiser
+    )
     context = watched()
-    log_in(context, meeting.group.memberships.get().user)
+    log_in(context, organiser)
     base = f"/organise/groups/uig/events/{meeting.slug}/"
     for url in [
         "/organise/",
@@ -133,10 +150,27 @@ def test_organiser_pages_break_no_policy(meeting, watched, log_in):
         "/organise/groups/uig/comparisons/t/",
         "/organise/groups/uig/imports/new/",
         "/organise/account/two-factor/",
+        f"/organise/groups/uig/announcements/{draft.pk}/preview/",
     ]:
         page, console = visit(context, url)
         assert violations(page, console) == [], url
         page.close()
+
+
+def test_the_email_preview_keeps_the_emails_own_styles(meeting, watched, log_in):
+    organiser = meeting.group.memberships.get().user
+    draft = announcements.create(
+        group=meeting.group, subject="Tuesday", body="Come early.", created_by=organiser
+    )
+    context = watched()
+    log_in(context, organiser)
+
+    page, console = visit(context, f"/organise/groups/uig/announcements/{draft.pk}/preview/")
+
+    email = page.frame_locator("iframe.email-preview")
+    width = email.locator("body > div").evaluate("(e) => getComputedStyle(e).maxWidth")
+    assert width.endswith("px") and width != "none"  # its style="max-width:38rem" applied
+    assert violations(page, console) == []
 
 
 def test_the_door_count_still_updates_itself(meeting, watched, log_in):
@@ -161,16 +195,10 @@ def test_the_widget_may_be_framed_by_another_site_and_the_meeting_page_may_not(
     meeting, watched, live_server
 ):
     page = watched().new_page()
-    other_site = (
-        f"<iframe name=w src='{live_server.url}/uig/widget/'></iframe>"
-        f"<iframe name=e src='{live_server.url}/uig/events/{meeting.slug}/'></iframe>"
-    )
-    page.route(
-        "http://other.example/**",
-        lambda route: route.fulfill(body=other_site, content_type="text/html"),
-    )
+    assert live_server.url.startswith("http://localhost:")
+    other = live_server.url.replace("localhost", "127.0.0.1")
 
-    page.goto("http://other.example/")
+    page.goto(f"{other}/test-only/other-site/?event={meeting.slug}")
     page.wait_for_timeout(500)
 
     widget = page.frame_locator("[name=w]")
