@@ -4,7 +4,8 @@ Every ``TURNOUT_*`` variable read here is listed in ``.env.example``.
 
 Turnout runs in production mode unless ``TURNOUT_DEBUG`` is on, it was started
 by ``turnout demo`` or the test settings are in use (both set ``TURNOUT_MODE``).
-Production mode refuses to start without a secret key and a base URL.
+Production mode refuses to start without a secret key and a base URL, and with an
+http:// base URL unless ``TURNOUT_ALLOW_HTTP`` is on.
 """
 
 import datetime
