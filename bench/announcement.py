@@ -84,6 +84,7 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         TURNOUT_DATABASE_URL=database_url,
         TURNOUT_SECRET_KEY="bench-secret-key-" + "x" * 40,
         TURNOUT_BASE_URL="http://127.0.0.1:8000",
+        TURNOUT_ALLOW_HTTP="1",  # production mode, on a plain-http loopback server
     )
     env.update(extra)
     return env

@@ -4,9 +4,11 @@ Every ``TURNOUT_*`` variable read here is listed in ``.env.example``.
 
 Turnout runs in production mode unless ``TURNOUT_DEBUG`` is on, it was started
 by ``turnout demo`` or the test settings are in use (both set ``TURNOUT_MODE``).
-Production mode refuses to start without a secret key and a base URL.
+Production mode refuses to start without a secret key and a base URL, and with an
+http:// base URL unless ``TURNOUT_ALLOW_HTTP`` is on.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,6 +60,13 @@ _base = urlsplit(BASE_URL)
 if _base.scheme not in {"http", "https"} or not _base.hostname:
     raise ImproperlyConfigured("TURNOUT_BASE_URL must look like https://events.example.org")
 HTTPS = _base.scheme == "https"
+if PRODUCTION and not HTTPS and not env_bool("TURNOUT_ALLOW_HTTP"):
+    # Over http:// the session and CSRF cookies lose Secure and there is no HSTS.
+    raise ImproperlyConfigured(
+        "TURNOUT_BASE_URL must start with https:// in production: over http:// cookies "
+        "and passwords travel in clear. Set TURNOUT_ALLOW_HTTP=1 only for a test server "
+        "on a private network."
+    )
 
 ALLOWED_HOSTS = [_base.hostname]
 if not PRODUCTION:
@@ -81,6 +90,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Pages that show personal data or are reached by a secret link are sent with
+# Cache-Control: no-store (turnout.core.headers): the organiser's side (accounts, password
+# reset and invitations included), attendees' own pages, mailing-list links, the admin.
+TURNOUT_NO_STORE_PATHS = ["/organise/", "/rsvp/", "/subscriptions/", "/admin/"]
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, as URIs
+# (mailto:… or https://…), comma-separated; none: the file is not there (404). Its
+# Expires date: TURNOUT_SECURITY_EXPIRES (YYYY-MM-DD), or 180 days after each request.
+TURNOUT_SECURITY_CONTACT = [
+    uri if ":" in uri else f"mailto:{uri}"  # a bare address is an email address
+    for uri in (part.strip() for part in os.environ.get("TURNOUT_SECURITY_CONTACT", "").split(","))
+    if uri
+]
+_expires = os.environ.get("TURNOUT_SECURITY_EXPIRES", "").strip()
+try:
+    TURNOUT_SECURITY_EXPIRES = (
+        datetime.datetime.combine(
+            datetime.date.fromisoformat(_expires), datetime.time(), tzinfo=datetime.UTC
+        )
+        if _expires
+        else None
+    )
+except ValueError:
+    raise ImproperlyConfigured("TURNOUT_SECURITY_EXPIRES must be a date: YYYY-MM-DD.") from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +140,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy, and no-store on TURNOUT_NO_STORE_PATHS.
+    "turnout.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -199,6 +233,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Requests larger than this are refused with a clear "too large" page (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Uploaded files (calendars, subscriber lists, comparison tables): reading a request stops
+# once its files pass this size (turnout.core.uploads); each form has its own limit too.
+TURNOUT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "turnout.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 _email = parse_email_url(os.environ.get("TURNOUT_EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email.backend

@@ -184,3 +184,28 @@ def test_calendar_imports_may_reach_private_addresses_only_outside_production(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == allowed  # after the shell's own banner
+
+
+def test_production_refuses_an_http_base_url(production_env, tmp_path):
+    env = {**production_env, "TURNOUT_BASE_URL": "http://events.example.org"}
+
+    result = _turnout("manage", "check", env=env, cwd=tmp_path)
+
+    assert result.returncode != 0
+    assert (
+        "TURNOUT_BASE_URL must start with https:// in production: over http:// "
+        "cookies and passwords travel in clear. Set TURNOUT_ALLOW_HTTP=1 only for a test "
+        "server on a private network."
+    ) in result.stderr
+
+
+def test_production_takes_an_http_base_url_when_the_admin_allows_it(production_env, tmp_path):
+    env = {
+        **production_env,
+        "TURNOUT_BASE_URL": "http://127.0.0.1:8000",
+        "TURNOUT_ALLOW_HTTP": "1",
+    }
+
+    result = _turnout("manage", "check", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr

@@ -47,7 +47,7 @@ def test_widget_stands_alone_without_the_site_chrome(client, event):
     body = client.get("/uig/widget/").content.decode()
 
     assert "site-header" not in body and "site.css" not in body
-    assert "<style>" in body
+    assert "<style" not in body and "/static/feeds/widget.css" in body
     assert "<script" not in body.lower()
 
 

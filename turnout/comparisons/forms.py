@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.comparisons import services as comparisons
 from turnout.comparisons.models import CELL_MAX_LENGTH, LABEL_MAX_LENGTH, Comparison
+from turnout.core import forms as core_forms
 from turnout.core.forms import add_service_errors
 from turnout.core.slugs import SLUG_MAX_LENGTH
 
@@ -69,7 +70,9 @@ CitationFormSet = forms.formset_factory(
 )
 
 
-class UploadForm(forms.Form):
+class UploadForm(core_forms.UploadForm):
+    too_large_message = _("The file is over 1 MB; a table holds at most 100 criteria and 20 cases.")
+
     file = forms.FileField(
         label=_("Table"),
         help_text=_(

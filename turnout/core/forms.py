@@ -1,7 +1,9 @@
-"""Pieces shared by forms: the public forms' honeypot, and showing a service's errors."""
+"""Pieces shared by forms: the public forms' honeypot, upload forms, and showing a
+service's errors."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +22,27 @@ class HoneypotForm(forms.Form):
 
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class UploadForm(forms.Form):
+    """A form with a file field. When ``turnout.core.uploads`` stopped reading the request
+    because its file passed the limit, the view passes that field's name as
+    ``too_large``: the form shows ``too_large_message`` there and nothing else, since the
+    fields after the file were never read."""
+
+    too_large_message = _("The file is too large.")
+
+    def __init__(self, *args, too_large: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self.too_large:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            field = self.too_large if self.too_large in self.fields else None
+            self.add_error(field, self.too_large_message)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

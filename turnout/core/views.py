@@ -1,10 +1,17 @@
-"""Error pages: plain words, the site's look, never a traceback."""
+"""Error pages (plain words, the site's look, never a traceback) and security.txt."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+SECURITY_TXT_DAYS = 180
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -65,3 +72,20 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             "Go back, reload the page and send it again; cookies must be allowed."
         ),
     )
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """/.well-known/security.txt (RFC 9116) from TURNOUT_SECURITY_CONTACT; 404 without one."""
+    if not settings.TURNOUT_SECURITY_CONTACT:
+        raise Http404
+    expires = settings.TURNOUT_SECURITY_EXPIRES or (
+        timezone.now().replace(microsecond=0) + dt.timedelta(days=SECURITY_TXT_DAYS)
+    )
+    lines = [f"Contact: {contact}" for contact in settings.TURNOUT_SECURITY_CONTACT]
+    lines += [
+        "Expires: " + expires.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        f"Canonical: {settings.BASE_URL}/.well-known/security.txt",
+        "Preferred-Languages: " + ", ".join(code for code, _name in settings.LANGUAGES),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

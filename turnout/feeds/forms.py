@@ -4,10 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.forms import UploadForm
 from turnout.feeds.models import ImportSource
 
 
-class ImportForm(forms.Form):
+class ImportForm(UploadForm):
+    too_large_message = _("The file is larger than 5 MB. Import a smaller calendar.")
+
     url = forms.CharField(
         label=_("Calendar address (ICS URL)"),
         required=False,

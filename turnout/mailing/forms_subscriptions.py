@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from turnout.core.forms import HoneypotForm
+from turnout.core.forms import HoneypotForm, UploadForm
 
 LINE_BREAK_MESSAGE = _("An email address cannot contain a line break.")
 
@@ -28,7 +28,11 @@ class SubscribeForm(HoneypotForm):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(UploadForm):
+    too_large_message = _(
+        "The file is larger than 5 MB. Split it into smaller files and import each."
+    )
+
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(

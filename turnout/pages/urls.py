@@ -33,6 +33,7 @@ public = (
 )
 
 urlpatterns = [
+    path(".well-known/security.txt", core.security_txt, name="security_txt"),
     path("admin/login/", accounts.admin_login),  # before the admin's own: throttled
     path("admin/", admin.site.urls),
     path("organise/", include("turnout.groups.accounts_urls")),

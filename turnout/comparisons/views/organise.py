@@ -20,6 +20,7 @@ from turnout.comparisons.forms import (
     UploadForm,
 )
 from turnout.comparisons.models import Case, Cell, Comparison, Criterion
+from turnout.core import uploads
 from turnout.core.forms import add_service_errors
 from turnout.groups import selectors as groups
 
@@ -170,7 +171,10 @@ def comparison_publish(request: HttpRequest, group: str, comparison: str) -> Htt
 @require_http_methods(["GET", "POST"])
 def comparison_import(request: HttpRequest, group: str, comparison: str) -> HttpResponse:
     table = _table(request, group, comparison)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, too_large=uploads.too_large(request))
+    else:
+        form = UploadForm()
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read(transfer.MAX_FILE_BYTES + 1)
         cites = form.cleaned_data["citations_file"]

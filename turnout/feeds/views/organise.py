@@ -3,34 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from turnout.core import uploads
 from turnout.feeds import imports, selectors
 from turnout.feeds.forms import ImportForm
 from turnout.feeds.models import ImportSource
 from turnout.groups import selectors as groups
 
 REVIEW_REFRESH_SECONDS = 3
-
-
-class SizeLimitHandler(FileUploadHandler):
-    """First upload handler: drops a file once it passes 5 MB, so the rest is never kept."""
-
-    too_large = False
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > imports.MAX_BYTES:
-            self.too_large = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 def _source(request: HttpRequest, group: str, source: int):
@@ -45,21 +29,14 @@ def import_list(request: HttpRequest, group: str) -> HttpResponse:
     return render(request, "feeds/organise/imports.html", {"group": found, "sources": sources})
 
 
-@csrf_exempt  # the upload handler goes in before the CSRF check reads the body
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest, group: str) -> HttpResponse:
-    limit = SizeLimitHandler(request)
-    request.upload_handlers.insert(0, limit)
-    return _import_new(request, group, limit)
-
-
-@csrf_protect
-def _import_new(request: HttpRequest, group: str, limit: SizeLimitHandler) -> HttpResponse:
     found = groups.group_for_organiser(user=request.user, slug=group)
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    if limit.too_large:
-        form.add_error("file", _("The file is larger than 5 MB. Import a smaller calendar."))
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, too_large=uploads.too_large(request))
+    else:
+        form = ImportForm()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:

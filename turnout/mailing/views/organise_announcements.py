@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from turnout.core import headers
 from turnout.groups import selectors as groups
 from turnout.mailing import selectors_announcements as selectors
 from turnout.mailing.forms_announcements import AnnouncementForm
@@ -100,7 +101,8 @@ def announcement_preview(request: HttpRequest, group: str, announcement: int) ->
         "from_email": announcements.sender(group=found.group),
         "followers": announcements.audience(group=found.group).count(),
     }
-    return render(request, "mailing/organise/announcement_preview.html", context)
+    response = render(request, "mailing/organise/announcement_preview.html", context)
+    return headers.allow_style_attributes(response, html)  # the email's own inline styles
 
 
 @login_required

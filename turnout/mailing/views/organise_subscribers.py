@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from turnout.core import uploads
 from turnout.core.csvexport import csv_download
 from turnout.groups import selectors
 from turnout.mailing.forms_subscriptions import ImportForm
@@ -39,7 +40,10 @@ def subscriber_export(request: HttpRequest, group: str) -> StreamingHttpResponse
 @require_http_methods(["GET", "POST"])
 def subscriber_import(request: HttpRequest, group: str) -> HttpResponse:
     found = selectors.group_for_organiser(user=request.user, slug=group)
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, too_large=uploads.too_large(request))
+    else:
+        form = ImportForm()
     if form.is_bound and form.is_valid():
         try:
             report = subscriptions.import_csv(
