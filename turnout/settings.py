@@ -315,6 +315,13 @@ TURNOUT_RATE_LIMIT_EXEMPT = [
 TURNOUT_RSVP_HOLD_PERCENT = int(os.environ.get("TURNOUT_RSVP_HOLD_PERCENT", "25"))
 TURNOUT_RSVP_HOLD_MIN = int(os.environ.get("TURNOUT_RSVP_HOLD_MIN", "5"))
 TURNOUT_RSVP_PER_DOMAIN = int(os.environ.get("TURNOUT_RSVP_PER_DOMAIN", "20"))
+# The public forms' limits: RSVPs from one client a minute and for one address to one
+# meeting an hour; "follow by email" requests from one client a minute and for one
+# address to one group an hour.
+TURNOUT_RSVP_PER_CLIENT = int(os.environ.get("TURNOUT_RSVP_PER_CLIENT", "10"))
+TURNOUT_RSVP_PER_EMAIL = int(os.environ.get("TURNOUT_RSVP_PER_EMAIL", "5"))
+TURNOUT_SUBSCRIBE_PER_CLIENT = int(os.environ.get("TURNOUT_SUBSCRIBE_PER_CLIENT", "10"))
+TURNOUT_SUBSCRIBE_PER_EMAIL = int(os.environ.get("TURNOUT_SUBSCRIBE_PER_EMAIL", "3"))
 
 # Logins (turnout.groups.logins): failed attempts count per account and client address,
 # and per client address, in fixed windows of this many seconds; over either limit even

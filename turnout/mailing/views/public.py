@@ -5,6 +5,7 @@ scanners open links). The one exception is RFC 8058's one-click unsubscribe, a P
 from the mail client that its token authenticates, without a CSRF token.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -19,8 +20,8 @@ from turnout.mailing.services import subscriptions
 
 # (action, limit, window in seconds): attempts from one client address, then
 # confirmation requests for one address to one group.
-PER_CLIENT = ("subscribe-address", 10, 60)
-PER_EMAIL = ("subscribe-email", 3, 60 * 60)
+PER_CLIENT = ("subscribe-address", settings.TURNOUT_SUBSCRIBE_PER_CLIENT, 60)
+PER_EMAIL = ("subscribe-email", settings.TURNOUT_SUBSCRIBE_PER_EMAIL, 60 * 60)
 
 
 @require_http_methods(["GET", "POST"])

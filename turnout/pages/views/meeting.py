@@ -4,6 +4,7 @@ an RSVP that failed and for an organiser looking at it; and the RSVP form's POST
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,8 +28,8 @@ from turnout.rsvp.panel import rsvp_panel
 PAGE = "pages/event.html"
 # (action, limit, window in seconds): attempts from one client address, then
 # registrations of one address for one event.
-PER_CLIENT = ("rsvp-address", 10, 60)
-PER_EMAIL = ("rsvp-email", 5, 60 * 60)
+PER_CLIENT = ("rsvp-address", settings.TURNOUT_RSVP_PER_CLIENT, 60)
+PER_EMAIL = ("rsvp-email", settings.TURNOUT_RSVP_PER_EMAIL, 60 * 60)
 HOUR = dt.timedelta(hours=1)
 
 
