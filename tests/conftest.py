@@ -3,6 +3,7 @@ import os
 
 import pytest
 
+from tests.migrations import latest_schema_after  # noqa: F401 -- a fixture for migration tests
 from tests.postgres import ThrowawayPostgres
 from tests.processes import Workers
 from tests.smtp import SMTPServer

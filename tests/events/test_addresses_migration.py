@@ -3,31 +3,15 @@ current address, so they are protected from the first day."""
 
 import datetime as dt
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate
 
 BEFORE = [
     ("groups", "0006_audit_entry_more_acts"),
     ("events", "0005_feeds_all_day_sequence_import"),
 ]
 AFTER = [("groups", "0007_group_addresses"), ("events", "0006_event_addresses")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def latest_schema_after(transactional_db):
-    """Later tests need the whole schema back, whatever happens here."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_upgrade_keeps_every_current_address(latest_schema_after):

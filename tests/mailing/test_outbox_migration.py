@@ -3,26 +3,18 @@ they were about kept, mail still queued sent as it was written, its tasks re-poi
 
 import datetime as dt
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.mail import email_of
+from tests.migrations import migrate
 from turnout.core.models import Message as CurrentMessage
 
 BEFORE = [("mailing", "0003_message_registration_anonymised")]
 AFTER = [("mailing", "0005_delete_message")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def test_migration_copies_messages_to_core_and_repoints_queued_deliveries(transactional_db):
+def test_migration_copies_messages_to_core_and_repoints_queued_deliveries(latest_schema_after):
     old = migrate(BEFORE)
     User = old.get_model("groups", "User")
     Group = old.get_model("groups", "Group")

@@ -3,28 +3,12 @@ so that confirming or cancelling those holds afterwards keeps the counter right.
 
 import datetime as dt
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate
 
 BEFORE = [("events", "0006_event_addresses"), ("rsvp", "0004_reminders_privacy_change_notices")]
 AFTER = [("events", "0007_seats_held"), ("rsvp", "0005_count_seats_held")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def latest_schema_after(transactional_db):
-    """Later tests need the whole schema back, whatever happens here."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_upgrade_counts_the_seats_held_now(latest_schema_after):
