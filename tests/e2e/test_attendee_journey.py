@@ -23,6 +23,7 @@ from turnout.rsvp.models import Registration
 
 EMAIL = "rosa@example.org"
 TITLE = "What internationalism means"
+GROUP = "Ukraine Information Group"
 LINK = re.compile(r"https?://\S+?(/rsvp/[\w-]+/)")
 
 
@@ -30,7 +31,7 @@ LINK = re.compile(r"https?://\S+?(/rsvp/[\w-]+/)")
 def meeting(transactional_db) -> Event:
     group = make_group(
         owner=make_user(email="olena@example.org"),
-        name="Ukraine Information Group",
+        name=GROUP,
         slug="uig",
         contact_email="uig@example.org",
     )
@@ -117,7 +118,7 @@ def test_attendee_registers_confirms_changes_and_cancels_on_a_phone(
     # The worker delivers the confirmation email; its link opens the attendee's page.
     wait_for(lambda: smtp.to(EMAIL), timeout=15)
     [confirm_email] = smtp.to(EMAIL)
-    assert confirm_email["Subject"] == f"Confirm your place at {TITLE}"
+    assert confirm_email["Subject"] == f"Confirm your place at a meeting organised by {GROUP}"
     page.goto(path_of_link(confirm_email))
     expect(page.get_by_role("heading", name="Confirm your place")).to_be_visible()
     assert_fits_phone(page)

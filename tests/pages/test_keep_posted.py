@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import outbox
+from tests.rsvp.helpers import day_of
 from turnout.mailing.models import Subscriber
 from turnout.mailing.services import subscriptions
 from turnout.rsvp.models import Registration
@@ -36,7 +37,9 @@ def test_rsvp_keep_posted_emails_the_lists_confirmation_and_subscribes_on_it(cli
     rsvp(client, small, email=" Ann@example.org", keep_posted="on")
 
     confirm_place, confirm_list = outbox()
-    assert confirm_place.subject == f"Confirm your place at {small.title}"
+    assert (
+        confirm_place.subject == f"Confirm your place at a meeting organised by {small.group.name}"
+    )
     assert (confirm_list.to, confirm_list.subject) == (["ann@example.org"], LIST_SUBJECT)
     assert Subscriber.objects.count() == 0  # not on the list before confirming
 
@@ -53,7 +56,9 @@ def test_rsvp_keep_posted_for_a_subscriber_sends_no_second_list_email(client, sm
 
     rsvp(client, small, keep_posted="on")
 
-    assert [e.subject for e in outbox()] == [f"Confirm your place at {small.title}"]
+    assert [e.subject for e in outbox()] == [
+        f"Confirm your place at a meeting organised by {small.group.name}"
+    ]
 
 
 def test_rsvp_again_asking_to_be_kept_posted_emails_the_list_confirmation(client, small):
@@ -62,8 +67,8 @@ def test_rsvp_again_asking_to_be_kept_posted_emails_the_list_confirmation(client
     rsvp(client, small, keep_posted="on")
 
     assert [e.subject for e in outbox()] == [
-        f"Confirm your place at {small.title}",
-        f"Your registration for {small.title}",
+        f"Confirm your place at a meeting organised by {small.group.name}",
+        f"Your registration for the meeting organised by {small.group.name} on {day_of(small)}",
         LIST_SUBJECT,
     ]
 

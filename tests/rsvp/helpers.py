@@ -1,5 +1,6 @@
 """Small helpers the RSVP tests share."""
 
+from turnout.core import timefmt
 from turnout.rsvp import selectors
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import Registration
@@ -23,3 +24,8 @@ def held(event) -> tuple[int, int]:
     """(the event's counter of seats held unconfirmed, the seats its held parties take)."""
     event.refresh_from_db()
     return event.seats_held, sum(r.seats for r in event.registrations.filter(status="held"))
+
+
+def day_of(event) -> str:
+    """The meeting's day as the brief emails to unconfirmed addresses name it."""
+    return timefmt.day(event.local_start, with_year=False)

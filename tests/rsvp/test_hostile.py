@@ -152,7 +152,7 @@ def test_html_in_a_name_is_stored_as_text_and_shown_escaped(client, meeting):
     (email,) = outbox()
     body_html = email.alternatives[0][0]
     # The address has confirmed nothing yet: the email never repeats what was typed.
-    assert "Hello, your place" in body_html
+    assert "Hello, someone (probably you)" in body_html
     assert "alert" not in body_html
     assert "alert" not in email.body
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import calendar_of, outbox
-from tests.rsvp.helpers import seats
+from tests.rsvp.helpers import day_of, seats
 from turnout.core.tokens import token_hash
 from turnout.events import services as events
 from turnout.events.models import Event
@@ -45,7 +45,7 @@ def test_register_holds_seats_and_emails_the_confirmation_link(small):
     assert seats(small) == (2, 2)
     (email,) = outbox()
     assert email.to == ["ann@example.org"]
-    assert email.subject == f"Confirm your place at {small.title}"
+    assert email.subject == f"Confirm your place at a meeting organised by {small.group.name}"
     assert link_token(email) == token
     assert f"http://127.0.0.1:8000/rsvp/{token}/" in email.body
     assert f'href="http://127.0.0.1:8000/rsvp/{token}/"' in email.alternatives[0][0]
@@ -59,7 +59,10 @@ def test_register_without_confirmation_confirms_at_once(group, venue):
     assert registration.status == Status.CONFIRMED
     assert registration.confirmed_at == registration.created_at
     assert registration.hold_expires_at is None
-    assert [e.subject for e in outbox()] == [f"Your place at {event.title} is confirmed"]
+    # The address has confirmed nothing: the brief email (issue 16).
+    assert [e.subject for e in outbox()] == [
+        f"Your place at the meeting organised by {group.name} on {day_of(event)} is confirmed"
+    ]
 
 
 def test_register_hold_never_lasts_past_the_start(group, venue):
@@ -89,7 +92,7 @@ def test_register_a_party_that_does_not_fit_joins_the_waitlist_in_order(small):
     assert (cat.status, cat.waitlist_position) == (Status.HELD, None)
     assert (dan.status, dan.waitlist_position) == (Status.WAITLIST_UNCONFIRMED, 2)
     assert seats(small) == (3, 3)
-    assert outbox()[1].subject == f"Confirm your place on the waitlist for {small.title}"
+    assert outbox()[1].subject == f"Confirm your place at a meeting organised by {small.group.name}"
 
 
 def test_register_without_capacity_never_waitlists(group, venue):
@@ -115,7 +118,9 @@ def test_register_same_email_reveals_nothing_and_changes_nothing(small):
     assert seats(small) == (1, 1)
     emails = outbox()
     assert [e.to for e in emails] == [["ann@example.org"], ["ann@example.org"]]
-    assert emails[1].subject == f"Your registration for {small.title}"
+    assert emails[1].subject == (
+        f"Your registration for the meeting organised by {small.group.name} on {day_of(small)}"
+    )
     assert "It is registered already, so nothing has changed." in emails[1].body
     # The same link both times: it is derived from the registration's stored secret.
     assert link_token(emails[1]) == link_token(emails[0]) == token_for(stored)
@@ -710,7 +715,9 @@ def test_register_inside_the_window(group, venue):
 def test_register_sends_no_list_email(small):
     rsvp.register(event=small, name="Ann", email="ann@example.org")
 
-    assert [e.subject for e in outbox()] == [f"Confirm your place at {small.title}"]
+    assert [e.subject for e in outbox()] == [
+        f"Confirm your place at a meeting organised by {small.group.name}"
+    ]
 
 
 # --- the calendar file in emails
@@ -732,9 +739,9 @@ def test_emails_before_a_place_is_confirmed_carry_no_calendar_file(hybrid):
 
     emails = outbox()
     assert [e.subject for e in emails] == [
-        f"Confirm your place at {hybrid.title}",
-        f"Confirm your place on the waitlist for {hybrid.title}",
-        f"Your registration for {hybrid.title}",
+        f"Confirm your place at a meeting organised by {hybrid.group.name}",
+        f"Confirm your place at a meeting organised by {hybrid.group.name}",
+        f"Your registration for the meeting organised by {hybrid.group.name} on {day_of(hybrid)}",
     ]
     assert [e.attachments for e in emails] == [[], [], []]  # neither calendar nor code
     for email in emails:

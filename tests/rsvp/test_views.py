@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import outbox
-from tests.rsvp.helpers import seats
+from tests.rsvp.helpers import day_of, seats
 from turnout.core import ratelimit
 from turnout.core.timezones import to_aware
 from turnout.events import services as events
@@ -261,7 +261,7 @@ def test_rsvp_holds_the_seats_and_emails_the_link_to_the_attendees_page(client, 
     assert seats(meeting) == (2, 2)
     (email,) = outbox()
     assert email.to == ["ann@example.org"]
-    assert email.subject == f"Confirm your place at {meeting.title}"
+    assert email.subject == f"Confirm your place at a meeting organised by {meeting.group.name}"
     link = f"http://127.0.0.1:8000/rsvp/{token_for(registration)}/"
     assert link in email.body
     assert f'href="{link}"' in email.alternatives[0][0]
@@ -274,7 +274,9 @@ def test_rsvp_without_email_confirmation_confirms_and_says_so(client, group, ven
 
     assert "On that page you can see your place, change it or cancel it." in html(response)
     assert Registration.objects.get().status == Status.CONFIRMED
-    assert [e.subject for e in outbox()] == [f"Your place at {meeting.title} is confirmed"]
+    assert [e.subject for e in outbox()] == [
+        f"Your place at the meeting organised by {group.name} on {day_of(meeting)} is confirmed"
+    ]
 
 
 def test_rsvp_to_a_full_meeting_joins_the_waitlist(client, meeting):
@@ -300,7 +302,9 @@ def test_rsvp_again_with_the_same_email_shows_the_same_page_and_changes_nothing(
     assert seats(meeting) == (2, 2)
     emails = outbox()
     assert [e.to for e in emails] == [["ann@example.org"], ["ann@example.org"]]
-    assert emails[1].subject == f"Your registration for {meeting.title}"
+    assert emails[1].subject == (
+        f"Your registration for the meeting organised by {meeting.group.name} on {day_of(meeting)}"
+    )
     assert "It is registered already, so nothing has changed." in emails[1].body
 
 
@@ -354,7 +358,7 @@ def test_rsvp_asking_to_be_kept_posted_emails_the_lists_confirmation_link(client
 
     subjects = [(e.to, e.subject) for e in outbox()]
     assert subjects == [
-        (["ann@example.org"], f"Confirm your place at {meeting.title}"),
+        (["ann@example.org"], f"Confirm your place at a meeting organised by {meeting.group.name}"),
         (["ann@example.org"], "Confirm that you want emails from Ukraine Information Group"),
     ]
     assert "/subscriptions/confirm/" in outbox()[1].body
@@ -364,7 +368,9 @@ def test_rsvp_asking_to_be_kept_posted_emails_the_lists_confirmation_link(client
 def test_rsvp_without_keep_posted_sends_no_list_email(client, meeting):
     post(client, meeting)
 
-    assert [e.subject for e in outbox()] == [f"Confirm your place at {meeting.title}"]
+    assert [e.subject for e in outbox()] == [
+        f"Confirm your place at a meeting organised by {meeting.group.name}"
+    ]
 
 
 def test_rsvp_with_a_bad_email_shows_the_message_by_the_field(client, meeting):

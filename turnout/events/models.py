@@ -88,7 +88,8 @@ class Event(models.Model):
             "unconfirmed holds expire and free their seats. Without it, the public page "
             "shows no exact number of seats left, only “places available”, “few places "
             "left” or “full”: otherwise anyone could tell from the number whether an "
-            "address had registered."
+            "address had registered. And since nobody then confirms their address, their "
+            "emails stay brief: your group's name, the day and a link to their page."
         ),
     )
     registration_opens_at = models.DateTimeField(

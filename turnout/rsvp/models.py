@@ -66,6 +66,10 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the attendee confirmed the address from the emailed link. Until then emails to
+    # it carry no text the group chose (turnout.rsvp.services.emails): anyone can type
+    # anyone's address into the form, and an organiser into theirs.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)

@@ -5,15 +5,21 @@ outbox renders it at delivery with ``render_attendee_email`` (registered in
 RsvpConfig.ready()), making the attendee's link and check-in code only then.
 
 No email here repeats the name typed on the form: anyone can register anyone's
-address, and (with email confirmation off, or before confirming) the address has
-confirmed nothing, so a name ("Hello <text>") would let a stranger write to it.
+address, so a name ("Hello <text>") would let a stranger write to it. For the same
+reason, until the attendee confirms the address from the emailed link (before
+confirming, or always when the meeting asks for no confirmation) every email is the
+brief one: the group's approved name, the day and time, and the link; no title, place
+or description, which are whatever the group typed. The details are behind the link.
 """
 
 import datetime as dt
 
 from turnout.core import outbox
 from turnout.core.models import Message
+from turnout.core.templatetags.turnout import event_moment, event_when
+from turnout.core.timefmt import day
 from turnout.events.ical import event_ics
+from turnout.groups.sending import name_for_strangers, sender_for_strangers
 from turnout.rsvp.links import check_in_qr_png, manage_url
 from turnout.rsvp.models import AWAITING_EMAIL, Registration
 
@@ -96,6 +102,8 @@ def render_attendee_email(message: Message) -> outbox.Email:
     registration.status, registration.guests = params["status"], params["guests"]
     expires = params["hold_expires_at"]
     registration.hold_expires_at = dt.datetime.fromisoformat(expires) if expires else None
+    if registration.email_confirmed_at is None:
+        return _brief_email(message, registration)
     event, group = registration.event, registration.event.group
     attachments = []
     if registration.status == Status.CONFIRMED:
@@ -116,6 +124,33 @@ def render_attendee_email(message: Message) -> outbox.Email:
         *outbox.render_template(message.kind, context),
         from_name=group.name,
         reply_to=group.contact_email,
+        attachments=attachments,
+    )
+
+
+def _brief_email(message: Message, registration: Registration) -> outbox.Email:
+    """The email to an address not yet confirmed: nothing in it is the group's text but
+    its approved name (see the module's docstring); the check-in code, if any, stays."""
+    event = registration.event
+    confirmed = registration.status == Status.CONFIRMED and message.params["check_in_code"]
+    expires = registration.hold_expires_at
+    context = {
+        "kind": message.kind.rsplit("/", 1)[1],
+        "by": name_for_strangers(event.group),
+        "when": event_when(event),
+        "day": day(event.local_start, with_year=False),
+        "expiry": event_moment(event, expires) if expires else "",
+        "link": manage_url(registration),
+        "needs_confirmation": registration.status in AWAITING_EMAIL,
+        "check_in_image": CHECK_IN_IMAGE if confirmed else "",
+        "held_back": message.params.get("held_back", False),
+    }
+    attachments = (
+        [(CHECK_IN_IMAGE, check_in_qr_png(registration), "image/png")] if confirmed else []
+    )
+    return outbox.Email(
+        *outbox.render_template("rsvp/email/brief", context),
+        **sender_for_strangers(event.group),
         attachments=attachments,
     )
 

@@ -251,6 +251,9 @@ def confirm(*, registration: Registration) -> Registration:
                     "Register again if there is still room."
                 )
             )
+        if current.email_confirmed_at is None:
+            current.email_confirmed_at = now
+            current.save(update_fields=["email_confirmed_at"])
         if current.status == Status.HELD:
             current.status, current.confirmed_at, current.hold_expires_at = (
                 Status.CONFIRMED,
