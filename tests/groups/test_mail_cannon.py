@@ -174,7 +174,15 @@ def test_the_instance_daily_quota_holds_across_groups(settings, organiser):
         )
 
     assert refused.value.code == "over_quota"
+    assert refused.value.message.startswith("This site has sent all the email it sends in a day")
     assert Message.objects.filter(to_email="c@example.net").count() == 0
+    # The group's own quota is untouched: the message blames the site's, not the group's.
+    with pytest.raises(ValidationError) as invitation_refused:
+        groups.invite_organiser(group=second, email="co2@example.org", invited_by=organiser)
+    assert invitation_refused.value.messages == [
+        "This site has sent all the email it sends in a day on behalf of groups (a limit its "
+        "admin sets). Try again tomorrow."
+    ]
 
 
 # --- the limits around them ---

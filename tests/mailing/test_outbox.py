@@ -27,7 +27,11 @@ INVITATION_LINK = re.compile(r"/organise/invitations/([^/\s\"<]+)/")
 
 def test_render_keeps_ampersands_in_subject_and_text_and_escapes_them_in_html(db):
     group = make_group(name="Tenants & Friends")
-    context = {"group": group, "invited_by": group.memberships.get().user, "link": "https://x"}
+    context = {
+        "group_name": group.name,
+        "invited_by": group.memberships.get().user,
+        "link": "https://x",
+    }
 
     subject, text, html = the_outbox.render_template(
         "groups/email/invitation", {**context, "days": 14}

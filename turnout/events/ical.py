@@ -10,15 +10,13 @@ all-day meeting is DTSTART/DTEND;VALUE=DATE, the end being the day after the las
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
-from turnout.core.links import absolute_url
+from turnout.core.links import absolute_url, site_host
 from turnout.events.models import Event
 
 PRODID = "-//Turnout//Turnout//EN"
@@ -29,7 +27,7 @@ _LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 def event_uid(event: Event) -> str:
     """Stable for the event's whole life: the pk never changes, whatever is edited."""
-    return f"event-{event.pk}@{urlsplit(settings.BASE_URL).hostname}"
+    return f"event-{event.pk}@{site_host()}"
 
 
 def plain(text: str) -> str:

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from turnout.core.links import absolute_url
+from turnout.core.links import absolute_url, site_host
 from turnout.core.markdown import render_markdown
 from turnout.events import selectors
 from turnout.events.models import Event
@@ -81,21 +80,17 @@ def _date(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _host() -> str:
-    return urlsplit(settings.BASE_URL).hostname or "localhost"
-
-
 def entry_id(event: Event) -> str:
     """tag:host,day-created:event-pk (RFC 4151): whatever is edited, it stays."""
     day = event.created_at.astimezone(dt.UTC).date().isoformat()
-    return f"tag:{_host()},{day}:event-{event.pk}"
+    return f"tag:{site_host()},{day}:event-{event.pk}"
 
 
 def feed_id(group: Group | None) -> str:
     if group is None:
-        return f"tag:{_host()},{_SITE_TAG_DATE.isoformat()}:feed"
+        return f"tag:{site_host()},{_SITE_TAG_DATE.isoformat()}:feed"
     day = group.created_at.astimezone(dt.UTC).date().isoformat()
-    return f"tag:{_host()},{day}:group-{group.pk}"
+    return f"tag:{site_host()},{day}:group-{group.pk}"
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -18,13 +18,13 @@ A feed copy is the same bytes for the same ETag: DTSTAMP is the meeting's last c
 import dataclasses
 import datetime as dt
 import hashlib
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from turnout.core.links import site_host
 from turnout.events import ical
 from turnout.events.models import Event
 from turnout.events.selectors import public_events
@@ -95,7 +95,7 @@ def group_calendar(group: Group) -> bytes:
 
 def site_calendar() -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
-        name = _("Meetings on %(site)s") % {"site": urlsplit(settings.BASE_URL).hostname}
+        name = _("Meetings on %(site)s") % {"site": site_host()}
     return calendar_bytes(feed_events()[:FEED_LIMIT], name=name)
 
 

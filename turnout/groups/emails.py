@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from turnout.core import outbox
 from turnout.core.links import absolute_url
 from turnout.core.models import Message
+from turnout.groups import sending
 from turnout.groups.models import Group, Invitation, User
 from turnout.groups.tokens import email_verification_token, invitation_token
 
@@ -139,7 +140,7 @@ def render_invitation(message: Message) -> outbox.Email:
         raise outbox.SubjectGone
     group = invitation.group
     context = {
-        "group": group,
+        "group_name": sending.name_for_strangers(group),  # the invitee confirmed nothing
         "invited_by": invitation.invited_by,
         "link": absolute_url("organise:invitation", token=invitation_token(invitation)),
         "days": INVITATION_VALID_FOR.days,
@@ -147,8 +148,8 @@ def render_invitation(message: Message) -> outbox.Email:
     invited_by = invitation.invited_by
     return outbox.Email(
         *outbox.render_template(INVITATION, context),
-        from_name=group.name,
-        reply_to=invited_by.email if invited_by else group.contact_email,
+        from_name=sending.sender_for_strangers(group)["from_name"],
+        reply_to=invited_by.email if invited_by else "",
     )
 
 

@@ -15,6 +15,10 @@ Two kinds of limit:
   group's (``Group.daily_email_quota``, else ``TURNOUT_DAILY_EMAIL_QUOTA``) and the
   instance's (``TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA``), over the last 24 hours. Apps
   above groups add the mail only they can see (``count_usage``).
+
+And one rule on what mail to strangers says: an email to an address that has confirmed
+nothing carries no text a group chose but its name, and that only once the instance
+admin approved it (``name_for_strangers``): a group's name is whatever its founder typed.
 """
 
 import datetime as dt
@@ -25,13 +29,33 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnout.core import ratelimit
+from turnout.core.links import site_host
 from turnout.core.models import Message
 from turnout.groups.models import AuditEntry, Group, User
 
 HOUR, DAY = 3600, 86400
 QUOTA_WINDOW = dt.timedelta(hours=24)
+
+# --- what mail to strangers may say ---
+
+
+def name_for_strangers(group: Group) -> str:
+    """How an email to an address that has confirmed nothing names the group: its name if
+    the instance admin approved it (or approval is off), else "a group on <this site>"."""
+    if not settings.TURNOUT_REQUIRE_GROUP_APPROVAL or group.email_approved_at is not None:
+        return group.name
+    return _("a group on %(site)s") % {"site": site_host()}
+
+
+def sender_for_strangers(group: Group) -> dict[str, str]:
+    """From name and Reply-To of such an email: the group's only once its name is approved."""
+    if name_for_strangers(group) == group.name:
+        return {"from_name": group.name, "reply_to": group.contact_email}
+    return {"from_name": "", "reply_to": ""}
+
 
 # --- rate limits ---
 
@@ -74,6 +98,8 @@ def check_invitation_allowed(*, group: Group, by: User, to: str, client: str = "
             _("You have sent many invitations; try again in an hour."), code="too_many"
         )
     if emails_left_today(group=group) < 1:
+        if site_limit_binds(group=group):
+            raise ValidationError(site_quota_message(left=0), code="over_quota")
         raise ValidationError(
             _(
                 "This group has used all of its emails for today, so no invitation can go "
@@ -112,9 +138,9 @@ def daily_quota(*, group: Group) -> int:
     return settings.TURNOUT_DAILY_EMAIL_QUOTA
 
 
-def emails_left_today(*, group: Group) -> int:
-    """How many more emails the group may send on its behalf now: the least of what is
-    left of its own quota and of the instance's, over the last 24 hours.
+def _left_today(group: Group) -> tuple[int, int]:
+    """What is left now of the group's daily quota and of the instance's, over the last
+    24 hours.
 
     The group's own: bulk messages about it (import confirmations), its invitations (as
     its audit log records them: a withdrawn invitation still went), and what the apps
@@ -132,8 +158,35 @@ def emails_left_today(*, group: Group) -> int:
         + sum(counter(group=group, since=since) for counter in _usage)
     )
     instance_used = recent.count() + sum(counter(group=None, since=since) for counter in _usage)
-    left = min(
+    return (
         daily_quota(group=group) - group_used,
         settings.TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA - instance_used,
     )
-    return max(left, 0)
+
+
+def emails_left_today(*, group: Group) -> int:
+    """How many more emails the group may send on its behalf now: the least of what is
+    left of its own quota and of the instance's."""
+    return max(min(_left_today(group)), 0)
+
+
+def site_limit_binds(*, group: Group) -> bool:
+    """Whether the instance's quota, not the group's, is what limits the group now."""
+    group_left, site_left = _left_today(group)
+    return site_left < group_left
+
+
+def site_quota_message(*, left: int, needed: int = 1) -> str:
+    """Why mail cannot go when the instance's daily quota is what ran out."""
+    if left <= 0:
+        return _(
+            "This site has sent all the email it sends in a day on behalf of groups (a "
+            "limit its admin sets). Try again tomorrow."
+        )
+    return ngettext(
+        "Only %(left)s email is left of the limit this site sets for all groups together "
+        "in a day, and this needs %(needed)s. Try again tomorrow.",
+        "Only %(left)s emails are left of the limit this site sets for all groups together "
+        "in a day, and this needs %(needed)s. Try again tomorrow.",
+        left,
+    ) % {"left": left, "needed": needed}

@@ -236,10 +236,11 @@ def check_sendable(*, announcement: Announcement) -> int:
         raise ValidationError(no_recipients_message(), code="no_recipients")
     left = emails_left_today(group=group)
     if needed > left:
-        raise ValidationError(
-            over_quota_message(quota=daily_quota(group=group), left=left, needed=needed),
-            code="over_quota",
-        )
+        if sending.site_limit_binds(group=group):
+            message = sending.site_quota_message(left=left, needed=needed)
+        else:
+            message = over_quota_message(quota=daily_quota(group=group), left=left, needed=needed)
+        raise ValidationError(message, code="over_quota")
     return needed
 
 
