@@ -234,8 +234,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # Uploaded files (calendars, subscriber lists, comparison tables): reading a request stops
-# once its files pass this size (turnout.core.uploads); each form has its own limit too.
-TURNOUT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# once its files pass this size (turnout.core.uploads); a form may have a smaller limit.
+try:
+    TURNOUT_UPLOAD_MAX_MB = int(os.environ.get("TURNOUT_UPLOAD_MAX_MB", "5"))
+except ValueError:
+    TURNOUT_UPLOAD_MAX_MB = 0
+if not 1 <= TURNOUT_UPLOAD_MAX_MB <= 100:
+    raise ImproperlyConfigured("TURNOUT_UPLOAD_MAX_MB must be a whole number from 1 to 100.")
+TURNOUT_UPLOAD_MAX_BYTES = TURNOUT_UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "turnout.core.uploads.UploadLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

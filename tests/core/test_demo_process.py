@@ -49,6 +49,12 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has stopped; only its parent's wait is missing
 
 
+def _command(pid: int) -> list[str]:
+    """The process's command line, as its arguments."""
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        return cmdline.read().decode().rstrip("\0").split("\0")
+
+
 def _wait_for_page(url: str, process: subprocess.Popen, seconds: float) -> int:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -81,7 +87,15 @@ def test_demo_serves_and_stops_with_its_server_and_worker_on_sigterm(tmp_path):
     try:
         assert _wait_for_page(f"http://127.0.0.1:{port}/", demo, seconds=120) == 200
         started = _descendants(demo.pid)
-        assert len(started) >= 3  # gunicorn, its workers, the background worker
+        commands = [_command(pid) for pid in started]
+        # Two background workers, one for email and quick tasks, one for imports...
+        workers = sorted(c[c.index("worker") + 1 :] for c in commands if "worker" in c)
+        assert workers == [
+            ["--queue", "default", "--queue", "email"],
+            ["--queue", "imports"],
+        ]
+        # ...and gunicorn's two workers beside them.
+        assert len(started) - len(workers) >= 2
 
         demo.send_signal(signal.SIGTERM)
 

@@ -209,3 +209,13 @@ def test_production_takes_an_http_base_url_when_the_admin_allows_it(production_e
     result = _turnout("manage", "check", env=env, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "five", "101", "2.5"])
+def test_a_bad_upload_limit_is_a_clear_error(production_env, tmp_path, value):
+    env = {**production_env, "TURNOUT_UPLOAD_MAX_MB": value}
+
+    result = _turnout("manage", "check", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == "turnout: TURNOUT_UPLOAD_MAX_MB must be a whole number from 1 to 100.\n"

@@ -138,3 +138,45 @@ def test_a_file_under_the_limit_still_reaches_the_form(organiser_client, group, 
     assert response.status_code == 200
     assert body.read_bytes == body.length
     assert "The file is larger than 5 MB" not in response.content.decode()
+
+
+# --- the limit is a setting (TURNOUT_UPLOAD_MAX_MB)
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "message"),
+    [
+        ("/organise/groups/uig/subscribers/import/", {}, "The file is larger than 2 MB. Split"),
+        ("/organise/groups/uig/imports/new/", {"mode": "drafts"}, "larger than 2 MB. Import"),
+    ],
+    ids=["subscribers", "calendar"],
+)
+def test_a_smaller_site_limit_stops_uploads_there_and_says_so(
+    settings, organiser_client, group, path, before, message
+):
+    settings.TURNOUT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+    response, body = post_large(organiser_client, path, "file", before)
+
+    assert body.read_bytes < 3_000_000
+    assert message in response.content.decode()
+    assert Subscriber.objects.count() == ImportSource.objects.count() == 0
+
+
+def test_the_forms_say_the_limit_in_force(settings, organiser_client, group):
+    settings.TURNOUT_UPLOAD_MAX_BYTES = 3 * 1024 * 1024
+
+    subscribers = organiser_client.get("/organise/groups/uig/subscribers/import/")
+    calendars = organiser_client.get("/organise/groups/uig/imports/new/")
+
+    assert "Up to 10,000 rows and 3 MB." in subscribers.content.decode()
+    assert "Up to 3 MB and 1,000 events." in calendars.content.decode()
+    assert "up to 3 MB and 1,000 events" in calendars.content.decode()
+
+
+def test_a_larger_site_limit_leaves_calendars_at_their_own_5_mb(settings, organiser_client, group):
+    settings.TURNOUT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+    calendars = organiser_client.get("/organise/groups/uig/imports/new/")
+
+    assert "Up to 5 MB and 1,000 events." in calendars.content.decode()

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core import uploads
+
 
 class HoneypotForm(forms.Form):
     """A form with a trap for bots: a field hidden from people (and screen readers), which
@@ -28,13 +30,18 @@ class UploadForm(forms.Form):
     """A form with a file field. When ``turnout.core.uploads`` stopped reading the request
     because its file passed the limit, the view passes that field's name as
     ``too_large``: the form shows ``too_large_message`` there and nothing else, since the
-    fields after the file were never read."""
+    fields after the file were never read. ``too_large_message`` may name the limit as
+    ``%(mb)s``: the site's upload limit, or ``own_limit`` (bytes) if that is smaller."""
 
     too_large_message = _("The file is too large.")
+    own_limit: int | None = None
 
     def __init__(self, *args, too_large: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        for field in self.fields.values():
+            if isinstance(field, forms.FileField) and "%(mb)s" in str(field.help_text):
+                field.help_text = field.help_text % {"mb": self.limit_mb}
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -42,7 +49,11 @@ class UploadForm(forms.Form):
             self._errors = ErrorDict()
             self.cleaned_data = {}
             field = self.too_large if self.too_large in self.fields else None
-            self.add_error(field, self.too_large_message)
+            self.add_error(field, self.too_large_message % {"mb": self.limit_mb})
+
+    @property
+    def limit_mb(self) -> int:
+        return uploads.limit_mb(self.own_limit)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -18,6 +18,19 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
 TOO_LARGE = "turnout_upload_too_large"
+MB = 1024 * 1024
+
+
+def limit_bytes(own: int | None = None) -> int:
+    """What one upload may weigh: the site's limit (TURNOUT_UPLOAD_MAX_MB), or a form's
+    own limit ``own`` if that is smaller."""
+    site = settings.TURNOUT_UPLOAD_MAX_BYTES
+    return min(own, site) if own else site
+
+
+def limit_mb(own: int | None = None) -> int:
+    """The same in whole megabytes, as the forms' messages say it."""
+    return limit_bytes(own) // MB
 
 
 class UploadLimitHandler(FileUploadHandler):

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core.forms import UploadForm
+from turnout.feeds.ics_reader import MAX_BYTES
 from turnout.feeds.models import ImportSource
 
 
 class ImportForm(UploadForm):
-    too_large_message = _("The file is larger than 5 MB. Import a smaller calendar.")
+    too_large_message = _("The file is larger than %(mb)s MB. Import a smaller calendar.")
+    own_limit = MAX_BYTES
 
     url = forms.CharField(
         label=_("Calendar address (ICS URL)"),
@@ -21,7 +23,7 @@ class ImportForm(UploadForm):
     file = forms.FileField(
         label=_("…or an .ics file"),
         required=False,
-        help_text=_("Up to 5 MB and 1,000 events."),
+        help_text=_("Up to %(mb)s MB and 1,000 events."),
         error_messages={"empty": _("The file is empty.")},
         widget=forms.FileInput(attrs={"accept": ".ics,text/calendar"}),
     )

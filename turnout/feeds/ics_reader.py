@@ -192,7 +192,9 @@ def parse_calendar(data: bytes, *, default_zone: str) -> dict:
     """
     if len(data) > MAX_BYTES:
         raise ImportRejected(
-            _("The file is larger than 5 MB. Import a smaller calendar."), code="too_large"
+            _("The file is larger than %(mb)s MB. Import a smaller calendar.")
+            % {"mb": MAX_BYTES // (1024 * 1024)},
+            code="too_large",
         )
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper()
     if head != b"BEGIN:VCALENDAR":

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from turnout.core import fetch
+from turnout.core import fetch, uploads
 from turnout.core.timezones import to_aware
 from turnout.events import services as events
 from turnout.events.models import DESCRIPTION_MAX_LENGTH, Event
@@ -176,10 +176,13 @@ def removed_allied(*, source: ImportSource) -> int:
 
 
 def _read_upload(file) -> bytes:
-    data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
+    limit = uploads.limit_bytes(MAX_BYTES)
+    data = file.read(limit + 1)
+    if len(data) > limit:
         raise ImportRejected(
-            _("The file is larger than 5 MB. Import a smaller calendar."), code="too_large"
+            _("The file is larger than %(mb)s MB. Import a smaller calendar.")
+            % {"mb": uploads.limit_mb(MAX_BYTES)},
+            code="too_large",
         )
     return data
 

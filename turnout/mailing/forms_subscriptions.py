@@ -30,14 +30,14 @@ class SubscribeForm(HoneypotForm):
 
 class ImportForm(UploadForm):
     too_large_message = _(
-        "The file is larger than 5 MB. Split it into smaller files and import each."
+        "The file is larger than %(mb)s MB. Split it into smaller files and import each."
     )
 
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
             "One address a row, in a column headed “email” (a “name” column is ignored). "
-            "Up to 10,000 rows and 5 MB."
+            "Up to 10,000 rows and %(mb)s MB."
         ),
         error_messages={
             "required": _("Choose a CSV file to upload."),

@@ -7,7 +7,6 @@ Call through this module: ``from turnout.mailing.services import subscriptions``
 
 from turnout.core.csvexport import neutralise
 from turnout.mailing.services.subscriptions.csvfiles import (
-    IMPORT_MAX_BYTES,
     IMPORT_MAX_ROWS,
     SKIP_REASONS,
     ImportRejected,
@@ -41,7 +40,6 @@ from turnout.mailing.services.subscriptions.optin import (
 __all__ = [
     "CONFIRM_SALT",
     "CONFIRM_VALID_FOR",
-    "IMPORT_MAX_BYTES",
     "IMPORT_MAX_ROWS",
     "SKIP_REASONS",
     "SOURCES",

@@ -22,14 +22,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from turnout.core import uploads
 from turnout.core.csvexport import FORMULA_STARTS, csv_lines
 from turnout.core.validators import normalise_email
-from turnout.groups import audit
+from turnout.groups import audit, sending
 from turnout.groups.models import Group, User
 from turnout.mailing.services.subscriptions.optin import email_hash, queue_confirmation
 
 IMPORT_MAX_ROWS = 10_000
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 _IN_BATCH = 500  # addresses per ``IN (…)`` query, well under SQLite's variable limit
 
 
@@ -82,10 +82,12 @@ def _reject(message: str, code: str) -> ImportRejected:
 
 
 def _read_text(file: File) -> str:
-    data = file.read(IMPORT_MAX_BYTES + 1)
-    if len(data) > IMPORT_MAX_BYTES:
+    limit = uploads.limit_bytes()
+    data = file.read(limit + 1)
+    if len(data) > limit:
         raise _reject(
-            _("The file is larger than 5 MB. Split it into smaller files and import each."),
+            _("The file is larger than %(mb)s MB. Split it into smaller files and import each.")
+            % {"mb": uploads.limit_mb()},
             "too_large",
         )
     if not data.strip():
@@ -172,6 +174,8 @@ def _check_may_send(group: Group, needed: int) -> None:
             "not_approved",
         )
     left = announcements.emails_left_today(group=group)
+    if needed > left and sending.site_limit_binds(group=group):
+        raise _reject(sending.site_quota_message(left=left, needed=needed), "over_quota")
     if left == 0:
         raise _reject(
             _(
