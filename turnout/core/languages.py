@@ -1,0 +1,54 @@
+"""Which languages the site offers, and which one a request gets.
+
+English, and each other language of ``LANGUAGES`` whose catalogue Turnout ships
+(``<locale path>/<code>/LC_MESSAGES/django.mo``; CI refuses a catalogue that is not
+complete). A language without one is never chosen, even though Django's own catalogues
+translate a few of its words (dates, form errors): that gave a phone set to Arabic the
+English interface mirrored right to left, with an Arabic date.
+
+A request gets the first offered language of its ``Accept-Language`` header, in the
+header's order of preference; otherwise English (``LANGUAGE_CODE``).
+"""
+
+import functools
+from pathlib import Path
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+MAX_HEADER = 500  # a real Accept-Language is a few dozen characters
+
+
+@functools.cache
+def offered() -> tuple[str, ...]:
+    """The default language, then every other with a compiled Turnout catalogue."""
+
+    def has_catalogue(code: str) -> bool:
+        return any(
+            (Path(path) / code / "LC_MESSAGES" / "django.mo").is_file()
+            for path in settings.LOCALE_PATHS
+        )
+
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return (settings.LANGUAGE_CODE, *[code for code in others if has_catalogue(code)])
+
+
+def for_header(header: str) -> str:
+    """The language an ``Accept-Language`` header asks for, among those offered."""
+    if len(header) <= MAX_HEADER:
+        for code, _quality in parse_accept_lang_header(header):
+            language = code.split("-")[0].lower()
+            if language in offered():
+                return language
+    return settings.LANGUAGE_CODE
+
+
+class OfferedLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (its ``Vary: Accept-Language`` included), choosing only
+    among the languages offered."""
+
+    def process_request(self, request):
+        translation.activate(for_header(request.headers.get("Accept-Language", "")))
+        request.LANGUAGE_CODE = translation.get_language()
