@@ -88,9 +88,7 @@ def test_an_unlisted_meetings_own_page_works_with_noindex(client, hidden):
     assert response["X-Robots-Tag"] == "noindex"
     assert '<script type="application/ld+json">' in body and '"@type": "Event"' in body
     assert f'<meta property="og:title" content="{HIDDEN}">' in body
-    assert f'<meta property="og:url" content="http://testserver/uig/events/{hidden.slug}/">' in (
-        body
-    )
+    assert f'/uig/events/{hidden.slug}/">' in re.search(r'<meta property="og:url"[^>]+>', body)[0]
 
 
 @pytest.mark.parametrize("suffix", ["event.ics", "flyer.pdf", "flyer.png"])
