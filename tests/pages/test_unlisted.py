@@ -198,3 +198,20 @@ def test_another_groups_meeting_is_unaffected(client, hidden):
 
     assert "Other meeting" in client.get("/").content.decode()
     assert HIDDEN not in client.get("/").content.decode()
+
+
+def test_a_cached_copy_of_an_unlisted_meetings_page_keeps_its_noindex_header(
+    settings, hidden, django_assert_num_queries
+):
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    try:
+        Client().get(f"/uig/events/{hidden.slug}/")  # fills the cache
+
+        with django_assert_num_queries(0):
+            again = Client().get(f"/uig/events/{hidden.slug}/")
+
+        assert again["X-Robots-Tag"] == "noindex"
+        assert '<meta name="robots" content="noindex">' in again.content.decode()
+    finally:
+        cache.clear()

@@ -17,6 +17,7 @@ cache shared by every process, at once everywhere).
 """
 
 import hashlib
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -31,20 +32,24 @@ GENERATION = "pagecache:generation"
 
 
 def _key(prefix: str, key: str) -> str:
-    # Every key holds the generation, so that raising it leaves every copy behind.
-    generation = cache.get(GENERATION, 0)
-    text = f"{generation}:{get_language()}:{key}"
+    # Every key holds the generation, so that a new one leaves every copy behind.
+    text = f"{_generation()}:{get_language()}:{key}"
     return f"{prefix}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _generation() -> str:
+    """A random name for the cache's present contents; if the cache lost it, a new one,
+    so that copies kept before cannot come back."""
+    generation = cache.get(GENERATION)
+    if generation is None:
+        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION, "")
+    return generation
 
 
 def drop_all() -> None:
     """Forget every cached page and ``recent`` value, at once."""
-    if cache.add(GENERATION, 1, timeout=None):
-        return
-    try:
-        cache.incr(GENERATION)
-    except ValueError:  # evicted in between: any new number will do
-        cache.set(GENERATION, 1, timeout=None)
+    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
 
 
 def recent(key: str, compute: Callable[[], object]):
