@@ -1,13 +1,18 @@
 """Unlisted meetings in the events service and the organiser's form: the address is made
 by Turnout and cannot be typed, a change of listing gives a new one, old ones stay kept."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import make_event
+from turnout.core.slugs import SLUG_PATTERN
 from turnout.events import services as events
 from turnout.events.models import Event, EventSlug
 
@@ -116,3 +121,48 @@ def test_the_form_makes_a_meeting_unlisted(organiser_client, event):
     assert response.status_code == 302
     assert response["Location"] == f"/organise/groups/uig/events/{event.slug}/"
     assert Client().get(f"/uig/events/{event.slug}/")["X-Robots-Tag"] == "noindex"
+
+
+def test_publishing_an_unlisted_meeting_says_it_is_unlisted(organiser_client, group, venue):
+    meeting = make_event(group=group, venue=venue, title=TITLE, unlisted=True, published=False)
+
+    response = organiser_client.post(
+        f"/organise/groups/uig/events/{meeting.slug}/publish/", follow=True
+    )
+
+    body = response.content.decode()
+    assert "It is unlisted: only people you give its link to can find it." in body
+    assert "now on the public pages" not in body
+
+
+def test_the_new_meeting_form_refuses_a_typed_address_for_an_unlisted_meeting(
+    organiser_client, group, venue
+):
+    day = (timezone.localdate() + dt.timedelta(days=9)).isoformat()
+    data = {
+        "title": TITLE, "start_date": day, "start_time": "19:00", "end_time": "21:00",
+        "time_zone": "Europe/London", "language": "en", "venue": venue.pk,
+        "public_counts": "capacity", "unlisted": "on", "slug": "refugee-evening",
+    }  # fmt: skip
+
+    response = organiser_client.post("/organise/groups/uig/events/new/", data)
+
+    assert response.status_code == 200
+    assert "nobody can guess it" in response.content.decode()
+    assert not Event.objects.exists() and not EventSlug.objects.exists()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=st.from_regex(SLUG_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 50))
+def test_no_typed_address_is_taken_by_an_unlisted_meeting(group, venue, typed):
+    meeting = make_event(group=group, venue=venue, title=TITLE, unlisted=True)
+    secret = meeting.slug
+
+    if typed != secret:
+        with pytest.raises(ValidationError):
+            events.update_event(event=Event.objects.get(pk=meeting.pk), slug=typed)
+
+    assert Event.objects.get(pk=meeting.pk).slug == secret
+    assert kept(meeting) == [secret]
