@@ -258,3 +258,18 @@ def test_a_cached_group_page_has_a_working_follow_form(group):
 def test_a_missing_group_is_not_cached(client, db):
     assert client.get("/no-such-group/").status_code == 404
     assert client.get("/no-such-group/").status_code == 404
+
+
+def test_drop_all_forgets_every_cached_page_and_recent_value(event):
+    from turnout.core import pagecache
+
+    Client().get(page(event))
+    assert pagecache.recent("answer", lambda: 42) == 42
+    events.cancel_event(event=event)
+
+    pagecache.drop_all()
+
+    assert "This meeting has been cancelled." in Client().get(page(event)).content.decode()
+    assert pagecache.recent("answer", lambda: 43) == 43
+    cache.delete(pagecache.GENERATION)  # lost (evicted): nothing kept before comes back
+    assert pagecache.recent("answer", lambda: 44) == 44

@@ -10,10 +10,14 @@ rendered for them, and what they see is never kept for others.
 
 Each gunicorn worker keeps its own copy, so a change (a seat taken, a meeting
 cancelled) shows everywhere within ``TURNOUT_PAGE_CACHE_SECONDS`` (0 turns the cache
-off; the tests run with it off).
+off; the tests run with it off). A change that must not wait for that, such as a
+meeting taken off the listings, drops every cached page at once with ``drop_all`` (in
+the process that made it; other processes' copies go within those seconds, and with a
+cache shared by every process, at once everywhere).
 """
 
 import hashlib
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,10 +28,28 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "turnout-csrf-token-placeholder"
+GENERATION = "pagecache:generation"
 
 
 def _key(prefix: str, key: str) -> str:
-    return f"{prefix}:" + hashlib.sha256(f"{get_language()}:{key}".encode()).hexdigest()
+    # Every key holds the generation, so that a new one leaves every copy behind.
+    text = f"{_generation()}:{get_language()}:{key}"
+    return f"{prefix}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _generation() -> str:
+    """A random name for the cache's present contents; if the cache lost it, a new one,
+    so that copies kept before cannot come back."""
+    generation = cache.get(GENERATION)
+    if generation is None:
+        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION, "")
+    return generation
+
+
+def drop_all() -> None:
+    """Forget every cached page and ``recent`` value, at once."""
+    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
 
 
 def recent(key: str, compute: Callable[[], object]):
@@ -58,26 +80,35 @@ def cacheable(request: HttpRequest) -> bool:
 
 
 def anonymous_page(
-    request: HttpRequest, key: str | Callable[[], str], render: Callable[[dict], str]
+    request: HttpRequest,
+    key: str | Callable[[], str],
+    render: Callable[[dict], str | tuple[str, dict[str, str]]],
 ) -> HttpResponse:
     """The page ``render(extra_context)`` makes, from the cache when the visitor allows it.
 
-    ``render`` receives context to add to the template's (the CSRF placeholder); an
-    exception it raises (``Http404``) leaves nothing in the cache. ``key`` names the
+    ``render`` receives context to add to the template's (the CSRF placeholder) and
+    returns the HTML, or the HTML and response headers kept with it (``X-Robots-Tag``);
+    an exception it raises (``Http404``) leaves nothing in the cache. ``key`` names the
     page among the others; a callable is asked only for visitors who may get the cached
     copy. Whatever goes into the key must take few values (a page number that exists,
     not the raw query string), so that visitors cannot fill the cache.
     """
     if not cacheable(request):
-        return HttpResponse(render({}))
+        html, headers = _with_headers(render({}))
+        return HttpResponse(html, headers=headers)
     key = _key("page", key() if callable(key) else key)
-    html = cache.get(key)
-    if html is None:
-        html = render({"csrf_token": CSRF_PLACEHOLDER})
-        cache.set(key, html, settings.TURNOUT_PAGE_CACHE_SECONDS)
+    page = cache.get(key)
+    if page is None:
+        page = _with_headers(render({"csrf_token": CSRF_PLACEHOLDER}))
+        cache.set(key, page, settings.TURNOUT_PAGE_CACHE_SECONDS)
+    html, headers = page
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    response = HttpResponse(html)
+    response = HttpResponse(html, headers=headers)
     # As the rendered page says (it read the session to see who is logged in).
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def _with_headers(rendered: str | tuple[str, dict[str, str]]) -> tuple[str, dict[str, str]]:
+    return rendered if isinstance(rendered, tuple) else (rendered, {})

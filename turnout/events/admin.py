@@ -10,7 +10,7 @@ class EventAdmin(admin.ModelAdmin):
     """View-only for the instance admin (organisers edit events); cancelling is an action."""
 
     list_display = ["title", "group", "start_date", "start_time", "time_zone", "status"]
-    list_filter = ["status"]
+    list_filter = ["status", "unlisted"]
     search_fields = ["title", "group__name"]
     list_select_related = ["group"]
     actions = ["cancel"]

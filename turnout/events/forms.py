@@ -118,7 +118,8 @@ class EventForm(forms.ModelForm):
             "title", "tagline", "description", "start_date", "all_day", "start_time", "end_date",
             "end_time", "time_zone", "language", "venue", "online_url", "capacity",
             "max_guests", "confirmation_required", "registration_opens_at",
-            "registration_closes_at", "reminder_hours", "public_counts", "slug",
+            "registration_closes_at", "reminder_hours", "public_counts",
+            "unlisted", "slug",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -147,7 +148,7 @@ class EventForm(forms.ModelForm):
         self.fields["public_counts"].required = False
         self.fields["slug"].help_text = _(
             "Leave empty to make one from the title and date. "
-            "Lower-case letters, digits and hyphens."
+            "Lower-case letters, digits and hyphens. An unlisted meeting gets a random one."
         )
         if self.instance.pk is None:
             self.initial.setdefault("time_zone", group.time_zone)

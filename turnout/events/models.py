@@ -3,6 +3,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +15,28 @@ from turnout.groups.models import Group, Venue
 
 DESCRIPTION_MAX_LENGTH = 20_000
 REMINDER_MAX_HOURS = 168  # a week
+# An unlisted meeting's address: this many random lower-case letters and digits (82 bits).
+UNLISTED_SLUG_LENGTH = 16
 
 
 class PublicCounts(models.TextChoices):
     SEATS_LEFT = "seats_left", _("the room size and how many seats are left")
     CAPACITY = "capacity", _("the room size only")
     NONE = "none", _("no numbers")
+
+
+class EventQuerySet(models.QuerySet):
+    """The two public selections of meetings; every public page, feed and widget (and
+    federation, when it comes) starts from one of them."""
+
+    def reachable(self) -> "EventQuerySet":
+        """Meetings whose own page anyone with the link may open: published or cancelled."""
+        return self.filter(status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
+
+    def listed(self) -> "EventQuerySet":
+        """Meetings any listing may show: reachable ones that are not unlisted. The one
+        selector for "/", group pages, the widget, feeds, search and federation."""
+        return self.reachable().filter(unlisted=False)
 
 
 class Event(models.Model):
@@ -146,10 +164,23 @@ class Event(models.Model):
     seats_held = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     waitlist_counter = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Left out of every listing (EventQuerySet.listed); its address is then a random one
+    # made by turnout.events.services (UNLISTED_SLUG), never typed and never the title's.
+    unlisted = models.BooleanField(
+        _("unlisted"),
+        default=False,
+        help_text=_(
+            "Only people you give the link to can find it: it is left out of your group’s "
+            "page, the front page, the widget, feeds and search engines, and gets a web "
+            "address that cannot be guessed."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
@@ -170,6 +201,15 @@ class Event(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(seats_taken__gte=0), name="event_seats_taken_not_negative"
+            ),
+            models.CheckConstraint(
+                # The random address made by turnout.events.services.unlisted_slug.
+                condition=models.Q(unlisted=False)
+                | (
+                    models.Q(Exact(Length("slug"), UNLISTED_SLUG_LENGTH))
+                    & ~models.Q(slug__contains="-")
+                ),
+                name="event_unlisted_has_a_random_address",
             ),
             models.CheckConstraint(
                 condition=models.Q(seats_held__gte=0)

@@ -12,7 +12,9 @@ PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
 
 def public_events(*, group: Group | None = None) -> QuerySet[Event]:
-    events = Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("group", "venue")
+    """The meetings public listings show (``Event.objects.listed()``: never a draft nor an
+    unlisted meeting): "/", group pages, the widget, the feeds."""
+    events = Event.objects.listed().select_related("group", "venue")
     return events.filter(group=group) if group else events
 
 
@@ -25,10 +27,18 @@ def past_events(*, group: Group) -> QuerySet[Event]:
 
 
 def public_event(*, group_slug: str, event_slug: str) -> Event | None:
+    """The meeting at this address for anyone who has the link, unlisted ones included."""
     try:
-        return public_events().get(group__slug=group_slug, slug=event_slug)
+        found = Event.objects.reachable().select_related("group", "venue")
+        return found.get(group__slug=group_slug, slug=event_slug)
     except Event.DoesNotExist:
         return None
+
+
+def robots_headers(event: Event) -> dict[str, str]:
+    """Headers for a public page or file of ``event``: an unlisted meeting's ask search
+    engines not to index it (its page says so in a ``<meta>`` too)."""
+    return {"X-Robots-Tag": "noindex"} if event.unlisted else {}
 
 
 def events_for_organisers(*, group: Group) -> QuerySet[Event]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from turnout.core.slugs import slug_from
+from turnout.core import pagecache
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events import addresses, hooks
 from turnout.events.models import REMINDER_MAX_HOURS, Event
@@ -27,7 +27,7 @@ EDITABLE_FIELDS = frozenset(
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
         "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
         "confirmation_required", "registration_opens_at", "registration_closes_at",
-        "public_counts", "reminder_hours", "all_day",
+        "public_counts", "reminder_hours", "all_day", "unlisted",
     }
 )  # fmt: skip
 # Set by an import (turnout.feeds), never by the organiser's form: accepted by
@@ -176,22 +176,16 @@ def _registration_window_errors(event: Event) -> dict:
     return {}
 
 
-def _unique_slug(group: Group, base: str, *, exclude_pk: int | None = None) -> str:
-    taken = set(
-        Event.objects.filter(group=group, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    taken.update(addresses.kept_slugs(group=group, prefix=base))  # old addresses stay theirs
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
-    base = f"{slug_from(title, fallback='event', max_length=38)}-{start_date:%Y-%m-%d}"
-    return _unique_slug(group, base)
+    return addresses.readable_slug(group=group, title=title, start_date=start_date)
+
+
+def _drop_cached_pages() -> None:
+    """Listings must not show a meeting a moment after it was unlisted: every cached
+    public page goes now, and again once the change is committed (a page cached
+    meanwhile could still show it)."""
+    pagecache.drop_all()
+    transaction.on_commit(pagecache.drop_all)
 
 
 @transaction.atomic
@@ -205,6 +199,10 @@ def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Ev
     fields.setdefault("language", group.language)
     if not fields.get("end_date"):
         fields["end_date"] = fields.get("start_date")
+    if fields.get("unlisted"):
+        if fields.get("slug"):
+            raise ValidationError({"slug": addresses.unlisted_slug_typed_message()})
+        fields["slug"] = addresses.unlisted_slug(group=group)
     if not fields.get("slug") and fields.get("title") and fields.get("start_date"):
         fields["slug"] = default_slug(
             group=group, title=fields["title"], start_date=fields["start_date"]
@@ -241,6 +239,7 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     # Locked: two organisers saving at once take turns, each seeing the other's result.
     stored = Event.objects.select_for_update(of=("self",)).select_related("group", "venue")
     before = stored.get(pk=event.pk)
+    addresses.address_for_listing(event=event, before=before, fields=fields)
     for name, value in fields.items():
         setattr(event, name, value)
     if not event.end_date:
@@ -262,6 +261,8 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     # they hold (a save that changed nothing costs a calendar one needless refresh).
     _keep_addresses(event, before=before)
     _bump_sequence(event)
+    if event.unlisted != before.unlisted:
+        _drop_cached_pages()
     event.change_notice = None
     hooks.meeting_changed.send(sender=Event, event=event, before=before, by=by)
     return event

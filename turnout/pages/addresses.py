@@ -44,8 +44,9 @@ def current_url(request: HttpRequest) -> str | None:
     kwargs = {**match.kwargs, "group": group.slug}
     if "event" in kwargs:
         event = event_addresses.event_at(group=group, slug=kwargs["event"])
-        if event is not None:
-            kwargs["event"] = event.slug
+        if event is None:  # no such meeting, or one whose address must stay unknown
+            return None
+        kwargs["event"] = event.slug
     if kwargs == match.kwargs:
         return None
     try:

@@ -31,6 +31,12 @@ def event_new(request: HttpRequest, group: str) -> HttpResponse:
     return render(request, "events/organise/event_form.html", {"form": form, "group": found})
 
 
+def _published_message(event) -> str:
+    if event.unlisted:
+        return _("Published. It is unlisted: only people you give its link to can find it.")
+    return _("Published: the meeting is now on the public pages.")
+
+
 @login_required
 @require_POST
 def event_publish(request: HttpRequest, group: str, event: str) -> HttpResponse:
@@ -40,7 +46,7 @@ def event_publish(request: HttpRequest, group: str, event: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Published: the meeting is now on the public pages."))
+        messages.success(request, _published_message(found))
     return redirect("organise:event_edit", group=found.group.slug, event=found.slug)
 
 

@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from turnout.events.selectors import public_event
+from turnout.events.selectors import public_event, robots_headers
 from turnout.feeds import ical_feeds
 from turnout.groups.models import Group
 
@@ -42,12 +42,15 @@ def event_ics(request: HttpRequest, group: str, event: str) -> HttpResponse:
     found = public_event(group_slug=group, event_slug=event)
     if found is None:
         raise Http404
-    return _answer(
+    response = _answer(
         request,
         ical_feeds.event_validators(found),
         lambda: ical_feeds.event_calendar(found),
         f"{found.slug}.ics",
     )
+    for name, value in robots_headers(found).items():
+        response[name] = value
+    return response
 
 
 @require_safe

@@ -33,18 +33,22 @@ def _event(request: HttpRequest, group: str, event: str) -> Event:
     return found
 
 
-def _public_key(group: str, event: str, size: str) -> tuple[str, str] | None:
-    """The hash naming a public event's flyer, and the event's slug; None for no such
-    public event."""
+def _public_key(group: str, event: str, size: str) -> tuple[str, str, bool] | None:
+    """The hash naming a public event's flyer, the event's slug and whether it is
+    unlisted; None for no such public event."""
     found = events.public_event(group_slug=group, event_slug=event)
     if found is None:
         return None
     key, _make = flyers.prepare(found, size)
-    return key, found.slug
+    return key, found.slug, found.unlisted
 
 
-def _response(request, *, key: str, content, private: bool, content_type: str, filename: str):
-    """``content()`` as a download, or 304 when the visitor has this version already."""
+def _response(
+    request, *, key: str, content, private: bool, content_type: str, filename: str, unlisted: bool
+):
+    """``content()`` as a download, or 304 when the visitor has this version already.
+    Shared caches keep no copy of a draft's or an unlisted meeting's, and search engines
+    are asked not to index an unlisted meeting's."""
     etag = f'"{key}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
@@ -52,7 +56,11 @@ def _response(request, *, key: str, content, private: bool, content_type: str, f
         response = HttpResponse(content(), content_type=content_type)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache" if private else "public, max-age=300"
+    response["Cache-Control"] = (
+        "private, no-cache" if private or unlisted else "public, max-age=300"
+    )
+    if unlisted:
+        response["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -70,7 +78,7 @@ def _send(request: HttpRequest, group: str, event: str, size: str) -> HttpRespon
         )
         if known is None:
             raise Http404
-        key, slug = known
+        key, slug, unlisted = known
         stored = cache.read(key, suffix)
         if stored is not None:
             return _response(
@@ -80,6 +88,7 @@ def _send(request: HttpRequest, group: str, event: str, size: str) -> HttpRespon
                 private=False,
                 content_type=content_type,
                 filename=_filename(slug, size),
+                unlisted=unlisted,
             )
     found = _event(request, group, event)
     key, make = flyers.prepare(found, size)
@@ -90,6 +99,7 @@ def _send(request: HttpRequest, group: str, event: str, size: str) -> HttpRespon
         private=found.status not in events.PUBLIC_STATUSES,
         content_type=content_type,
         filename=_filename(found.slug, size),
+        unlisted=found.unlisted,
     )
 
 

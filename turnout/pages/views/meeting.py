@@ -69,7 +69,8 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
         found = events.public_event(group_slug=group, event_slug=event)
         if found is None:
             raise Http404
-        return render_to_string(PAGE, {**meeting_context(found), **extra}, request)
+        html = render_to_string(PAGE, {**meeting_context(found), **extra}, request)
+        return html, events.robots_headers(found)
 
     return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)
 
