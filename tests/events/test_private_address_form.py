@@ -163,7 +163,9 @@ def test_area_with_markup_is_shown_as_text(group, event):
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(area=st.text(max_size=200))
-def test_any_area_text_is_saved_as_typed_or_refused_with_a_message(organiser_client, event, form_data, area):
+def test_any_area_text_is_saved_as_typed_or_refused_with_a_message(
+    organiser_client, event, form_data, area
+):
     response = organiser_client.post(
         edit_url(event), form_data(address_private="on", address_area=area)
     )

@@ -38,7 +38,9 @@ def page(registration) -> str:
 
 
 def email_to(address: str, *, after: int = 0):
-    (email,) = [e for e in outbox(after=after) if e.to == [address]]
+    """The last email queued to ``address`` (after the message ``after``), and its text
+    and HTML together."""
+    email = [e for e in outbox(after=after) if e.to == [address]][-1]
     return email, email.body + email.alternatives[0][0]
 
 
@@ -96,7 +98,7 @@ def test_confirmation_email_and_its_calendar_file_carry_the_address(group):
 
     register(event, "Ann", confirm=True)
 
-    email, text = email_to("ann@example.org", after=before)
+    email, _text = email_to("ann@example.org", after=before)
     assert "confirmed" in email.subject
     assert STREET in email.body
     assert STREET in email.alternatives[0][0]
@@ -163,7 +165,7 @@ class TestChangeOfVenue:
 
     @pytest.mark.parametrize("address", ["bob@example.org", "wanda@example.org"])
     def test_the_others_read_no_address_old_or_new(self, moved, address):
-        email, text = email_to(address, after=moved)
+        _email, text = email_to(address, after=moved)
 
         assert leaks(text) == []
         assert NEW_STREET not in text
@@ -181,7 +183,7 @@ def test_cancellation_email_names_no_venue_to_those_not_confirmed(meeting):
     notices.send_notice(notice=notice, by=None)
 
     for address in ("bob@example.org", "wanda@example.org"):
-        email, text = email_to(address, after=before)
+        _email, text = email_to(address, after=before)
         assert leaks(text) == [], address
 
 

@@ -26,8 +26,27 @@ from django.utils.translation import get_language
 CSRF_PLACEHOLDER = "turnout-csrf-token-placeholder"
 
 
-def _key(prefix: str, key: str) -> str:
-    return f"{prefix}:" + hashlib.sha256(f"{get_language()}:{key}".encode()).hexdigest()
+def _key(prefix: str, key: str, language: str | None = None) -> str:
+    named = f"{language or get_language()}:{key}"
+    return f"{prefix}:" + hashlib.sha256(named.encode()).hexdigest()
+
+
+def forget(keys: list[str]) -> None:
+    """Drop the pages and values kept under these keys, in every language, at once.
+
+    For a change that must not wait for the copies to expire (a meeting's address made
+    private). Django's cache is dropped from here; with the default local-memory cache
+    that is this process's copy, and other worker processes keep theirs until they
+    expire (``TURNOUT_PAGE_CACHE_SECONDS`` at most); a shared cache drops them for all.
+    """
+    cache.delete_many(
+        [
+            _key(prefix, key, language)
+            for key in keys
+            for prefix in ("page", "recent")
+            for language, _name in settings.LANGUAGES
+        ]
+    )
 
 
 def recent(key: str, compute: Callable[[], object]):

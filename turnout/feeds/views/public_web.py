@@ -11,7 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from turnout.core import pagecache
-from turnout.events import selectors
+from turnout.events import places, selectors
 from turnout.events.models import Event
 from turnout.feeds import atom
 from turnout.feeds.jsonld import when_text
@@ -47,8 +47,8 @@ def site_atom(request: HttpRequest) -> HttpResponse:
 
 
 def _widget_row(event: Event) -> dict:
-    venue = event.venue
-    where = [venue.name, venue.city] if venue else []
+    place = places.public_place(event)
+    where = [place.name, place.city] if place else []
     if event.online_url:
         where.append(_("online"))
     return {
@@ -57,6 +57,11 @@ def _widget_row(event: Event) -> dict:
         "where": ", ".join(part for part in where if part),
         "url": reverse("public:event", kwargs={"group": event.group.slug, "event": event.slug}),
     }
+
+
+def widget_key(group: str) -> str:
+    """The widget's name in the page cache."""
+    return f"widget:{group}"
 
 
 @require_safe
@@ -76,4 +81,4 @@ def widget(request: HttpRequest, group: str) -> HttpResponse:
         }
         return render_to_string("feeds/widget.html", context, request)
 
-    return pagecache.anonymous_page(request, f"widget:{group}", render_page)
+    return pagecache.anonymous_page(request, widget_key(group), render_page)

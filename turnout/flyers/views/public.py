@@ -33,6 +33,11 @@ def _event(request: HttpRequest, group: str, event: str) -> Event:
     return found
 
 
+def cache_key(group: str, event: str, size: str) -> str:
+    """The name under which each process remembers a flyer's hash a few seconds."""
+    return f"flyer:{group}:{event}:{size}"
+
+
 def _public_key(group: str, event: str, size: str) -> tuple[str, str] | None:
     """The hash naming a public event's flyer, and the event's slug; None for no such
     public event."""
@@ -66,7 +71,7 @@ def _send(request: HttpRequest, group: str, event: str, size: str) -> HttpRespon
     )
     if pagecache.cacheable(request):
         known = pagecache.recent(
-            f"flyer:{group}:{event}:{size}", lambda: _public_key(group, event, size)
+            cache_key(group, event, size), lambda: _public_key(group, event, size)
         )
         if known is None:
             raise Http404

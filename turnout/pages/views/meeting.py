@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from turnout.core import pagecache, ratelimit
 from turnout.core.views import too_many_requests
+from turnout.events import places
 from turnout.events import selectors as events
 from turnout.events.models import Event
 from turnout.feeds import jsonld
@@ -33,6 +34,11 @@ PER_EMAIL = ("rsvp-email", settings.TURNOUT_RSVP_PER_EMAIL, 60 * 60)
 HOUR = dt.timedelta(hours=1)
 
 
+def cache_key(group: str, event: str) -> str:
+    """The meeting page's name in the page cache (and the event's, for the RSVP POST)."""
+    return f"event:{group}:{event}"
+
+
 def meeting_context(event: Event, *, form: RSVPForm | None = None, closed: str = "") -> dict:
     """Everything the meeting page shows. ``form`` is the RSVP form with its errors after
     a failed POST; ``closed`` why registration turned out to be closed."""
@@ -40,6 +46,8 @@ def meeting_context(event: Event, *, form: RSVPForm | None = None, closed: str =
     return {
         "event": event,
         "group": event.group,
+        # The place as the public may read it: the area only, if the address is private.
+        "place": places.public_place(event),
         **panel,
         # Its schema.org JSON-LD and link preview, from what is loaded already.
         **jsonld.page_context(event, panel),
@@ -58,7 +66,7 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
         # The event as the page showed it, up to a few seconds old: the statement that
         # takes a seat checks that registration is still open (turnout.rsvp.services).
         found = pagecache.recent(
-            f"event:{group}:{event}",
+            cache_key(group, event),
             lambda: events.public_event(group_slug=group, event_slug=event),
         )
         if found is None:
@@ -71,7 +79,7 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
             raise Http404
         return render_to_string(PAGE, {**meeting_context(found), **extra}, request)
 
-    return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)
+    return pagecache.anonymous_page(request, cache_key(group, event), render_page)
 
 
 def _rsvp(request: HttpRequest, event: Event) -> HttpResponse:

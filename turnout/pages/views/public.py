@@ -12,6 +12,15 @@ from turnout.groups.models import Group
 
 EVENTS_PER_PAGE = 20
 PAST_EVENTS_SHOWN = 10
+UPCOMING_COUNT = "upcoming-count"  # the page cache's name for how many meetings "/" lists
+
+
+def home_key(page: int) -> str:
+    return f"home:{page}"
+
+
+def group_key(group: str) -> str:
+    return f"group:{group}"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,8 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
     def key() -> str:
         # The page number that would be shown ("abc" is the first page, too far the
         # last), so that made-up numbers cannot fill the cache.
-        count = pagecache.recent("upcoming-count", lambda: events.upcoming_events().count())
-        return f"home:{Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number}"
+        count = pagecache.recent(UPCOMING_COUNT, lambda: events.upcoming_events().count())
+        return home_key(Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number)
 
     def render_page(extra: dict) -> str:
         page = Paginator(events.upcoming_events(), EVENTS_PER_PAGE).get_page(asked)
@@ -47,4 +56,4 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
         }
         return render_to_string("pages/group.html", context, request)
 
-    return pagecache.anonymous_page(request, f"group:{group}", render_page)
+    return pagecache.anonymous_page(request, group_key(group), render_page)

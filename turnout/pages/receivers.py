@@ -1,0 +1,47 @@
+"""What the composition layer does when a meeting changes (turnout.events.hooks).
+
+A meeting whose place changed as the public reads it (its address made private, or
+public again, or its venue changed) drops the copies of the public pages that show it
+from the page cache at once, once the change is committed, instead of letting them
+expire a few seconds later: an address made private must not be served again from a
+copy. Connected in PagesConfig.ready().
+"""
+
+from django.db import transaction
+
+from turnout.core import pagecache
+from turnout.events import hooks, places
+from turnout.events import selectors as events
+from turnout.events.models import Event
+from turnout.feeds.views.public_web import widget_key
+from turnout.flyers import render as flyers
+from turnout.flyers.views.public import cache_key as flyer_key
+from turnout.pages.views import meeting, public
+
+
+def public_copies(event: Event) -> list[str]:
+    """The page cache's names of every public page and flyer that shows the meeting."""
+    group = event.group.slug
+    count = events.upcoming_events().count()
+    home_pages = max(1, -(-count // public.EVENTS_PER_PAGE))
+    return [
+        meeting.cache_key(group, event.slug),
+        public.group_key(group),
+        public.UPCOMING_COUNT,
+        *(public.home_key(n) for n in range(1, home_pages + 1)),
+        widget_key(group),
+        *(flyer_key(group, event.slug, size) for size in (*flyers.SIZES, flyers.SOCIAL)),
+    ]
+
+
+def forget_public_copies(*, event: Event, before: Event, **kwargs) -> None:
+    if places.public_place(event) == places.public_place(before):
+        return
+    keys = public_copies(event)
+    transaction.on_commit(lambda: pagecache.forget(keys))
+
+
+def connect() -> None:
+    hooks.meeting_changed.connect(
+        forget_public_copies, sender=Event, dispatch_uid="pages.forget_public_copies"
+    )
