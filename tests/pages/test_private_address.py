@@ -24,6 +24,7 @@ from tests.private_address import (
     secret_venue,
 )
 from turnout.feeds import jsonld
+from turnout.flyers import cache as flyer_cache
 from turnout.flyers import render as flyers
 from turnout.rsvp import services as rsvp
 
@@ -190,3 +191,17 @@ class TestTurningAMeetingPrivate:
         png = Client().get(urls["png"])
         assert png.content != before["png"].content
         assert png["ETag"] != before["png"]["ETag"]
+
+    def test_flyer_files_with_the_address_are_deleted(self, group):
+        meeting = make_event(group=group, venue=secret_venue(group))
+        base = f"/{group.slug}/events/{meeting.slug}/"
+        sent = [
+            (Client().get(f"{base}flyer.pdf?size={size}")["ETag"].strip('"'), "pdf")
+            for size in flyers.SIZES
+        ]
+        sent.append((Client().get(f"{base}flyer.png")["ETag"].strip('"'), "png"))
+        assert all(flyer_cache.read(key, suffix) for key, suffix in sent)
+
+        make_private(meeting)
+
+        assert [flyer_cache.read(key, suffix) for key, suffix in sent] == [None, None, None]

@@ -3,8 +3,9 @@
 A meeting whose place changed as the public reads it (its address made private, or
 public again, or its venue changed) drops the copies of the public pages that show it
 from the page cache at once, once the change is committed, instead of letting them
-expire a few seconds later: an address made private must not be served again from a
-copy. Connected in PagesConfig.ready().
+expire a few seconds later, and the flyer files rendered before the change are deleted:
+an address made private must not be served again from a copy. Connected in
+PagesConfig.ready().
 """
 
 from django.db import transaction
@@ -35,9 +36,12 @@ def public_copies(event: Event) -> list[str]:
 
 
 def forget_public_copies(*, event: Event, before: Event, **kwargs) -> None:
+    """The page cache's copies go; so do the flyer files as they were before the change
+    (they would show the address to whoever still had their hash)."""
     if places.public_place(event) == places.public_place(before):
         return
     keys = public_copies(event)
+    flyers.remove_cached(before)
     transaction.on_commit(lambda: pagecache.forget(keys))
 
 
