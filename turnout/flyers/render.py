@@ -245,16 +245,6 @@ def prepare(event, size: str) -> tuple[str, Callable[[], bytes]]:
     return key, lambda: cache.get_or_make(key, "pdf", lambda: render_pdf(shown, size, key=key))
 
 
-def remove_cached(event) -> None:
-    """Delete the kept files of the event's flyers as they are now (every size), so that
-    what they show cannot be served again even by their hash: for a meeting whose
-    address has just been made private, called with the meeting as it was."""
-    shown = facts(event)
-    for size in SIZES:
-        cache.remove(cache_key(shown, size), "pdf")
-    cache.remove(cache_key(shown, SOCIAL), "png")
-
-
 def flyer_pdf(event, size: str = "A4") -> bytes:
     """The printable flyer."""
     _key, make = prepare(event, size)

@@ -15,6 +15,7 @@ from turnout.events import hooks, places
 from turnout.events import selectors as events
 from turnout.events.models import Event
 from turnout.feeds.views.public_web import widget_key
+from turnout.flyers import cache as flyer_files
 from turnout.flyers import render as flyers
 from turnout.flyers.views.public import cache_key as flyer_key
 from turnout.pages.views import meeting, public
@@ -41,7 +42,10 @@ def forget_public_copies(*, event: Event, before: Event, **kwargs) -> None:
     if places.public_place(event) == places.public_place(before):
         return
     keys = public_copies(event)
-    flyers.remove_cached(before)
+    shown = flyers.facts(before)
+    for size in flyers.SIZES:
+        flyer_files.remove(flyers.cache_key(shown, size), "pdf")
+    flyer_files.remove(flyers.cache_key(shown, flyers.SOCIAL), "png")
     transaction.on_commit(lambda: pagecache.forget(keys))
 
 
