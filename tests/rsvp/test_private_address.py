@@ -145,6 +145,18 @@ def test_reminder_carries_the_address_to_confirmed_attendees(group):
     assert STREET in str(calendar_of(email)["LOCATION"])
 
 
+def test_notice_page_tells_the_organiser_who_gets_the_new_address(organiser_client, meeting):
+    hall = make_venue(group=meeting.group, name="St Mark's Hall", address_line1=NEW_STREET)
+    events.update_event(event=meeting, venue=hall)
+
+    html = organiser_client.get(
+        f"/organise/groups/{meeting.group.slug}/events/{meeting.slug}/notice/"
+    ).content.decode()
+
+    assert "The address is for confirmed attendees only: they get the new one" in html
+    assert NEW_STREET in html  # the organiser sees what changed
+
+
 class TestChangeOfVenue:
     @pytest.fixture
     def moved(self, meeting, group):
