@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices, to_aware
-from turnout.events.models import REMINDER_MAX_HOURS, Event, PublicCounts
+from turnout.events.models import AREA_MAX_LENGTH, REMINDER_MAX_HOURS, Event, PublicCounts
 from turnout.events.services import REMINDER_INVALID, REMINDER_TOO_EARLY, REMINDER_TOO_SOON
 from turnout.groups.models import Group
 
@@ -38,7 +38,22 @@ class LocalDateTimeField(forms.DateTimeField):
         return timezone.make_naive(value) if value and timezone.is_aware(value) else value
 
 
+class PlainTextField(forms.CharField):
+    """Text whose every rule lives in the service (its length, its characters), so that
+    the form and any other caller give the same message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = []  # not Django's null-character and length messages
+
+
 class EventForm(forms.ModelForm):
+    address_area = PlainTextField(
+        label=_("Area shown to the public"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": AREA_MAX_LENGTH}),
+        help_text=Event._meta.get_field("address_area").help_text,
+    )
     online_url = forms.URLField(
         label=_("Online meeting link"),
         required=False,
@@ -116,9 +131,9 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = [
             "title", "tagline", "description", "start_date", "all_day", "start_time", "end_date",
-            "end_time", "time_zone", "language", "venue", "online_url", "capacity",
-            "max_guests", "confirmation_required", "registration_opens_at",
-            "registration_closes_at", "reminder_hours", "public_counts",
+            "end_time", "time_zone", "language", "venue", "address_private", "address_area",
+            "online_url", "capacity", "max_guests", "confirmation_required",
+            "registration_opens_at", "registration_closes_at", "reminder_hours", "public_counts",
             "unlisted", "slug",
         ]  # fmt: skip
         widgets = {

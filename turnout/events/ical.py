@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 from turnout.core.links import absolute_url, site_host
+from turnout.events import places
 from turnout.events.models import Event
 
 PRODID = "-//Turnout//Turnout//EN"
@@ -137,17 +138,26 @@ def _prefixed(body: str, prefixes: list[str], marker: str) -> str:
 # --- components
 
 
-def location(event: Event, *, online_url: str = "") -> str:
-    """The venue's name and address; "Online" for an online meeting (its link only when
-    given, for someone allowed to see it)."""
-    if event.venue:
-        return ", ".join([event.venue.name, *event.venue.address_lines])
+def location(event: Event, *, online_url: str = "", full_address: bool = False) -> str:
+    """The venue's name and address (only the area of a private address, unless
+    ``full_address``: turnout.events.places); "Online" for an online meeting (its link
+    only when given, for someone allowed to see it)."""
+    shown = places.place(event, full=full_address)
+    if shown:
+        return shown.text
     return online_url or _("Online")
 
 
-def vevent(event: Event, *, online_url: str = "", dtstamp: dt.datetime | None = None):
-    """One VEVENT. ``online_url`` only for someone allowed to see it; ``dtstamp`` the
-    moment this copy was made (feeds pass the last change, so a copy stays the same)."""
+def vevent(
+    event: Event,
+    *,
+    online_url: str = "",
+    full_address: bool = False,
+    dtstamp: dt.datetime | None = None,
+):
+    """One VEVENT. ``online_url`` and ``full_address`` only for someone allowed to see
+    them; ``dtstamp`` the moment this copy was made (feeds pass the last change, so a
+    copy stays the same)."""
     page = absolute_url("public:event", group=event.group.slug, event=event.slug)
     entry = icalendar.Event()
     entry.add("uid", event_uid(event))
@@ -169,7 +179,7 @@ def vevent(event: Event, *, online_url: str = "", dtstamp: dt.datetime | None = 
         if online_url:
             description.insert(0, online_url)
         entry.add("description", "\n\n".join(part for part in description if part))
-        place = location(event, online_url=online_url)
+        place = location(event, online_url=online_url, full_address=full_address)
     entry.add("location", plain(place))
     entry.add("organizer", f"mailto:{event.group.contact_email}", {"CN": plain(event.group.name)})
     return entry
@@ -227,9 +237,10 @@ def to_bytes(calendar) -> bytes:
     return calendar.to_ical()
 
 
-def event_ics(event: Event, *, online_url: str = "") -> bytes:
-    """The event as a calendar file; ``online_url`` only for someone allowed to see it."""
+def event_ics(event: Event, *, online_url: str = "", full_address: bool = False) -> bytes:
+    """The event as a calendar file; ``online_url`` and ``full_address`` only for someone
+    allowed to see them."""
     calendar = new_calendar()
-    calendar.add_component(vevent(event, online_url=online_url))
+    calendar.add_component(vevent(event, online_url=online_url, full_address=full_address))
     add_timezones(calendar, [event])
     return to_bytes(calendar)

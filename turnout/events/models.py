@@ -17,6 +17,7 @@ DESCRIPTION_MAX_LENGTH = 20_000
 REMINDER_MAX_HOURS = 168  # a week
 # An unlisted meeting's address: this many random lower-case letters and digits (82 bits).
 UNLISTED_SLUG_LENGTH = 16
+AREA_MAX_LENGTH = 120
 
 
 class PublicCounts(models.TextChoices):
@@ -80,6 +81,25 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="events",
+    )
+    # The venue's address for confirmed attendees only: everyone else reads the area
+    # (turnout.events.places decides who sees what).
+    address_private = models.BooleanField(
+        _("address for confirmed attendees only"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Only people whose place is confirmed see the venue, its address and map; "
+            "everyone else, the flyer and the feeds show the area below."
+        ),
+    )
+    address_area = models.CharField(
+        _("area shown to the public"),
+        max_length=AREA_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Like “Central London, near King’s Cross”: enough to plan the journey."),
     )
     online_url = models.URLField(
         _("online meeting link"),
@@ -210,6 +230,10 @@ class Event(models.Model):
                     & ~models.Q(slug__contains="-")
                 ),
                 name="event_unlisted_has_a_random_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(address_private=False) | ~models.Q(address_area=""),
+                name="event_private_address_has_area",
             ),
             models.CheckConstraint(
                 condition=models.Q(seats_held__gte=0)

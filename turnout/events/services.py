@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from turnout.core import pagecache
 from turnout.core.timezones import available_time_zones, to_aware
-from turnout.events import addresses, hooks
+from turnout.events import addresses, hooks, places
 from turnout.events.models import REMINDER_MAX_HOURS, Event
 from turnout.groups.models import Group
 
@@ -27,7 +27,8 @@ EDITABLE_FIELDS = frozenset(
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
         "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
         "confirmation_required", "registration_opens_at", "registration_closes_at",
-        "public_counts", "reminder_hours", "all_day", "unlisted",
+        "public_counts", "reminder_hours", "all_day", "unlisted", "address_private",
+        "address_area",
     }
 )  # fmt: skip
 # Set by an import (turnout.feeds), never by the organiser's form: accepted by
@@ -157,6 +158,7 @@ def _check(event: Event, *, allow_past_start: bool = True, before: Event | None 
     elif addresses.taken_by_another(event=event):
         errors["slug"] = addresses.taken_message()
     errors.update(reminder_errors)
+    errors.update(places.clean_area(event))
     try:
         # The constraints are checked above with clearer messages (and by the database).
         event.full_clean(exclude=["starts_at", "ends_at"], validate_constraints=False)

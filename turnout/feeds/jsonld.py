@@ -4,7 +4,8 @@ Search engines read the JSON-LD (``<script type="application/ld+json">``); messa
 apps and social sites read the Open Graph and Twitter card tags when a link is shared.
 Both are built here from what the page already loaded (the event, its group and its
 venue: no query of their own) and say no more than the page does: never the online
-meeting link (the page's own address stands for it), seat numbers only as the organiser
+meeting link (the page's own address stands for it), only the area of an address kept
+for confirmed attendees (turnout.events.places), seat numbers only as the organiser
 allows them to be shown.
 
 The serialised JSON is safe inside ``<script>``: ``<``, ``>`` and ``&`` are written as
@@ -28,6 +29,7 @@ from django.utils.translation import pgettext
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.templatetags.turnout import event_when
+from turnout.events import places
 from turnout.events.models import Event, PublicCounts
 
 SCHEMA = "https://schema.org/"
@@ -77,10 +79,12 @@ def when_text(event: Event) -> str:
 
 
 def place_text(event: Event) -> str:
-    """ "Community Centre, 62 Marchmont St, London WC1N 1AB", "Online", or both."""
+    """ "Community Centre, 62 Marchmont St, London WC1N 1AB", "Online", or both; only the
+    area of an address for confirmed attendees (turnout.events.places)."""
     parts = []
-    if event.venue_id:
-        parts.append(", ".join([event.venue.name, *event.venue.address_lines]))
+    place = places.public_place(event)
+    if place:
+        parts.append(place.text)
     if event.online_url:
         parts.append(_("Online") if not parts else _("also online"))
     return "; ".join(parts)
@@ -104,25 +108,28 @@ def _dates(event: Event) -> tuple[str, str]:
     return event.local_start.isoformat(), event.local_end.isoformat()
 
 
-def _place(event: Event) -> dict:
-    venue = event.venue
+def _place(shown: places.Place) -> dict:
+    """A schema.org Place; for an address kept for confirmed attendees, the area as its
+    name and its (text) address: no street, postcode or coordinates."""
+    if shown.hidden:
+        return {"@type": "Place", "name": shown.name, "address": shown.name}
     address = {
         "@type": "PostalAddress",
-        "streetAddress": ", ".join(p for p in (venue.address_line1, venue.address_line2) if p),
-        "addressLocality": venue.city,
-        "postalCode": venue.postcode,
-        "addressCountry": venue.country,
+        "streetAddress": shown.street,
+        "addressLocality": shown.city,
+        "postalCode": shown.postcode,
+        "addressCountry": shown.country,
     }
     place = {
         "@type": "Place",
-        "name": venue.name,
+        "name": shown.name,
         "address": {key: value for key, value in address.items() if value},
     }
-    if venue.latitude is not None and venue.longitude is not None:
+    if shown.latitude is not None and shown.longitude is not None:
         place["geo"] = {
             "@type": "GeoCoordinates",
-            "latitude": float(venue.latitude),
-            "longitude": float(venue.longitude),
+            "latitude": shown.latitude,
+            "longitude": shown.longitude,
         }
     return place
 
@@ -130,18 +137,19 @@ def _place(event: Event) -> dict:
 def _location(event: Event, page: str) -> tuple[str | None, list[dict]]:
     """The attendance mode and the places; online meetings are found at the event page
     (the real link is only for confirmed attendees)."""
-    places = []
-    if event.venue_id:
-        places.append(_place(event))
+    found = []
+    shown = places.public_place(event)
+    if shown:
+        found.append(_place(shown))
     if event.online_url:
-        places.append({"@type": "VirtualLocation", "url": page})
-    if event.venue_id and event.online_url:
-        return SCHEMA + "MixedEventAttendanceMode", places
+        found.append({"@type": "VirtualLocation", "url": page})
+    if shown and event.online_url:
+        return SCHEMA + "MixedEventAttendanceMode", found
     if event.online_url:
-        return SCHEMA + "OnlineEventAttendanceMode", places
-    if event.venue_id:
-        return SCHEMA + "OfflineEventAttendanceMode", places
-    return None, places
+        return SCHEMA + "OnlineEventAttendanceMode", found
+    if shown:
+        return SCHEMA + "OfflineEventAttendanceMode", found
+    return None, found
 
 
 def _offer(event: Event, page: str, *, closed: str, full: bool, now: dt.datetime) -> dict | None:
@@ -196,11 +204,11 @@ def event_jsonld(
     description = event.tagline or plain_text(event.description, limit=DESCRIPTION_CHARS)
     if description:
         data["description"] = description
-    mode, places = _location(event, page)
+    mode, where = _location(event, page)
     if mode:
         data["eventAttendanceMode"] = mode
-    if places:
-        data["location"] = places[0] if len(places) == 1 else places
+    if where:
+        data["location"] = where[0] if len(where) == 1 else where
     offer = _offer(event, page, closed=closed, full=full, now=now or timezone.now())
     if offer:
         data["offers"] = offer

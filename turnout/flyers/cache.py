@@ -51,6 +51,13 @@ def write(key: str, suffix: str, content: bytes) -> None:
         raise
 
 
+def remove(key: str, suffix: str) -> None:
+    """Delete a kept file (if there is one): what it shows must not be served again."""
+    path = path_for(key, suffix)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def get_or_make(key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
     """The cached bytes for ``key``, or ``make()``'s, kept for next time."""
     found = read(key, suffix)

@@ -33,6 +33,7 @@ from django.utils.translation import pgettext
 from turnout.core import timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
+from turnout.events import places
 from turnout.flyers import cache, selectors
 from turnout.flyers.fitting import BLOCK_STEPS, block_step
 
@@ -82,7 +83,7 @@ def facts(event) -> dict:
     """Every text the flyer shows, formatted in the event's language: the hash of this
     (with the size and the templates) names the cached file."""
     with translation.override(event.language):
-        venue = event.venue
+        place = places.public_place(event)  # a flyer is public: only the area if private
         direction = "rtl" if event.language in RTL_LANGUAGES else "ltr"
         return {
             "lang": event.language,
@@ -91,18 +92,24 @@ def facts(event) -> dict:
             "tagline": event.tagline,
             "cancelled": event.status == event.Status.CANCELLED,
             **_when(event),
-            "venue": venue.name if venue else _("Online"),
-            "address": ", ".join(
-                part for part in (venue.address_line1, venue.address_line2, venue.city) if part
-            )
-            if venue
-            else "",
-            "postcode": venue.postcode if venue else "",
+            "venue": place.name if place else _("Online"),
+            "address": _address(place),
+            "postcode": place.postcode if place else "",
             "group": event.group.name,
             "contact": event.group.contact_email,
             "url": absolute_url("public:event", group=event.group.slug, event=event.slug),
             "blocks": _blocks(event, direction),
         }
+
+
+def _address(place: places.Place | None) -> str:
+    """The street and town, or, for an address kept for confirmed attendees, where to
+    find it (in the event's language: the caller's)."""
+    if place is None:
+        return ""
+    if place.hidden:
+        return _("The address is sent to people whose place is confirmed.")
+    return ", ".join(part for part in (place.street, place.city) if part)
 
 
 def _date(day) -> str:

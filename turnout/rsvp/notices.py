@@ -14,8 +14,9 @@ them (in the event's language and zone), with no attendee data.
 
 Everyone registered is told: held, confirmed and waitlisted people with an email
 address, not cancelled or anonymised ones. The online link goes only to confirmed
-attendees (DESIGN.md, "Privacy"); the others read that it changed and will be on their
-page once their place is confirmed.
+attendees (DESIGN.md, "Privacy"), and so does the venue of a meeting whose address is
+for confirmed attendees only (turnout.events.places); the others read that it changed
+and will be on their page once their place is confirmed.
 """
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from turnout.events.models import Event
 from turnout.groups import audit
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, ChangeNotice, Registration
+from turnout.rsvp.places import sees_address
 
 Kind = ChangeNotice.Kind
 TEMPLATES = {Kind.CHANGED: "rsvp/email/changed", Kind.CANCELLED: "rsvp/email/cancelled"}
@@ -192,12 +194,14 @@ def _not_pending(notice: ChangeNotice) -> NoticeNotPending:
 
 
 def changes_for(registration: Registration, notice: ChangeNotice) -> list[dict]:
-    """The changes as this attendee may read them: the online link only once confirmed
-    (for the others it is left out of the stored message too, marked ``hidden``)."""
-    confirmed = registration.status == Registration.Status.CONFIRMED
+    """The changes as this attendee may read them: the online link, and the venue of a
+    meeting whose address is private, only once confirmed (for the others they are left
+    out of the stored message too, marked ``hidden``: they read that it changed)."""
+    confirmed = sees_address(registration)
+    secret = {ONLINE, VENUE} if registration.event.address_private else {ONLINE}
     return [
         {**change, "old": "", "new": "", "hidden": True}
-        if change["field"] == ONLINE and not confirmed
+        if change["field"] in secret and not confirmed
         else {**change, "hidden": False}
         for change in notice.changes
     ]

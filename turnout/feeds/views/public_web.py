@@ -11,7 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from turnout.core import pagecache
-from turnout.events import selectors
+from turnout.events import places, selectors
 from turnout.events.models import Event
 from turnout.feeds import atom
 from turnout.feeds.jsonld import when_text
@@ -47,8 +47,8 @@ def site_atom(request: HttpRequest) -> HttpResponse:
 
 
 def _widget_row(event: Event) -> dict:
-    venue = event.venue
-    where = [venue.name, venue.city] if venue else []
+    place = places.public_place(event)
+    where = [place.name, place.city] if place else []
     if event.online_url:
         where.append(_("online"))
     return {

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from turnout.core import pagecache, ratelimit
 from turnout.core.views import too_many_requests
+from turnout.events import places
 from turnout.events import selectors as events
 from turnout.events.models import Event
 from turnout.feeds import jsonld
@@ -40,6 +41,8 @@ def meeting_context(event: Event, *, form: RSVPForm | None = None, closed: str =
     return {
         "event": event,
         "group": event.group,
+        # The place as the public may read it: the area only, if the address is private.
+        "place": places.public_place(event),
         **panel,
         # Its schema.org JSON-LD and link preview, from what is loaded already.
         **jsonld.page_context(event, panel),

@@ -22,6 +22,7 @@ from turnout.events.ical import event_ics
 from turnout.groups.sending import name_for_strangers, sender_for_strangers
 from turnout.rsvp.links import check_in_qr_png, manage_url
 from turnout.rsvp.models import AWAITING_EMAIL, Registration
+from turnout.rsvp.places import sees_address
 
 Status = Registration.Status
 CHECK_IN_IMAGE = "check-in.png"  # the QR code in a confirmation, inline (cid:)
@@ -44,10 +45,13 @@ _TEMPLATES = {
 
 
 def calendar_file(registration: Registration) -> bytes:
-    """The event as iCalendar for this attendee: the online link only once confirmed."""
+    """The event as iCalendar for this attendee: the online link and a private address
+    only once confirmed."""
     event = registration.event
-    confirmed = registration.status == Status.CONFIRMED
-    return event_ics(event, online_url=event.online_url if confirmed else "")
+    confirmed = sees_address(registration)
+    return event_ics(
+        event, online_url=event.online_url if confirmed else "", full_address=confirmed
+    )
 
 
 def email_attendee(
