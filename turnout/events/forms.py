@@ -117,7 +117,7 @@ class EventForm(forms.ModelForm):
         fields = [
             "title", "tagline", "description", "start_date", "all_day", "start_time", "end_date",
             "end_time", "time_zone", "language", "venue", "online_url", "capacity",
-            "max_guests", "confirmation_required", "registration_opens_at",
+            "max_guests", "confirmation_required", "approval_required", "registration_opens_at",
             "registration_closes_at", "reminder_hours", "public_counts", "slug",
         ]  # fmt: skip
         widgets = {
