@@ -169,11 +169,15 @@ def _check_open(event: Event, now: dt.datetime) -> None:
 
 
 def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None, bool]:
-    """Take seats (held, with email confirmation on) or a waitlist place for a party;
+    """Take seats (held, with email confirmation on) or a waitlist place for a party, or,
+    where organisers approve each place, make it a request that takes neither;
     (status, waitlist position, whether it waits only because the seats left are held
     for people yet to confirm: the hold cap).
 
-    RegistrationClosed if the database finds registration closed after all.
+    Whether organisers approve is read again by the database (``event`` may be a few
+    seconds old): the statements that take a seat or a waitlist place refuse a meeting
+    that asks for approval. RegistrationClosed if the database finds registration
+    closed after all.
     """
     if event.approval_required:
         if takes_requests(event.pk, now):
@@ -214,7 +218,9 @@ def register(
     access_consent: bool = False,
     note: str = "",
 ) -> tuple[Registration, bool]:
-    """Register a person and their guests: seats if the whole party fits, else the waitlist.
+    """Register a person and their guests: seats if the whole party fits, else the waitlist;
+    where organisers approve each place, a request without a seat instead (``note``: how
+    the person knows the group, for the organisers; see ``services.requests``).
 
     Returns the registration and whether it was made now. An email that already has a
     registration for this event changes nothing and gets its page's link emailed
