@@ -461,6 +461,8 @@ def test_registration_counts_count_each_filter_in_one_query(crowd, django_assert
         "confirmed": 2,
         "held": 1,
         "waitlisted": 2,
+        "requested": 0,
+        "declined": 0,
         "cancelled": 1,
         "attended": 1,
     }
@@ -472,6 +474,8 @@ def test_registration_counts_of_an_empty_meeting_are_zero(small):
         "confirmed": 0,
         "held": 0,
         "waitlisted": 0,
+        "requested": 0,
+        "declined": 0,
         "cancelled": 0,
         "attended": 0,
     }

@@ -128,3 +128,23 @@ def test_an_unapproved_groups_name_is_not_in_an_invitation(unapproved, organiser
 
     (email,) = to_victim()
     assert "evil.example" not in everything(email)
+
+
+@pytest.mark.parametrize("confirmation_required", [True, False], ids=["hold", "no-confirmation"])
+def test_request_emails_to_an_unconfirmed_address_carry_no_meeting_text(
+    spam_event, organiser, confirmation_required
+):
+    spam_event.confirmation_required = confirmation_required
+    spam_event.approval_required = True
+    spam_event.save()
+    registration, _created = rsvp.register(event=spam_event, name="Ann", email=VICTIM)
+    if not confirmation_required:  # the request is with the organisers: decline it
+        rsvp.decline(registration=registration, by=organiser)
+
+    mails = to_victim()
+    assert len(mails) == (1 if confirmation_required else 2)
+    for email in mails:
+        assert_no_group_text(email, spam_event)
+    assert mails[0].subject.startswith(
+        "Confirm your email to ask" if confirmation_required else "Your request for a place"
+    )

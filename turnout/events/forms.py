@@ -132,7 +132,7 @@ class EventForm(forms.ModelForm):
         fields = [
             "title", "tagline", "description", "start_date", "all_day", "start_time", "end_date",
             "end_time", "time_zone", "language", "venue", "address_private", "address_area",
-            "online_url", "capacity", "max_guests", "confirmation_required",
+            "online_url", "capacity", "max_guests", "confirmation_required", "approval_required",
             "registration_opens_at", "registration_closes_at", "reminder_hours", "public_counts",
             "unlisted", "slug",
         ]  # fmt: skip

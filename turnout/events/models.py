@@ -130,6 +130,17 @@ class Event(models.Model):
             "emails stay brief: your group's name, the day and a link to their page."
         ),
     )
+    # An RSVP is then a request that takes no seat until an organiser approves it
+    # (turnout.rsvp.services.requests).
+    approval_required = models.BooleanField(
+        _("organisers approve each place"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Each RSVP is a request that takes no seat until an organiser approves it; "
+            "the public page says so, and people you decline get a short email with no reason."
+        ),
+    )
     registration_opens_at = models.DateTimeField(
         _("registration opens"),
         null=True,

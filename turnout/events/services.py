@@ -26,9 +26,9 @@ EDITABLE_FIELDS = frozenset(
     {
         "title", "slug", "tagline", "description", "start_date", "start_time", "end_date",
         "end_time", "time_zone", "language", "venue", "online_url", "capacity", "max_guests",
-        "confirmation_required", "registration_opens_at", "registration_closes_at",
-        "public_counts", "reminder_hours", "all_day", "unlisted", "address_private",
-        "address_area",
+        "confirmation_required", "approval_required", "registration_opens_at",
+        "registration_closes_at", "public_counts", "reminder_hours", "all_day", "unlisted",
+        "address_private", "address_area",
     }
 )  # fmt: skip
 # Set by an import (turnout.feeds), never by the organiser's form: accepted by

@@ -279,6 +279,8 @@ class AuditEntry(models.Model):
         DOOR_LIST_PRINTED = "door_list_printed", _("printed the door list")
         CHECK_IN_OVERRIDE = "check_in_override", _("checked someone in by override")
         REGISTRATION_REMOVED = "registration_removed", _("removed a registration")
+        REQUEST_APPROVED = "request_approved", _("approved a request for a place")
+        REQUEST_DECLINED = "request_declined", _("declined a request for a place")
         INVITED = "invited", _("invited an organiser")
         JOINED = "joined", _("joined the group")
         REMOVED = "removed", _("removed an organiser")

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.forms import HoneypotForm
 from turnout.events.models import Event
-from turnout.rsvp.models import ACCESS_NEEDS_MAX_LENGTH, NAME_MAX_LENGTH, Registration
+from turnout.rsvp.models import (
+    ACCESS_NEEDS_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Registration,
+)
 
 
 def _guests_field(most: int, **kwargs) -> forms.CharField:
@@ -63,6 +68,15 @@ class RSVPForm(HoneypotForm):
                 help_text=_("Each guest takes a seat. At most %(n)s.") % {"n": event.max_guests},
             )
             self.order_fields(["name", "email", "guests"])
+        if event.approval_required:  # for the organisers, who confirm each place
+            self.fields["note"] = forms.CharField(
+                label=_("How do you know the group? (optional)"),
+                required=False,
+                strip=False,
+                help_text=_("A few words for the organisers, who confirm each place."),
+                widget=forms.TextInput(attrs={"maxlength": NOTE_MAX_LENGTH}),
+            )
+            self.order_fields(["name", "email", "guests", "note"])
 
     def registration_fields(self) -> dict:
         """The cleaned values as ``services.register`` takes them ("keep me posted" is the
@@ -74,6 +88,7 @@ class RSVPForm(HoneypotForm):
             "guests": data.get("guests") or 0,
             "access_needs": data["access_needs"],
             "access_consent": data["access_consent"],
+            "note": data.get("note", ""),
         }
 
 

@@ -12,6 +12,7 @@ from turnout.events.models import Event
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
 ACCESS_NEEDS_MAX_LENGTH = 1000
+NOTE_MAX_LENGTH = 200
 
 
 class RegistrationStatus(models.TextChoices):
@@ -20,6 +21,10 @@ class RegistrationStatus(models.TextChoices):
     WAITLIST_UNCONFIRMED = "waitlist_unconfirmed", _("on the waitlist once the email is confirmed")
     WAITLISTED = "waitlisted", _("on the waitlist")
     CANCELLED = "cancelled", _("cancelled")
+    # Meetings whose organisers approve each place (Event.approval_required): no seat.
+    REQUEST_UNCONFIRMED = "request_unconfirmed", _("asked for a place, once the email is confirmed")
+    REQUESTED = "requested", _("asked for a place, waiting for an organiser")
+    DECLINED = "declined", _("declined by an organiser")
 
 
 class Source(models.TextChoices):
@@ -31,15 +36,18 @@ class Source(models.TextChoices):
 Status = RegistrationStatus
 TAKING_SEATS = (Status.HELD, Status.CONFIRMED)  # 1 + guests each, in Event.seats_taken
 ON_WAITLIST = (Status.WAITLIST_UNCONFIRMED, Status.WAITLISTED)  # with a waitlist_position
-AWAITING_EMAIL = (Status.HELD, Status.WAITLIST_UNCONFIRMED)  # until hold_expires_at
+# Until hold_expires_at; an unconfirmed request lapses like a hold, with no seat to free.
+AWAITING_EMAIL = (Status.HELD, Status.WAITLIST_UNCONFIRMED, Status.REQUEST_UNCONFIRMED)
+PENDING_REQUEST = (Status.REQUEST_UNCONFIRMED, Status.REQUESTED)  # no seat, no position
 
 
 class Registration(models.Model):
     """One person's RSVP to one event, for themselves and ``guests`` more seats.
 
     Held and confirmed registrations take ``1 + guests`` seats, counted in
-    ``Event.seats_taken`` by ``turnout.rsvp.services``. The attendee reaches it by a
-    secret token (see ``token_secret``).
+    ``Event.seats_taken`` by ``turnout.rsvp.services``; a request (a meeting whose
+    organisers approve each place) takes none until approved. The attendee reaches it
+    by a secret token (see ``token_secret``).
     """
 
     Status = RegistrationStatus
@@ -47,6 +55,7 @@ class Registration(models.Model):
     TAKING_SEATS = TAKING_SEATS
     ON_WAITLIST = ON_WAITLIST
     AWAITING_EMAIL = AWAITING_EMAIL
+    PENDING_REQUEST = PENDING_REQUEST
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
@@ -57,6 +66,8 @@ class Registration(models.Model):
     access_needs = models.TextField(
         _("access needs"), blank=True, max_length=ACCESS_NEEDS_MAX_LENGTH
     )
+    # What the person wrote on a meeting that needs approval, for the organisers.
+    note = models.CharField(_("how they know the group"), max_length=NOTE_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=24, choices=Status.choices)
     # The page's token is an HMAC of this secret under SECRET_KEY (turnout.rsvp.links):
     # every email carries the same link, and the database alone gives no working link.
@@ -122,6 +133,10 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.CANCELLED) | Q(cancelled_at__isnull=False),
                 name="registration_cancelled_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=PENDING_REQUEST) | Q(waitlist_position__isnull=True),
+                name="registration_request_not_waiting",
             ),
         ]
         indexes = [

@@ -54,12 +54,9 @@ def recipients(*, event: Event) -> QuerySet:
 
 
 def has_registrations(*, event: Event) -> bool:
-    """Anyone registered and not cancelled (walk-ins included)."""
-    return (
-        Registration.objects.filter(event_id=event.pk)
-        .exclude(status=Registration.Status.CANCELLED)
-        .exists()
-    )
+    """Anyone registered and not cancelled or declined (walk-ins and requests included)."""
+    ended = (Registration.Status.CANCELLED, Registration.Status.DECLINED)
+    return Registration.objects.filter(event_id=event.pk).exclude(status__in=ended).exists()
 
 
 def refuse_move_to_past(*, event: Event) -> None:

@@ -5,6 +5,7 @@ from django.urls import path
 from turnout.rsvp.views import organise as views
 from turnout.rsvp.views import organise_door as door
 from turnout.rsvp.views import organise_notices as notices
+from turnout.rsvp.views import organise_requests as requests
 
 urlpatterns = [
     path("registrations/", views.registrations, name="registrations"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("registrations/attendees.pdf", views.printable, name="registration_pdf"),
     path("registrations/capacity/", views.capacity, name="registration_capacity"),
     path("registrations/<int:registration>/remove/", views.remove, name="registration_remove"),
+    path("requests/", requests.requests, name="registration_requests"),
+    path("requests/<int:registration>/approve/", requests.approve, name="registration_approve"),
+    path("requests/<int:registration>/decline/", requests.decline, name="registration_decline"),
     path("notice/", notices.notice, name="change_notice"),
     path("notice/send/", notices.notice_send, name="change_notice_send"),
     path("notice/dismiss/", notices.notice_dismiss, name="change_notice_dismiss"),

@@ -2,9 +2,10 @@
 
 What "anonymised" means for each table that held an attendee's data:
 
-- **Registration**: name, email and access needs blanked; the secret behind the
-  attendee's link and its hash replaced by fresh random values that no link matches
-  (the old link stops working, ``token_hash`` stays unique); ``anonymised_at`` set.
+- **Registration**: name, email, access needs and note (how they know the group)
+  blanked; the secret behind the attendee's link and its hash replaced by fresh random
+  values that no link matches (the old link stops working, ``token_hash`` stays
+  unique); ``anonymised_at`` set.
   Status, guests, source, timestamps, check-in and the organiser who added them stay:
   the counts and roles organisers look back on.
 - **Message** (core's outbox; the registration's ``messages``): address, subject,
@@ -40,7 +41,7 @@ from turnout.core import outbox
 from turnout.core.models import Message
 from turnout.groups.models import Group
 from turnout.rsvp import services as rsvp
-from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, Registration
+from turnout.rsvp.models import ON_WAITLIST, PENDING_REQUEST, TAKING_SEATS, Registration
 
 logger = logging.getLogger("turnout.privacy")
 # Rows per transaction: short enough not to hold SQLite's write lock (or PostgreSQL's
@@ -75,14 +76,14 @@ def anonymise_past_attendees(
 def erase_registration(*, registration: Registration) -> None:
     """The attendee erases their own registration, at any time, from their page.
 
-    Until the meeting has ended, a place (or a waitlist entry) is cancelled first: its
-    seats go to the people waiting. After it ended, the status stays, as the periodic
+    Until the meeting has ended, a place (a waitlist entry, a request) is cancelled first:
+    its seats go to the people waiting. After it ended, the status stays, as the periodic
     job would leave it: the organisers' count of who came. Then the registration and
     its mail records are anonymised at once; mail still queued to the attendee is never
     sent. Their link stops working.
     """
     with transaction.atomic():
-        holds_place = registration.status in (*TAKING_SEATS, *ON_WAITLIST)
+        holds_place = registration.status in (*TAKING_SEATS, *ON_WAITLIST, *PENDING_REQUEST)
         if holds_place and not registration.event.is_past:
             # The attendee's cancel, allowed after the start; no organiser's act to record.
             rsvp.remove(registration=registration, by=None)
@@ -142,6 +143,7 @@ def _anonymise(ids: Iterable[int], now: dt.datetime) -> int:
         name="",
         email="",
         access_needs="",
+        note="",
         anonymised_at=now,
         # A fresh secret, and for a hash a random value no token hashes to: no link
         # opens the registration again (the page finds it by the hash).

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from turnout.core.tokens import token_hash
 from turnout.events.models import Event
-from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, Registration
+from turnout.rsvp.models import ON_WAITLIST, PENDING_REQUEST, TAKING_SEATS, Registration
 
 
 def seats_taken(*, event: Event) -> int:
@@ -52,6 +52,8 @@ SHOWN = {
     "confirmed": Q(status=Registration.Status.CONFIRMED),
     "held": Q(status=Registration.Status.HELD),
     "waitlisted": Q(status__in=ON_WAITLIST),
+    "requested": Q(status__in=PENDING_REQUEST),
+    "declined": Q(status=Registration.Status.DECLINED),
     "cancelled": Q(status=Registration.Status.CANCELLED),
     "attended": Q(attended_at__isnull=False),
 }
@@ -73,6 +75,22 @@ def registrations_for_organisers(*, event: Event, shown: str = "", search: str =
     if search:
         found = found.filter(Q(name__icontains=search) | Q(email__icontains=search))
     return found
+
+
+def pending_requests(*, event: Event) -> QuerySet:
+    """Requests waiting for an organiser's answer (email confirmed), oldest first."""
+    return event.registrations.filter(status=Registration.Status.REQUESTED).order_by(
+        "created_at", "pk"
+    )
+
+
+def request_counts(*, event: Event) -> dict[str, int]:
+    """Requests waiting for an answer, and those still waiting for the person to confirm
+    their email, in one query."""
+    return event.registrations.aggregate(
+        waiting=Count("pk", filter=Q(status=Registration.Status.REQUESTED)),
+        unconfirmed=Count("pk", filter=Q(status=Registration.Status.REQUEST_UNCONFIRMED)),
+    )
 
 
 EXPORT_HEADER = [
@@ -113,12 +131,14 @@ def _attendee_rows(event: Event, anonymised: str) -> Iterator[tuple]:
 
 
 def door_list(*, event: Event, search: str = "") -> QuerySet:
-    """The people to let in, by name: everyone but the cancelled, unless searched for."""
+    """The people to let in, by name: everyone but the cancelled, the declined and the
+    requests not approved, unless searched for."""
     found = event.registrations.order_by("name", "pk")
     search = search.strip()
     if search:
         return found.filter(name__icontains=search)
-    return found.exclude(status=Registration.Status.CANCELLED)
+    ended = (Registration.Status.CANCELLED, Registration.Status.DECLINED)
+    return found.exclude(status__in=[*ended, *PENDING_REQUEST])
 
 
 def door_counts(*, event: Event) -> dict[str, int]:

@@ -15,6 +15,7 @@ from turnout.events.forms import EventForm
 from turnout.events.models import Event
 from turnout.groups import selectors as groups
 from turnout.rsvp import notices
+from turnout.rsvp import selectors as rsvp_selectors
 
 
 @login_required
@@ -57,6 +58,7 @@ def event_edit(request: HttpRequest, group: str, event: str) -> HttpResponse:
         "group": found.group,
         "event": found,
         "notice": notices.pending_notice(event=found),
+        "requests_waiting": rsvp_selectors.request_counts(event=found)["waiting"],
     }
     return render(request, "events/organise/event_form.html", context)
 

@@ -3,6 +3,7 @@
 - ``seats``: the only statements that change an event's seats, and what frees or
   fills them (holds expiring, the waitlist's promotion);
 - ``registration``: the RSVP's rules, a place or the waitlist, confirming the email;
+- ``requests``: on meetings whose organisers approve each place, approving or declining;
 - ``limits``: how many RSVPs one email domain may send to one meeting;
 - ``attendee``: the attendee's own changes from their page;
 - ``organisers``: adding people, removing them, exports and the door;
@@ -33,14 +34,17 @@ from turnout.rsvp.services.registration import (
     confirm,
     register,
 )
+from turnout.rsvp.services.requests import NotPending, approve, decline
 from turnout.rsvp.services.seats import expire_holds, hold_expired, promote_waitlist
 
 __all__ = [
     "CHECK_IN_IMAGE",
     "HOLD_FOR",
     "ORGANISER_GUESTS_LIMIT",
+    "NotPending",
     "RegistrationClosed",
     "add_by_organiser",
+    "approve",
     "attendee_list_pdf",
     "calendar_file",
     "cancel",
@@ -48,6 +52,7 @@ __all__ = [
     "check_in",
     "closed_reason",
     "confirm",
+    "decline",
     "email_attendee",
     "expire_holds",
     "export_attendees",

@@ -69,7 +69,7 @@ def change_details(*, registration: Registration, name: str, guests) -> Registra
         _check_not_started(registration.event)
         if registration.event.is_cancelled:
             raise ValidationError(_("This meeting was cancelled; there is nothing to change."))
-        if current.status == Status.CANCELLED:
+        if current.status in (Status.CANCELLED, Status.DECLINED):
             raise ValidationError(_("This registration was cancelled; register again instead."))
         if guests is not None and not 0 <= guests <= current.guests:
             errors["guests"] = _more_guests_message(current.guests)

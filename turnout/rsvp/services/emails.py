@@ -35,12 +35,18 @@ KINDS = [
     "rsvp/email/reminder",
     "rsvp/email/changed",
     "rsvp/email/cancelled",
+    "rsvp/email/confirm_request",
+    "rsvp/email/requested",
+    "rsvp/email/declined",
 ]
 _TEMPLATES = {
     Status.HELD: "rsvp/email/confirm",
     Status.CONFIRMED: "rsvp/email/confirmed",
     Status.WAITLIST_UNCONFIRMED: "rsvp/email/waitlisted",
     Status.WAITLISTED: "rsvp/email/waitlisted",
+    Status.REQUEST_UNCONFIRMED: "rsvp/email/confirm_request",
+    Status.REQUESTED: "rsvp/email/requested",
+    Status.DECLINED: "rsvp/email/declined",
 }
 
 

@@ -18,10 +18,12 @@ from turnout.rsvp.models import (
     AWAITING_EMAIL,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
     Registration,
 )
 from turnout.rsvp.services.emails import email_attendee
 from turnout.rsvp.services.limits import check_domain
+from turnout.rsvp.services.requests import request_confirmed
 from turnout.rsvp.services.seats import (
     expire,
     hold_confirmed,
@@ -30,9 +32,13 @@ from turnout.rsvp.services.seats import (
     next_waitlist_position,
     promote_waitlist,
     take_seats,
+    takes_requests,
 )
 
 Status = Registration.Status
+# A registration in these states may register again, as if new: cancelled (or lapsed),
+# or declined by an organiser (a new request, not a silent refusal).
+ENDED = (Status.CANCELLED, Status.DECLINED)
 HOLD_FOR = dt.timedelta(hours=24)  # an unconfirmed hold lasts this long, never past the start
 
 
@@ -67,15 +73,36 @@ def clean_guests(guests, errors: dict) -> int | None:
         return None
 
 
+def clean_note(note, errors: dict) -> str:
+    """How the person knows the group, on one line."""
+    note = " ".join(str(note).split())
+    if "\x00" in note:
+        errors["note"] = _("Null characters are not allowed.")
+    elif len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = _(
+            "Say how you know the group in at most %(max)s characters; this has %(n)s."
+        ) % {"max": NOTE_MAX_LENGTH, "n": len(note)}
+    return note
+
+
 def _clean(
-    *, event: Event, name: str, email: str, guests, access_needs: str, access_consent: bool
-) -> tuple[str, str, int, str]:
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    guests,
+    access_needs: str,
+    access_consent: bool,
+    note: str,
+) -> tuple[str, str, int, str, str]:
     """The input as stored, or a ValidationError naming each bad field.
 
-    Access needs are health data: kept only with the person's consent.
+    Access needs are health data: kept only with the person's consent. The note (how
+    the person knows the group) is asked, and kept, only where organisers approve.
     """
     errors = {}
     name = clean_name(name, errors)
+    note = clean_note(note, errors) if event.approval_required else ""
     access_needs = str(access_needs).strip()
     if access_needs and access_consent is not True:
         errors["access_consent"] = _(
@@ -112,7 +139,7 @@ def _clean(
             )
     if errors:
         raise ValidationError(errors)
-    return name, email, guests, access_needs
+    return name, email, guests, access_needs, note
 
 
 def closed_reason(event: Event, now: dt.datetime | None = None) -> str:
@@ -142,18 +169,30 @@ def _check_open(event: Event, now: dt.datetime) -> None:
 
 
 def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None, bool]:
-    """Take seats (held, with email confirmation on) or a waitlist place for a party;
+    """Take seats (held, with email confirmation on) or a waitlist place for a party, or,
+    where organisers approve each place, make it a request that takes neither;
     (status, waitlist position, whether it waits only because the seats left are held
     for people yet to confirm: the hold cap).
 
-    RegistrationClosed if the database finds registration closed after all.
+    Whether organisers approve is read again by the database (``event`` may be a few
+    seconds old): the statements that take a seat or a waitlist place refuse a meeting
+    that asks for approval. RegistrationClosed if the database finds registration
+    closed after all.
     """
+    if event.approval_required:
+        if takes_requests(event.pk, now):
+            return _request_status(event), None, False
+        event = Event.objects.get(pk=event.pk)  # closed, or approval turned off since read
+        if event.approval_required:
+            raise RegistrationClosed(closed_reason(event, now) or _("Registration is closed."))
     hold = event.confirmation_required
     if not take_seats(event.pk, seats, hold=hold, registering_at=now):
         # Now this transaction holds the row.
         position, free = next_waitlist_position(event.pk, now)
         if position is None:
             fresh = Event.objects.get(pk=event.pk)
+            if fresh.approval_required:  # turned on since ``event`` was read
+                return _place(fresh, seats, now)
             raise RegistrationClosed(closed_reason(fresh, now) or _("Registration is closed."))
         # Seats freed meanwhile stay nobody's otherwise.
         if not take_seats(event.pk, seats, hold=hold):
@@ -161,6 +200,12 @@ def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None,
                 return Status.WAITLIST_UNCONFIRMED, position, free is None or free >= seats
             return Status.WAITLISTED, position, False
     return (Status.HELD if hold else Status.CONFIRMED), None, False
+
+
+def _request_status(event: Event) -> str:
+    """A request for a place takes no seat; with email confirmation on, it reaches the
+    organisers once the email is confirmed."""
+    return Status.REQUEST_UNCONFIRMED if event.confirmation_required else Status.REQUESTED
 
 
 def register(
@@ -171,28 +216,33 @@ def register(
     guests: int = 0,
     access_needs: str = "",
     access_consent: bool = False,
+    note: str = "",
 ) -> tuple[Registration, bool]:
-    """Register a person and their guests: seats if the whole party fits, else the waitlist.
+    """Register a person and their guests: seats if the whole party fits, else the waitlist;
+    where organisers approve each place, a request without a seat instead (``note``: how
+    the person knows the group, for the organisers; see ``services.requests``).
 
     Returns the registration and whether it was made now. An email that already has a
     registration for this event changes nothing and gets its page's link emailed
     again, so whoever typed the address learns nothing from what they see.
     """
-    name, email, guests, access_needs = _clean(
+    name, email, guests, access_needs, note = _clean(
         event=event,
         name=name,
         email=email,
         guests=guests,
         access_needs=access_needs,
         access_consent=access_consent,
+        note=note,
     )
     now = timezone.now()
     _check_open(event, now)
     check_domain(event=event, email=email)
-    return _register(event, name, email, guests, access_needs, now)
+    return _register(event, name, email, guests, (access_needs, note), now)
 
 
-def _register(event, name, email, guests, access_needs, now) -> tuple[Registration, bool]:
+def _register(event, name, email, guests, said, now) -> tuple[Registration, bool]:
+    """``said``: the access needs and the note, as cleaned."""
     try:
         with transaction.atomic():
             existing = Registration.objects.filter(event=event, email=email).order_by().first()
@@ -201,14 +251,14 @@ def _register(event, name, email, guests, access_needs, now) -> tuple[Registrati
                 still = Q(pk=existing.pk, status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
                 expire(event.pk, still, now)
                 existing.refresh_from_db()
-            if existing is not None and existing.status != Status.CANCELLED:
+            if existing is not None and existing.status not in ENDED:
                 _send_link_again(existing)
                 return existing, False
             registration = existing or Registration(event=event, email=email)
             status, position, held_back = _place(event, 1 + guests, now)
             new_link(registration)
             registration.name, registration.guests = name, guests
-            registration.access_needs = access_needs
+            registration.access_needs, registration.note = said
             registration.status, registration.waitlist_position = status, position
             registration.created_at = now
             registration.hold_expires_at = (
@@ -264,6 +314,8 @@ def confirm(*, registration: Registration) -> Registration:
             hold_confirmed(current.event_id, current.seats)
             current.event = registration.event
             email_attendee(current)
+        elif current.status == Status.REQUEST_UNCONFIRMED:
+            request_confirmed(current, registration.event)
         elif current.status == Status.WAITLIST_UNCONFIRMED:
             current.status, current.hold_expires_at = Status.WAITLISTED, None
             current.save(update_fields=["status", "hold_expires_at"])

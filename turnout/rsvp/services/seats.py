@@ -43,6 +43,9 @@ _OPEN = (
     " AND (registration_opens_at IS NULL OR registration_opens_at <= %s)"
     " AND (registration_closes_at IS NULL OR registration_closes_at > %s)"
 )
+# An RSVP takes a seat or a waitlist place only where the organisers need not approve
+# it: checked in the same statement, so approval turned on a moment ago holds.
+_NO_APPROVAL = "NOT approval_required"
 
 
 def _run(sql: str, params: list) -> tuple[int, tuple | None]:
@@ -81,7 +84,8 @@ def take_seats(
             sql = f"{sql} AND (capacity IS NULL OR seats_held + %s <= {cap})"
             params += [seats, *cap_params]
     if registering_at is not None:
-        sql, params = f"{sql} AND {_OPEN}", params + _open_params(registering_at)
+        sql = f"{sql} AND {_OPEN} AND {_NO_APPROVAL}"
+        params += _open_params(registering_at)
     changed, _row = _run(sql, params)
     return changed == 1
 
@@ -121,10 +125,34 @@ def next_waitlist_position(event_id: int, now: dt.datetime) -> tuple[int | None,
     None if registration is not open; and its seats not taken (None: no capacity)."""
     _changed, row = _run(
         f"UPDATE {{table}} SET waitlist_counter = waitlist_counter + 1 "  # noqa: S608 -- constants
-        f"WHERE id = %s AND {_OPEN} RETURNING waitlist_counter, capacity - seats_taken",
+        f"WHERE id = %s AND {_OPEN} AND {_NO_APPROVAL} "
+        "RETURNING waitlist_counter, capacity - seats_taken",
         [event_id, *_open_params(now)],
     )
     return (row[0], row[1]) if row else (None, None)
+
+
+def waitlist_position_at_back(event_id: int) -> int:
+    """The next waitlist position, registration open or not: for an approved request
+    that finds the meeting full."""
+    _changed, row = _run(
+        "UPDATE {table} SET waitlist_counter = waitlist_counter + 1 WHERE id = %s "
+        "RETURNING waitlist_counter",
+        [event_id],
+    )
+    return row[0]
+
+
+def takes_requests(event_id: int, now: dt.datetime) -> bool:
+    """Whether the meeting is open to registration now and its organisers approve each
+    place (read from the database, not from a possibly stale Event)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {Event._meta.db_table} "  # noqa: S608 -- constants
+            f"WHERE id = %s AND approval_required AND {_OPEN}",
+            [event_id, *_open_params(now)],
+        )
+        return cursor.fetchone() is not None
 
 
 def lock_event(event_id: int) -> tuple[int | None, int]:
@@ -151,14 +179,15 @@ def cancel_locked(registrations: list[Registration], now: dt.datetime) -> int:
 
 
 def expire_holds(*, now: dt.datetime | None = None) -> int:
-    """Cancel every hold (and unconfirmed waitlist entry) past its expiry; how many.
+    """Cancel every hold (and unconfirmed waitlist entry or request) past its expiry, and
+    every request whose meeting has started; how many.
 
     Each event's holds go in one transaction that then promotes its waitlist.
     """
     now = now or timezone.now()
+    count = lapse_requests(now)
     expired = Q(status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
     event_ids = set(Registration.objects.filter(expired).values_list("event_id", flat=True))
-    count = 0
     for event_id in sorted(event_ids):
         with transaction.atomic():
             count += expire(event_id, expired, now)
@@ -175,6 +204,15 @@ def expire(event_id: int, expired: Q, now: dt.datetime) -> int:
     if cancel_locked(found, now):
         promote_waitlist(event=Event.objects.get(pk=event_id))
     return len(found)
+
+
+def lapse_requests(now: dt.datetime) -> int:
+    """Requests nobody answered before their meeting started lapse (cancelled); how many.
+    They hold no seat, so nothing else changes; one already being approved is refused
+    by ``approve`` itself, which checks the start under the event's lock."""
+    return Registration.objects.filter(status=Status.REQUESTED, event__starts_at__lte=now).update(
+        status=Status.CANCELLED, cancelled_at=now
+    )
 
 
 def hold_expired(registration: Registration, now: dt.datetime | None = None) -> bool:

@@ -28,9 +28,12 @@ FILTER_LABELS = {
     "confirmed": _lazy("Confirmed"),
     "held": _lazy("Held"),
     "waitlisted": _lazy("Waitlisted"),
+    "requested": _lazy("Requested"),
+    "declined": _lazy("Declined"),
     "cancelled": _lazy("Cancelled"),
     "attended": _lazy("Attended"),
 }
+APPROVAL_FILTERS = {"requested", "declined"}  # offered where there are requests to answer
 
 
 def event_for_organiser(request: HttpRequest, group: str, event: str) -> Event:
@@ -58,7 +61,11 @@ def _page(request, event: Event, *, add_form=None, capacity_form=None):
         "group": event.group,
         "page": page,
         "all_count": counts["all"],
-        "filters": [(name, FILTER_LABELS[name], counts[name]) for name in selectors.SHOWN],
+        "filters": [
+            (name, FILTER_LABELS[name], counts[name])
+            for name in selectors.SHOWN
+            if counts[name] or event.approval_required or name not in APPROVAL_FILTERS
+        ],
         "shown": shown if shown in selectors.SHOWN else "",
         "search": search,
         "add_form": add_form or AddForm(),

@@ -33,14 +33,17 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _page(request, registration: Registration, token: str, form: DetailsForm, status=200):
-    event = registration.event
-    # A hold past its expiry shows as what it is about to become (the job cancels it).
-    gone = registration.status == Registration.Status.CANCELLED or services.hold_expired(
-        registration
-    )
+    event, Status = registration.event, Registration.Status
+    # A hold past its expiry, or a request whose meeting started, shows as what it is
+    # about to become (the periodic job cancels it).
+    lapsed = registration.status == Status.REQUESTED and event.has_started
+    cancelled = registration.status == Status.CANCELLED or lapsed
+    cancelled = cancelled or services.hold_expired(registration)
+    gone = cancelled or registration.status == Status.DECLINED
     context = {
         "registration": registration,
-        "shown_status": Registration.Status.CANCELLED if gone else registration.status,
+        "shown_status": Status.CANCELLED if cancelled else registration.status,
+        "is_request": registration.status in Registration.PENDING_REQUEST,
         "event": event,
         "group": event.group,
         "token": token,
@@ -73,8 +76,11 @@ def _act(request: HttpRequest, token: str, action) -> HttpResponse:
 
 
 def _confirm(registration: Registration) -> str:
-    if services.confirm(registration=registration).status == Registration.Status.CONFIRMED:
+    status = services.confirm(registration=registration).status
+    if status == Registration.Status.CONFIRMED:
         return _("Thank you: your place is confirmed.")
+    if status == Registration.Status.REQUESTED:
+        return _("Thank you: your email is confirmed, and your request is with the organisers.")
     return _("Thank you: your email is confirmed, and you are on the waitlist.")
 
 
