@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 NODE := node_modules/.installed
 
-.PHONY: demo test lint fmt lock clean
+.PHONY: demo test lint fmt lock clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ lint: $(DEV)
 fmt: $(DEV)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Update the Ukrainian and Arabic catalogues from the source (new strings come in empty,
+# changed ones fuzzy: translate them, see docs/translating.md) and compile them. Needs
+# GNU gettext. `make test` fails until every entry is translated and compiled.
+messages: $(DEV)
+	cd turnout && TURNOUT_DEBUG=1 ../$(BIN)/django-admin makemessages --settings=turnout.settings \
+		-l uk -l ar --add-location=file --no-obsolete --ignore "migrations/*"
+	cd turnout && TURNOUT_DEBUG=1 ../$(BIN)/django-admin compilemessages --settings=turnout.settings
 
 # Refresh constraints.txt after changing pyproject.toml's dependencies.
 lock: $(VENV)/bin/python

@@ -14,8 +14,10 @@ from pathlib import Path
 LOCALE = Path(__file__).resolve().parent.parent / "turnout" / "locale"
 KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) (\".*\")$")
 # Entries whose translation may equal the English: names and codes, the same in every
-# language, and strings with no letters outside their placeholders ("“%(text)s”").
+# language, strings with no letters outside their placeholders ("“%(text)s”"), and
+# Django date formats ("l j F Y"), whose letters are codes.
 SAME_EVERYWHERE = {"OK", "Turnout", "Mastodon", "Mobilizon", "WhatsApp", "Telegram", "Signal"}
+DATE_FORMAT = re.compile(r"[A-Za-z]([ ,./-]+[A-Za-z])*")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 SCRIPTS = {"uk": re.compile("[\u0400-\u04ff]"), "ar": re.compile("[\u0600-\u06ff]")}
 # Django's own plural rules for these languages: forms a count can take.
@@ -35,8 +37,10 @@ class Entry:
         return self.msgctxt, self.msgid
 
     def may_stay_english(self) -> bool:
-        return self.msgid in SAME_EVERYWHERE or not re.search(
-            r"[^\W\d_]", PLACEHOLDER.sub("", self.msgid)
+        return (
+            self.msgid in SAME_EVERYWHERE
+            or not re.search(r"[^\W\d_]", PLACEHOLDER.sub("", self.msgid))
+            or DATE_FORMAT.fullmatch(self.msgid) is not None
         )
 
 
@@ -57,12 +61,20 @@ def read(path: Path) -> list[Entry]:
                 fields[current] = [match[3]]
             elif line.startswith('"') and current:
                 fields[current].append(line)
-        text = {name: "".join(ast.literal_eval(part) for part in parts) for name, parts in fields.items()}
+        text = {
+            name: "".join(ast.literal_eval(part) for part in parts)
+            for name, parts in fields.items()
+        }
         if not text.get("msgid"):
             continue
         plural = "msgid_plural" in text
         strings = (
-            [text[name] for name in sorted((n for n in text if n.startswith("msgstr[")), key=lambda n: int(n[7:-1]))]
+            [
+                text[name]
+                for name in sorted(
+                    (n for n in text if n.startswith("msgstr[")), key=lambda n: int(n[7:-1])
+                )
+            ]
             if plural
             else [text.get("msgstr", "")]
         )

@@ -3,6 +3,7 @@
 (``turnout.flyers.services``), whose messages the views put on these fields."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from turnout.flyers.models import QUOTE_MAX_LENGTH, STATEMENT_TITLE_MAX_LENGTH
@@ -52,8 +53,11 @@ class QuoteForm(forms.Form):
         label=_("Quotation"),
         required=False,
         widget=_required(forms.Textarea(attrs={"rows": 4})),
-        help_text=_("Their words, without quotation marks. Up to %(limit)s characters.")
-        % {"limit": f"{QUOTE_MAX_LENGTH:,}"},
+        # Formatted when shown, in the reader's language (a lazy string's % would not wait).
+        help_text=format_lazy(
+            _("Their words, without quotation marks. Up to {limit} characters."),
+            limit=f"{QUOTE_MAX_LENGTH:,}",
+        ),
     )
     speaker = forms.CharField(
         label=_("Who said it"),

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from turnout.core.csvexport import csv_download
@@ -25,13 +25,13 @@ from turnout.rsvp.forms import AddForm, CapacityForm
 PER_PAGE = 100
 EXPORTS_SHOWN = 10
 FILTER_LABELS = {
-    "confirmed": _lazy("Confirmed"),
-    "held": _lazy("Held"),
-    "waitlisted": _lazy("Waitlisted"),
-    "requested": _lazy("Requested"),
-    "declined": _lazy("Declined"),
-    "cancelled": _lazy("Cancelled"),
-    "attended": _lazy("Attended"),
+    "confirmed": pgettext_lazy("registrations shown", "Confirmed"),
+    "held": pgettext_lazy("registrations shown", "Held"),
+    "waitlisted": pgettext_lazy("registrations shown", "Waitlisted"),
+    "requested": pgettext_lazy("registrations shown", "Requested"),
+    "declined": pgettext_lazy("registrations shown", "Declined"),
+    "cancelled": pgettext_lazy("registrations shown", "Cancelled"),
+    "attended": pgettext_lazy("registrations shown", "Attended"),
 }
 APPROVAL_FILTERS = {"requested", "declined"}  # offered where there are requests to answer
 
