@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_event
 from tests.mail import calendar_of, last_queued, outbox
-from tests.rsvp.helpers import seats
+from tests.rsvp.helpers import day_of, seats
 from turnout.events.models import Event
 from turnout.groups.models import AuditEntry
 from turnout.rsvp import privacy, selectors
@@ -64,7 +64,10 @@ def test_an_rsvp_is_a_request_that_takes_no_seat_until_the_email_is_confirmed(ve
     vetted.refresh_from_db()
     assert vetted.seats_held == 0
     (email,) = outbox()
-    assert email.subject == f"Confirm your email to ask for a place at {vetted.title}"
+    # The address is not confirmed yet: the brief email (issue 16).
+    assert email.subject == (
+        f"Confirm your email to ask for a place at a meeting organised by {vetted.group.name}"
+    )
 
     after = last_queued()
     confirmed_request = rsvp.confirm(registration=registration)
@@ -86,8 +89,9 @@ def test_without_email_confirmation_the_rsvp_is_a_request_at_once(group, venue):
 
     assert registration.status == Status.REQUESTED
     assert seats(event) == (0, 0)
+    # Nobody confirms the address: the brief email (issue 16).
     assert [e.subject for e in outbox()] == [
-        f"Your request for a place at {event.title} is with the organisers"
+        f"Your request for a place at the meeting organised by {group.name} on {day_of(event)}"
     ]
 
 
