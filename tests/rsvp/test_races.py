@@ -183,6 +183,19 @@ def test_same_person_from_many_tabs_at_once_gets_one_registration():
     assert assert_seats_consistent(event) == CAPACITY - 1
 
 
+def test_the_same_person_registering_again_from_many_tabs_after_cancelling_takes_one_place():
+    event = meeting()
+    first, _created = rsvp.register(event=event, name="Ann", email="ann@x.org")
+    rsvp.cancel(registration=first)
+
+    results = race(10, lambda i: rsvp.register(event=event, name=f"Tab {i}", email="ann@x.org"))
+
+    (registration,) = Registration.objects.filter(event=event)
+    assert registration.status == Status.HELD
+    assert [created for _r, created in results].count(True) == 1
+    assert assert_seats_consistent(event) == CAPACITY - 1
+
+
 # --- the lock matters: the same rush with the check outside the lock oversells
 
 
