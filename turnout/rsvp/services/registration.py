@@ -246,6 +246,12 @@ def _register(event, name, email, guests, said, now) -> tuple[Registration, bool
     try:
         with transaction.atomic():
             existing = Registration.objects.filter(event=event, email=email).order_by().first()
+            if existing is not None:
+                # Locked in the order every writer takes, the event then the registration:
+                # two tabs registering a cancelled address again must not both take seats
+                # for its one row (the second waits, then finds it registered).
+                lock_event(event.pk)
+                existing = Registration.objects.select_for_update().get(pk=existing.pk)
             if existing is not None and hold_expired(existing, now):
                 # Expire it now, as the periodic job would: the person registers afresh.
                 still = Q(pk=existing.pk, status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
