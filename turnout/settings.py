@@ -341,6 +341,8 @@ TURNOUT_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("TURNOUT_LOGIN_FAILURES_
 # Public pages for anonymous visitors are cached this long in each process
 # (turnout.core.pagecache): seat counts are at most this stale. 0 turns it off.
 TURNOUT_PAGE_CACHE_SECONDS = float(os.environ.get("TURNOUT_PAGE_CACHE_SECONDS", "2"))
+# Touched to drop every process's cached pages at once (turnout.core.pagecache.drop_all).
+TURNOUT_PAGE_CACHE_STAMP = VAR_DIR / "pagecache.stamp"
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,8 @@
 nothing kept of what a logged-in visitor sees, and numbers at most a few seconds old."""
 
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -273,3 +275,22 @@ def test_drop_all_forgets_every_cached_page_and_recent_value(event):
     assert pagecache.recent("answer", lambda: 43) == 43
     cache.delete(pagecache.GENERATION)  # lost (evicted): nothing kept before comes back
     assert pagecache.recent("answer", lambda: 44) == 44
+
+
+def test_drop_all_in_another_process_reaches_this_ones_cache(settings, tmp_path, event):
+    """Each gunicorn worker has its own cache: a drop in one (a meeting made unlisted or
+    private there) must reach the others' copies at once, through the stamp file."""
+
+    settings.TURNOUT_PAGE_CACHE_STAMP = tmp_path / "pagecache.stamp"
+    Client().get(page(event))
+    events.cancel_event(event=event)
+    assert "This meeting has been cancelled." not in Client().get(page(event)).content.decode()
+
+    subprocess.run(
+        [sys.executable, "-m", "turnout.cli", "manage", "shell", "-c",
+         "from turnout.core import pagecache; pagecache.drop_all()"],
+        env={"PATH": "/usr/bin:/bin", "TURNOUT_DEBUG": "1", "TURNOUT_VAR_DIR": str(tmp_path)},
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    assert "This meeting has been cancelled." in Client().get(page(event)).content.decode()

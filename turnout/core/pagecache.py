@@ -11,13 +11,17 @@ rendered for them, and what they see is never kept for others.
 Each gunicorn worker keeps its own copy, so a change (a seat taken, a meeting
 cancelled) shows everywhere within ``TURNOUT_PAGE_CACHE_SECONDS`` (0 turns the cache
 off; the tests run with it off). A change that must not wait for that, such as a
-meeting taken off the listings, drops every cached page at once with ``drop_all`` (in
-the process that made it; other processes' copies go within those seconds, and with a
-cache shared by every process, at once everywhere).
+meeting taken off the listings or its address made private, drops every cached page
+at once with ``drop_all``: every key holds a generation, kept in the cache (for a cache
+shared by several servers) and as the time stamp of a file in ``VAR_DIR`` (for the
+worker processes of one server, whose local caches it cannot reach). A new generation
+leaves every copy behind; a ``stat`` a request is its cost.
 """
 
 import hashlib
+import os
 import secrets
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,18 +42,32 @@ def _key(prefix: str, key: str) -> str:
 
 
 def _generation() -> str:
-    """A random name for the cache's present contents; if the cache lost it, a new one,
-    so that copies kept before cannot come back."""
+    """A name for the cache's present contents: the cache's random one (if the cache
+    lost it, a new one, so that copies kept before cannot come back) and the stamp of
+    the file that every process on this server sees."""
     generation = cache.get(GENERATION)
     if generation is None:
         cache.add(GENERATION, secrets.token_hex(8), timeout=None)
         generation = cache.get(GENERATION, "")
-    return generation
+    try:
+        stamp = os.stat(settings.TURNOUT_PAGE_CACHE_STAMP).st_mtime_ns
+    except OSError:
+        stamp = 0
+    return f"{generation}:{stamp}"
 
 
 def drop_all() -> None:
-    """Forget every cached page and ``recent`` value, at once."""
+    """Forget every cached page and ``recent`` value, at once, in every process."""
     cache.set(GENERATION, secrets.token_hex(8), timeout=None)
+    stamp = settings.TURNOUT_PAGE_CACHE_STAMP
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        before = os.stat(stamp).st_mtime_ns
+    except OSError:
+        stamp.touch()
+        before = 0
+    now = max(time.time_ns(), before + 1)  # a new stamp even within one clock tick
+    os.utime(stamp, ns=(now, now))
 
 
 def recent(key: str, compute: Callable[[], object]):
