@@ -15,9 +15,10 @@ LOCALE = Path(__file__).resolve().parent.parent / "turnout" / "locale"
 KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) (\".*\")$")
 # Entries whose translation may equal the English: names and codes, the same in every
 # language, strings with no letters outside their placeholders ("“%(text)s”"), and
-# Django date formats ("l j F Y"), whose letters are codes.
+# Django date formats ("l j F Y", "g:i\p\m"), whose letters are codes or, escaped,
+# the English words a translation replaces ("pm").
 SAME_EVERYWHERE = {"OK", "Turnout", "Mastodon", "Mobilizon", "WhatsApp", "Telegram", "Signal"}
-DATE_FORMAT = re.compile(r"[A-Za-z]([ ,./-]+[A-Za-z])*")
+DATE_FORMAT = re.compile(r"[A-Za-z](\\[A-Za-z])*([ ,./:-]+[A-Za-z](\\[A-Za-z])*)*")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 SCRIPTS = {"uk": re.compile("[\u0400-\u04ff]"), "ar": re.compile("[\u0600-\u06ff]")}
 # Django's own plural rules for these languages: forms a count can take.

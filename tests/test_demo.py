@@ -1,7 +1,10 @@
-"""The demo: the reference flyer's meeting and a second group, loaded once."""
+"""The demo: the reference flyer's meeting, a second group, and meetings written in Ukrainian
+and in Arabic, loaded once."""
 
 import datetime as dt
 import io
+import re
+import subprocess
 import zoneinfo
 
 import pytest
@@ -36,11 +39,12 @@ def _next_tuesday_in_london() -> dt.date:
     return today + dt.timedelta(days=days)
 
 
-def test_load_demo_creates_two_groups_owned_by_the_demo_organiser(demo):
+def test_load_demo_creates_three_groups_owned_by_the_demo_organiser(demo):
     organiser = User.objects.get(email=EMAIL)
 
     assert sorted(Group.objects.values_list("slug", flat=True)) == [
         "riverside-tenants",
+        "sudanese-palestinian-community",
         "ukraine-information-group",
     ]
     assert set(Membership.objects.values_list("user", "role")) == {(organiser.pk, "owner")}
@@ -48,7 +52,7 @@ def test_load_demo_creates_two_groups_owned_by_the_demo_organiser(demo):
 
 
 def test_load_demo_creates_the_flyer_meeting_next_tuesday_at_7pm_london(demo):
-    event = Event.objects.get(group__slug="ukraine-information-group")
+    event = Event.objects.get(group__slug="ukraine-information-group", language="en")
 
     assert event.title == "What internationalism means"
     assert event.tagline == "Unite the struggles of Palestine, Ukraine and beyond"
@@ -61,7 +65,7 @@ def test_load_demo_creates_the_flyer_meeting_next_tuesday_at_7pm_london(demo):
 
 
 def test_load_demo_puts_the_meeting_at_the_flyer_s_venue(demo):
-    venue = Event.objects.get(group__slug="ukraine-information-group").venue
+    venue = Event.objects.get(group__slug="ukraine-information-group", language="en").venue
 
     assert (venue.address_line1, venue.city, venue.postcode) == (
         "62 Marchmont St",
@@ -75,6 +79,7 @@ def test_load_demo_uses_contact_addresses_at_example_org(demo):
 
     assert addresses == [
         "riverside-tenants@example.org",
+        "sudanese-palestinian-community@example.org",
         "ukraine-information-group@example.org",
     ]
 
@@ -103,7 +108,7 @@ def test_load_demo_twice_changes_nothing(demo):
 
     assert again is False
     assert [model.objects.count() for model in (User, Group, Membership, Venue, Event)] == counts
-    assert counts == [1, 2, 2, 2, 3]
+    assert counts == [1, 3, 3, 3, 5]
 
 
 def test_load_demo_organiser_can_log_in(demo, client):
@@ -135,7 +140,7 @@ HEADING = "From Ukraine to Palestine Occupation is a crime"
 @pytest.fixture
 def meeting(demo):
     return Event.objects.select_related("group", "venue").get(
-        group__slug="ukraine-information-group"
+        group__slug="ukraine-information-group", language="en"
     )
 
 
@@ -275,3 +280,107 @@ def test_demo_runs_one_worker_for_email_and_one_for_imports():
     assert all(args[0::2] == ("--queue",) * len(taken[n]) for n, args in enumerate(DEMO_WORKERS))
     assert taken == [{"default", "email"}, {"imports"}]
     assert set().union(*taken) == set(queues())
+
+
+# --- the meetings written in Ukrainian and in Arabic (issue 18)
+
+UKRAINIAN_TITLE = "Щойно приїхали? Зустріч для родин"
+ARABIC_TITLE = "حقّك في السكن: لقاء مفتوح للعائلات"
+UK_MONTHS = "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"
+AR_MONTHS = "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر"
+
+
+def _pdftotext(content: bytes) -> str:
+    """The PDF's text in logical order as ``pdftotext`` reads it (pypdf gives the runs of a
+    line mixing Arabic and digits in visual order), its bidi marks made spaces."""
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", text).split())
+
+
+def _year(day: dt.date) -> str:
+    return f" {day.year}" if day.year != timezone.localdate().year else ""
+
+
+@pytest.fixture
+def ukrainian(demo) -> Event:
+    return Event.objects.select_related("group", "venue").get(language="uk")
+
+
+@pytest.fixture
+def arabic(demo) -> Event:
+    return Event.objects.select_related("group", "venue").get(language="ar")
+
+
+def test_load_demo_adds_a_meeting_in_ukrainian_on_the_saturday_after_the_flyer_s(ukrainian):
+    assert ukrainian.group.slug == "ukraine-information-group"
+    assert ukrainian.title == UKRAINIAN_TITLE
+    assert ukrainian.status == Event.Status.PUBLISHED
+    assert ukrainian.start_date == _next_tuesday_in_london() + dt.timedelta(days=4)
+    assert (ukrainian.start_time, ukrainian.end_time) == (dt.time(11, 0), dt.time(13, 0))
+    assert ukrainian.venue.postcode == "WC1N 1AB"
+    assert "родин" in ukrainian.description
+
+
+def test_load_demo_adds_an_arabic_group_and_its_meeting(arabic):
+    group = arabic.group
+
+    assert (group.slug, group.language, group.time_zone) == (
+        "sudanese-palestinian-community",
+        "ar",
+        "Europe/London",
+    )
+    assert arabic.title == ARABIC_TITLE
+    assert arabic.status == Event.Status.PUBLISHED
+    assert arabic.start_date == _next_tuesday_in_london() + dt.timedelta(days=4)
+    assert (arabic.start_time, arabic.end_time) == (dt.time(14, 0), dt.time(16, 30))
+    assert (arabic.venue.name, arabic.venue.postcode) == ("Bow Community Hall", "E3 2AB")
+    assert "الإيجار" in arabic.description
+
+
+def test_load_demo_ukrainian_flyer_is_in_cyrillic_with_the_date_the_ukrainian_way(
+    ukrainian, settings, tmp_path
+):
+    settings.TURNOUT_FLYER_CACHE_DIR = str(tmp_path / "flyers")
+    day = ukrainian.start_date
+
+    text = pdf_text(render.flyer_pdf(ukrainian, "A4"))
+
+    month = UK_MONTHS.split()[day.month - 1]
+    for expected in (
+        UKRAINIAN_TITLE,
+        f"субота, {day.day} {month}{_year(day)}",
+        "11:00 – 13:00",
+        "62 Marchmont St",
+        "Організатори",
+    ):
+        assert expected in text, expected
+
+
+def test_load_demo_arabic_flyer_runs_right_to_left_with_the_date_the_arabic_way(
+    arabic, settings, tmp_path
+):
+    settings.TURNOUT_FLYER_CACHE_DIR = str(tmp_path / "flyers")
+    day = arabic.start_date
+
+    page = render.html(render.facts(arabic), "A4")
+    content = render.flyer_pdf(arabic, "A4")
+
+    assert '<html lang="ar" dir="rtl">' in page
+    assert ARABIC_TITLE in pdf_text(content)  # pdftotext splits the lam-alef ligature
+    month = AR_MONTHS.split()[day.month - 1]
+    text = _pdftotext(content)
+    for expected in (f"السبت {day.day} {month}{_year(day)}", "2:00 م – 4:30 م", "E3 2AB"):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize(("language", "title"), [("uk", UKRAINIAN_TITLE), ("ar", ARABIC_TITLE)])
+def test_load_demo_meeting_pages_in_their_own_language(demo, client, language, title):
+    event = Event.objects.get(language=language)
+    url = reverse("public:event", kwargs={"group": event.group.slug, "event": event.slug})
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f'lang="{language}"' in page
+    assert title in page

@@ -1,4 +1,5 @@
-"""Demo data: the reference flyer's meeting, and a second group with a past and a future one.
+"""Demo data: the reference flyer's meeting, a second group with a past and a future one,
+and meetings written in Ukrainian and in Arabic (turnout.demo_languages).
 
 The first group's facts (title, tagline, weekday and time, venue, postcode,
 organiser) come from the real flyer in shared/reference/; the prose is ours, and
@@ -17,6 +18,7 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
+from turnout import demo_languages
 from turnout.comparisons import services as comparisons
 from turnout.comparisons.models import Cell
 from turnout.events import services as events
@@ -47,7 +49,12 @@ def load_demo(*, organiser_email: str, organiser_password: str) -> bool:
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(LONDON)).date()
     _ukraine_information_group(organiser, today)
     _tenants_union(organiser, today)
+    demo_languages.arabic_group(organiser, _saturday_after_the_flyer_s_meeting(today))
     return True
+
+
+def _saturday_after_the_flyer_s_meeting(today: dt.date) -> dt.date:
+    return next_weekday(next_weekday(today, 1), 5)
 
 
 def _ukraine_information_group(organiser: User, today: dt.date) -> None:
@@ -98,6 +105,8 @@ def _ukraine_information_group(organiser: User, today: dt.date) -> None:
     )
     events.publish_event(event=event)
     _flyer_blocks(group, event, today)
+    saturday = _saturday_after_the_flyer_s_meeting(today)
+    demo_languages.ukrainian_meeting(group, venue, saturday)
 
 
 def _tenants_union(organiser: User, today: dt.date) -> None:

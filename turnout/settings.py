@@ -213,6 +213,9 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number formats of our own where Django's do not suit (Arabic: "1,000"); dates are
+# translatable formats in the catalogues (turnout.core.timefmt).
+FORMAT_MODULE_PATH = "turnout.core.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

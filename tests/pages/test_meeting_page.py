@@ -24,7 +24,9 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 @pytest.fixture
 def demo_meeting(db) -> Event:
     assert load_demo(organiser_email=EMAIL, organiser_password=PASSWORD) is True
-    return Event.objects.select_related("group").get(group__slug="ukraine-information-group")
+    return Event.objects.select_related("group").get(
+        group__slug="ukraine-information-group", language="en"
+    )
 
 
 def meeting_url(event: Event) -> str:

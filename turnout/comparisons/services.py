@@ -24,6 +24,7 @@ from turnout.comparisons.models import (
     Comparison,
     Criterion,
 )
+from turnout.core.formats import grouped
 from turnout.core.ordering import swap_with_neighbour
 from turnout.core.slugs import slug_from, validate_slug
 from turnout.core.validators import clean_past_date, has_control_characters, validate_web_url
@@ -70,7 +71,7 @@ def clean_text(value) -> str:
     if len(text) > CELL_MAX_LENGTH:
         raise ValidationError(
             _("Keep a cell to %(limit)s characters; this one has %(count)s.")
-            % {"limit": f"{CELL_MAX_LENGTH:,}", "count": f"{len(text):,}"},
+            % {"limit": grouped(CELL_MAX_LENGTH), "count": grouped(len(text))},
             code="max_length",
         )
     if has_control_characters(text):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from turnout.core import pagecache
+from turnout.core.formats import grouped
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events import addresses, hooks, places
 from turnout.events.models import REMINDER_MAX_HOURS, Event
@@ -295,7 +296,7 @@ def change_capacity(*, event: Event, capacity) -> Event:
             raise ValidationError(
                 {
                     "capacity": _("Give a capacity between 0 and %(max)s, or leave it empty.")
-                    % {"max": f"{CAPACITY_LIMIT:,}"}
+                    % {"max": grouped(CAPACITY_LIMIT)}
                 }
             )
     return update_event(event=event, capacity=value)

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from turnout.core import fetch
+from turnout.core.formats import grouped
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events.models import DESCRIPTION_MAX_LENGTH
 
@@ -209,7 +210,7 @@ def parse_calendar(data: bytes, *, default_zone: str) -> dict:
                 "The calendar holds %(count)s events; at most %(max)s can be imported at once. "
                 "Export a shorter period and import that."
             )
-            % {"count": f"{count:,}", "max": f"{MAX_EVENTS:,}"},
+            % {"count": grouped(count), "max": grouped(MAX_EVENTS)},
             code="too_many",
         )
     try:

@@ -19,13 +19,12 @@ import json
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from turnout.core import timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.templatetags.turnout import event_when
@@ -66,16 +65,7 @@ def when_text(event: Event) -> str:
     """ "Tuesday 11 June, 7pm – 9pm" in the event's zone; all-day meetings by date only."""
     if not event.all_day:
         return event_when(event)
-    first, last = event.start_date, max(event.end_date - ONE_DAY, event.start_date)
-    pattern = (
-        pgettext("weekday, day, month and year", "l j F Y")
-        if first.year != timezone.localdate().year
-        else pgettext("weekday, day and month", "l j F")
-    )
-    text = date_format(first, pattern)
-    if last != first:
-        text += " – " + date_format(last, pattern)
-    return text
+    return timefmt.days(event.start_date, event.end_date)
 
 
 def place_text(event: Event) -> str:

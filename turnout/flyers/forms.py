@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.formats import grouped_lazy
 from turnout.flyers.models import QUOTE_MAX_LENGTH, STATEMENT_TITLE_MAX_LENGTH
 
 DATE_HELP = _("Like 2024-03-31; not in the future.")
@@ -56,7 +57,7 @@ class QuoteForm(forms.Form):
         # Formatted when shown, in the reader's language (a lazy string's % would not wait).
         help_text=format_lazy(
             _("Their words, without quotation marks. Up to {limit} characters."),
-            limit=f"{QUOTE_MAX_LENGTH:,}",
+            limit=grouped_lazy(QUOTE_MAX_LENGTH),
         ),
     )
     speaker = forms.CharField(

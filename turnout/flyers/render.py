@@ -26,9 +26,7 @@ from urllib.parse import urlsplit
 
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from turnout.core import timefmt
 from turnout.core.links import absolute_url
@@ -40,7 +38,7 @@ from turnout.flyers.fitting import BLOCK_STEPS, block_step
 SIZES = ("A4", "A5")
 SOCIAL = "social"
 # Bump when the rendering changes in a way the templates' text does not show.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 RTL_LANGUAGES = {"ar", "he", "fa", "ur"}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
@@ -113,7 +111,7 @@ def _address(place: places.Place | None) -> str:
 
 
 def _date(day) -> str:
-    return date_format(day, "j F Y") if day else ""
+    return timefmt.long_date(day) if day else ""
 
 
 def _blocks(event, direction: str) -> list[dict]:
@@ -202,11 +200,8 @@ def _when(event) -> dict[str, str]:
     from django.utils import timezone
 
     day = timefmt.day(start, with_year=start.year != timezone.now().year)
-    time = pgettext("from a time to a time", "%(start)s – %(end)s") % {
-        "start": timefmt.clock(start),
-        "end": timefmt.clock(end),
-    }
-    return {"day": day, "time": f"{time} ({zone})" if zone else time}
+    time = timefmt.span(timefmt.clock(start), timefmt.clock(end))
+    return {"day": day, "time": timefmt.zoned(time, zone) if zone else time}
 
 
 @functools.cache

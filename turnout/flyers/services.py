@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnout.comparisons.models import Comparison
+from turnout.core.formats import grouped
 from turnout.core.ordering import swap_with_neighbour
 from turnout.core.validators import clean_past_date, has_control_characters, validate_web_url
 from turnout.events.models import Event
@@ -34,7 +35,7 @@ def _line(raw: Mapping, field: str, *, limit: int, required: bool, errors: dict)
     if not value and required:
         errors[field] = [_("This field is required.")]
     elif len(value) > limit:
-        errors[field] = [_("Keep this to %(limit)s characters.") % {"limit": f"{limit:,}"}]
+        errors[field] = [_("Keep this to %(limit)s characters.") % {"limit": grouped(limit)}]
     elif has_control_characters(value):
         errors[field] = [_("This cannot hold control characters.")]
     return value
@@ -48,7 +49,7 @@ def _text(raw: Mapping, field: str, *, limit: int, errors: dict) -> str:
     elif len(value) > limit:
         errors[field] = [
             _("Keep this to %(limit)s characters; it has %(count)s.")
-            % {"limit": f"{limit:,}", "count": f"{len(value):,}"}
+            % {"limit": grouped(limit), "count": grouped(len(value))}
         ]
     elif has_control_characters(value):
         errors[field] = [_("This cannot hold control characters.")]

@@ -1,5 +1,6 @@
 from django import template
 
+from turnout.core import timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.timefmt import all_day, moment, when
@@ -10,6 +11,18 @@ register = template.Library()
 @register.filter
 def markdown(text: str):
     return render_markdown(text)
+
+
+@register.filter
+def long_date(value) -> str:
+    """ "8 December 2026", "8 грудня 2026": a date with its year, the language's way."""
+    return timefmt.long_date(value) if value else ""
+
+
+@register.filter
+def long_date_time(value) -> str:
+    """ "8 December 2026, 7pm" in ``value``'s own zone (put it there with ``|timezone``)."""
+    return timefmt.long_date_time(value) if value else ""
 
 
 @register.simple_tag

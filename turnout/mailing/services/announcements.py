@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from turnout.core import outbox
+from turnout.core.formats import grouped
 from turnout.core.markdown import render_markdown
 from turnout.core.models import Message
 from turnout.groups import audit, sending
@@ -54,8 +55,8 @@ def empty_body_message() -> str:
 
 def body_too_long_message(length: int) -> str:
     return _("Keep the message to %(limit)s characters or fewer (it has %(length)s).") % {
-        "limit": f"{ANNOUNCEMENT_MAX_LENGTH:,}",
-        "length": f"{length:,}",
+        "limit": grouped(ANNOUNCEMENT_MAX_LENGTH),
+        "length": grouped(length),
     }
 
 
