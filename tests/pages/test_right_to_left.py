@@ -78,7 +78,6 @@ TYPED_ON_THE_MEETING_PAGE = [
     "Community Centre",  # venue name
     "62 Marchmont St",  # address line
     "Ukraine Information Group",  # group name (eyebrow, "Organised by", the signature)
-    "ukraine-information-group@example.org",  # contact email
     "From Ukraine to Palestine",  # statement title
     "Sergei Lavrov",  # quote's speaker
     "The goals declared by Israel",  # quote
@@ -122,3 +121,14 @@ def test_group_page_in_arabic_gives_typed_text_its_own_direction(client, demo_me
     directions = directions_of(arabic_page(client, url), text)
 
     assert set(directions) == {"auto"}, f"{text!r} takes its direction from {directions}"
+
+
+def test_meeting_page_in_arabic_shows_the_contact_email_left_to_right(client, demo_meeting):
+    url = reverse(
+        "public:event", kwargs={"group": demo_meeting.group.slug, "event": demo_meeting.slug}
+    )
+
+    directions = directions_of(arabic_page(client, url), "ukraine-information-group@example.org")
+
+    # The link itself, and inside "Questions? Write to …." a <bdi> (its own direction).
+    assert directions == ["<a dir=ltr>", "auto"]

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
@@ -10,6 +11,14 @@ register = template.Library()
 @register.filter
 def markdown(text: str):
     return render_markdown(text)
+
+
+@register.filter
+def bdi(value) -> str:
+    """``value`` escaped in a ``<bdi>``: a name, email or number typed or counted in one
+    direction keeps it inside a sentence of the other ("Organised by <bdi>…</bdi>").
+    A filter, so that a ``blocktranslate``'s msgid stays the sentence alone."""
+    return format_html("<bdi>{}</bdi>", value)
 
 
 @register.simple_tag
