@@ -36,6 +36,7 @@ lint: $(DEV)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m tests.layers
+	$(BIN)/python -m tests.stylesheets
 
 fmt: $(DEV)
 	$(BIN)/ruff check --fix .

@@ -19,7 +19,7 @@ from turnout.feeds import imports
 from turnout.flyers import services as flyers
 from turnout.rsvp import services as rsvp
 
-CARD_TITLE = re.compile(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a></h[23]>')
+CARD_TITLE = re.compile(r'<h[23] class="card-title"><a href="[^"]+" dir="auto">([^<]+)</a></h[23]>')
 
 
 def card_titles(response) -> list[str]:

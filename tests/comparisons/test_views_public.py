@@ -33,9 +33,9 @@ def table(group):
 def test_public_page_shows_an_accessible_table(client, table):
     html = page(client, table).content.decode()
 
-    assert "<caption>Two cases, one standard</caption>" in html
-    assert re.findall(r'<th scope="col">([^<]*)</th>', html) == ["Case A", "Case B"]
-    assert re.findall(r'<th scope="row">([^<]*)</th>', html) == ["Deaths", "Began"]
+    assert '<caption dir="auto">Two cases, one standard</caption>' in html
+    assert re.findall(r'<th scope="col" dir="auto">([^<]*)</th>', html) == ["Case A", "Case B"]
+    assert re.findall(r'<th scope="row" dir="auto">([^<]*)</th>', html) == ["Deaths", "Began"]
     assert "<em>these</em>" in html  # the introduction's Markdown
 
 
@@ -52,7 +52,7 @@ def test_public_page_numbers_citations_as_footnotes_with_links(client, table):
     assert html.count('href="#cite-1"') == 2  # the table and the stacked view
     assert html.count('href="#cite-2"') == 2
     assert re.findall(
-        r'<li id="cite-(\d)" value="\d"><a href="([^"]+)" rel="nofollow noopener">', html
+        r'<li id="cite-(\d)" value="\d"><a href="([^"]+)" rel="nofollow noopener" dir="auto">', html
     ) == [
         ("1", "https://un.example.org/a"),
         ("2", "https://gov.example.org/b"),
@@ -63,7 +63,7 @@ def test_public_page_stacks_cases_for_phones(client, table):
     html = page(client, table).content.decode()
     stacked = html.split('<div class="comparison-stacked">')[1]
 
-    assert re.findall(r"<h2>([^<]*)</h2>", stacked)[:2] == ["Case A", "Case B"]
+    assert re.findall(r'<h2 dir="auto">([^<]*)</h2>', stacked)[:2] == ["Case A", "Case B"]
 
 
 def test_draft_table_is_not_found(client, group):

@@ -7,7 +7,9 @@ from tests.factories import make_event
 from turnout.events import services as events
 from turnout.groups import services as groups
 
-LINK = re.compile(r'<a class="title" href="([^"]+)" target="_blank" rel="noopener">([^<]+)</a>')
+LINK = re.compile(
+    r'<a class="title" href="([^"]+)" target="_blank" rel="noopener" dir="auto">([^<]+)</a>'
+)
 SNIPPET = re.compile(r'<textarea id="widget-snippet" readonly[^>]*>(.*?)</textarea>', re.S)
 
 

@@ -288,11 +288,11 @@ def test_event_page_shows_the_blocks_in_order(client, group, event, statement, q
 
     assert html.index("We stand with every people") < html.index("Unite the struggles")
     assert "<em>double standards</em>" in html
-    assert f'— {group.name}, <time datetime="2024-03-01">1 March 2024</time>' in html
+    assert f'— <bdi>{group.name}</bdi>, <time datetime="2024-03-01">1 March 2024</time>' in html
     assert '<blockquote dir="auto">' in html
     assert (
         '<a href="https://kyivindependent.example.org/article" rel="nofollow noopener">'
-        "<cite>Kyiv Independent</cite></a>" in html
+        '<cite dir="auto">Kyiv Independent</cite></a>' in html
     )
     assert "24 February 2024" in html
 
@@ -360,8 +360,8 @@ def test_event_page_shows_a_table_s_assessed_cases_names_the_others_with_unique_
 
     html = text_of(client.get(public_url(event)))
 
-    assert f'<a href="/{group.slug}/comparisons/first/">First table</a>' in html
-    assert '<th scope="col">Kyiv</th>' in html
+    assert f'<a href="/{group.slug}/comparisons/first/" dir="auto">First table</a>' in html
+    assert '<th scope="col" dir="auto">Kyiv</th>' in html
     # Kyiv's empty cell, in the wide table and the stacked one; the cases not assessed
     # at all are named under the table, with a link to all of it.
     assert html.count('class="not-assessed"') == 2

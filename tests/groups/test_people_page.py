@@ -52,7 +52,7 @@ def test_the_page_lists_everyone_with_their_role_and_the_open_invitations(
     assert "olena@example.org" in html and "taras@example.org" in html
     assert '<span class="badge">owner</span>' in html
     assert '<span class="badge">organiser</span>' in html
-    assert '<td class="address">mykola@example.org</td>' in html
+    assert '<td class="address"><bdi>mykola@example.org</bdi></td>' in html
     assert "Withdraw the invitation to mykola@example.org" in html
     assert "Invite a co-organiser" in html
     assert "You are the only owner: to leave, first make someone else owner" in html

@@ -42,7 +42,7 @@ def test_dashboard_lists_only_the_groups_i_organise(organiser_client, group):
 
     html = organiser_client.get("/organise/").content.decode()
 
-    assert '<a href="/organise/groups/uig/">Ukraine Information Group</a>' in html
+    assert '<a href="/organise/groups/uig/" dir="auto">Ukraine Information Group</a>' in html
     assert "Someone Else&#x27;s Group" not in html
 
 
@@ -199,7 +199,7 @@ def test_edit_group_with_bad_input_shows_the_message_and_changes_nothing(
     assert response.status_code == 200
     assert dict(response.context["form"].errors) == {field: messages}
     assert table_rows() == before
-    assert '<a href="/organise/groups/uig/">Ukraine Information Group</a>' in (
+    assert '<a href="/organise/groups/uig/" dir="auto">Ukraine Information Group</a>' in (
         response.content.decode()
     )
 
@@ -236,9 +236,10 @@ def test_invitation_link_shows_a_button_and_accepts_only_on_post(organiser_clien
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<h1>Organise Ukraine Information Group</h1>" in html
-    assert "Olena Organiser invited you to organise meetings for Ukraine Information Group." in (
-        html
+    assert "<h1>Organise <bdi>Ukraine Information Group</bdi></h1>" in html
+    assert (
+        "<bdi>Olena Organiser</bdi> invited you to organise meetings for "
+        "<bdi>Ukraine Information Group</bdi>." in html
     )
     assert '<button type="submit">Accept the invitation</button>' in html
     assert not Membership.objects.filter(user__email="taras@example.org").exists()
@@ -429,7 +430,7 @@ def test_edit_venue_with_bad_input_shows_the_message_and_changes_nothing(
     assert response.status_code == 200
     assert dict(response.context["form"].errors) == {field: messages}
     assert table_rows() == before
-    assert "<h1>Community Centre</h1>" in response.content.decode()
+    assert "<h1><bdi>Community Centre</bdi></h1>" in response.content.decode()
 
 
 def test_venue_of_another_group_is_not_found_under_this_group(organiser_client, group, table_rows):

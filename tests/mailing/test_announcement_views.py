@@ -76,8 +76,8 @@ def test_list_shows_each_announcement_with_status_and_counts(
 
     html = page(organiser_client.get(BASE))
 
-    assert f'<a href="{BASE}{announcement.pk}/">Meeting on Tuesday</a>' in html
-    assert f'<a href="{BASE}{sent.pk}/progress/">Last week</a>' in html
+    assert f'<a href="{BASE}{announcement.pk}/" dir="auto">Meeting on Tuesday</a>' in html
+    assert f'<a href="{BASE}{sent.pk}/progress/" dir="auto">Last week</a>' in html
     assert '<span class="badge draft">draft</span>' in html
     assert '<span class="badge sending">sending</span>' in html
     assert '<td class="nowrap">1 of 2</td>' in html

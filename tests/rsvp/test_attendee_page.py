@@ -82,7 +82,7 @@ def test_page_of_a_hold_asks_to_confirm_and_says_until_when(client, meeting):
 
     text = html(response)
     assert response.status_code == 200
-    assert "<h1>Your registration, Ann</h1>" in text
+    assert "<h1>Your registration, <bdi>Ann</bdi></h1>" in text
     assert '<h2 id="status-heading">Confirm your place</h2>' in text
     until = moment(ann.hold_expires_at, meeting.time_zone)
     assert f"Your 2 seats are held until {until}. Confirm them so they stay yours." in text
@@ -142,7 +142,7 @@ def test_page_of_a_confirmed_place_shows_the_online_link(client, meeting):
 
     assert '<h2 id="status-heading">Your place is confirmed</h2>' in text
     assert "2 seats, for you and your guests." in text
-    assert f'<a href="{ONLINE}" rel="noopener noreferrer">{ONLINE}</a>' in text
+    assert f'<a href="{ONLINE}" rel="noopener noreferrer" dir="ltr">{ONLINE}</a>' in text
     assert f'href="{url(ann, "event.ics")}"' in text
     assert f'action="{url(ann, "cancel/")}"' in text
 
@@ -352,7 +352,7 @@ def test_change_details_lowers_guests_frees_seats_and_promotes(client, meeting):
     assert seats(meeting) == (3, 3)
     page = client.get(url(ann))
     assert messages_shown(page) == ["Your changes are saved."]
-    assert "<h1>Your registration, Ann Smith</h1>" in html(page)
+    assert "<h1>Your registration, <bdi>Ann Smith</bdi></h1>" in html(page)
 
 
 def test_change_details_of_a_party_of_one_changes_the_name(client, meeting):

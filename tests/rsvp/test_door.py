@@ -299,7 +299,7 @@ def test_names_are_escaped_on_the_door_page(organiser_client, small):
 
 
 def names_listed(response) -> list[str]:
-    return re.findall(r'<span class="who"><strong>(.*?)</strong>', html(response))
+    return re.findall(r'<span class="who"><strong><bdi>(.*?)</bdi></strong>', html(response))
 
 
 def test_list_hides_the_cancelled_and_sorts_by_name(organiser_client, full):

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from turnout.core import timefmt
 from turnout.core.links import absolute_url
@@ -23,6 +24,14 @@ def long_date(value) -> str:
 def long_date_time(value) -> str:
     """ "8 December 2026, 7pm" in ``value``'s own zone (put it there with ``|timezone``)."""
     return timefmt.long_date_time(value) if value else ""
+
+
+@register.filter
+def bdi(value) -> str:
+    """``value`` escaped in a ``<bdi>``: a name, email or number typed or counted in one
+    direction keeps it inside a sentence of the other ("Organised by <bdi>…</bdi>").
+    A filter, so that a ``blocktranslate``'s msgid stays the sentence alone."""
+    return format_html("<bdi>{}</bdi>", value)
 
 
 @register.simple_tag
