@@ -60,6 +60,13 @@ def request_password_reset(*, email: str, client: str = "") -> None:
         emails.queue_password_reset(email=email)
 
 
+def set_account_language(*, user: User, language: str) -> None:
+    """Keep the language the organiser chose in the switcher, for their pages and emails
+    (the caller checks that it is offered)."""
+    user.language = language
+    user.save(update_fields=["language"])
+
+
 def verify_email(*, user: User) -> None:
     user.email_verified = True
     user.save(update_fields=["email_verified"])

@@ -12,6 +12,7 @@ from turnout.groups import addresses, audit, emails, sending
 from turnout.groups.accounts import (  # noqa: F401 -- called as groups.sign_up etc.
     request_password_reset,
     send_verification_email,
+    set_account_language,
     sign_up,
     verify_email,
 )
