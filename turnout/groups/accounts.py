@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from turnout.core import languages
-
 from turnout.groups import emails, sending
 from turnout.groups.models import User
 
