@@ -59,6 +59,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             json.dump({"database": DATABASE, **counts}, f)
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request served in another language leaves it active in the test's thread (Django's
+    LocaleMiddleware does not reset it): the next test starts without it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def organiser(db):
     from tests.factories import make_user
