@@ -38,6 +38,19 @@ def offered() -> tuple[str, ...]:
     return (settings.LANGUAGE_CODE, *[code for code in others if has_catalogue(code)])
 
 
+OWN_NAMES = {"en": "English", "uk": "Українська", "ar": "العربية"}
+
+
+def own_name(code: str) -> str:
+    """The language's name in itself, as the switcher shows it: never translated."""
+    if code in OWN_NAMES:
+        return OWN_NAMES[code]
+    try:
+        return translation.get_language_info(code)["name_local"]
+    except KeyError:  # a code Django does not know (the tests' pseudo-language)
+        return dict(settings.LANGUAGES)[code]
+
+
 def for_header(header: str) -> str:
     """The language an ``Accept-Language`` header asks for, among those offered."""
     if len(header) <= MAX_HEADER:

@@ -51,8 +51,7 @@ def language_switcher(context) -> dict:
     current = translation.get_language()
     return {
         "choices": [
-            (code, translation.get_language_info(code)["name_local"], code == current)
-            for code in languages.offered()
+            (code, languages.own_name(code), code == current) for code in languages.offered()
         ],
         "path": request.path if request else "/",
         "full_path": request.get_full_path() if request else "/",
