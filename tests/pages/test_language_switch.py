@@ -79,6 +79,9 @@ def test_a_language_not_offered_is_refused_and_nothing_is_set(client, db, code):
         "http://testserver@evil.example/",
         "",
         "uig/",
+        "/uig/\r\nSet-Cookie: x=1",
+        "/uig/\x00",
+        "/" + "a" * 5000,
     ],
 )
 def test_the_way_back_is_only_ever_a_path_on_this_site(client, db, next_url):
