@@ -27,6 +27,7 @@ def way_back(next_url: str) -> str:
         and next_url.startswith("/")
         and not next_url.startswith("//")
         and "\\" not in next_url
+        and next_url.isprintable()  # no newline (a header), no NUL
         and url_has_allowed_host_and_scheme(next_url, allowed_hosts=set())
     )
     return next_url if safe else "/"
