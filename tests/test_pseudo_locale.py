@@ -30,6 +30,7 @@ NAMES = {
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December", "am", "pm", "Turnout",
     "English", "Українська", "العربية", "OpenStreetMap", "UTC",
+    "Pseudo",  # the pseudo-language's own name, in the language switcher
     "a", "p", "m", "noon", "midnight",  # Django's "7 p.m." outside English
     "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec",  # its "Dec. 7, 2026"
 }  # fmt: skip

@@ -82,6 +82,7 @@ if TURNOUT_BEHIND_PROXY:
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TURNOUT_HSTS_PRELOAD")
@@ -144,11 +145,12 @@ MIDDLEWARE = [
     "turnout.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The visitor's language, among those whose catalogue is complete (turnout.core.languages).
-    "turnout.core.languages.OfferedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The visitor's language, among those whose catalogue is complete: the switcher's
+    # cookie, a logged-in organiser's account, Accept-Language (turnout.core.languages).
+    "turnout.core.languages.OfferedLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns TwoFactorRequired from an organiser page into "set it up, then come back".
@@ -216,6 +218,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Number formats of our own where Django's do not suit (Arabic: "1,000"); dates are
 # translatable formats in the catalogues (turnout.core.timefmt).
 FORMAT_MODULE_PATH = "turnout.core.formats"
+# The language chosen in the switcher (turnout.core.languages), kept for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

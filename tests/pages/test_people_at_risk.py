@@ -73,7 +73,8 @@ def requesters(strictest, organiser):
 
 def test_the_walk_knows_every_public_route():
     known = OWN | BY_TOKEN | {
-        "None:security_txt", "mailing:subscribe", "public:home", "public:site_ics",
+        "None:security_txt", "None:set_language", "mailing:subscribe", "public:home",
+        "public:site_ics",
         "public:site_atom", "public:group", "public:group_ics", "public:group_atom",
         "public:widget", "public:comparison",
     }  # fmt: skip

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET
 SECURITY_TXT_DAYS = 180
 
 
-def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     context = {"title": title, "message": message, "status": status}
     return render(request, "core/error.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
-        return _error(
+        return error_page(
             request,
             413,
             _("Too large to send"),
@@ -30,7 +30,7 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
                 "Shorten it and try again."
             ),
         )
-    return _error(
+    return error_page(
         request,
         400,
         _("Bad request"),
@@ -39,11 +39,13 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return _error(request, 403, _("Not allowed"), _("You do not have permission to see this page."))
+    return error_page(
+        request, 403, _("Not allowed"), _("You do not have permission to see this page.")
+    )
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return _error(
+    return error_page(
         request,
         404,
         _("Page not found"),
@@ -52,7 +54,7 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> HttpResponse:
-    response = _error(request, 429, _("Too many requests"), message)
+    response = error_page(request, 429, _("Too many requests"), message)
     response["Retry-After"] = str(retry_after)
     return response
 
@@ -63,7 +65,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _error(
+    return error_page(
         request,
         403,
         _("Form expired"),

@@ -9,7 +9,9 @@ would tell.
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
+from turnout.core import languages
 from turnout.groups import emails, sending
 from turnout.groups.models import User
 
@@ -19,6 +21,7 @@ def sign_up(*, email: str, name: str, password: str, client: str = "") -> User |
     """Create an unverified account and email it its verification link; or, if the
     address has an account already, email that account that someone tried to sign up
     with it. The new account, or None. ``client``: the address the form came from.
+    The account keeps the language of the page it was made from, for its emails.
 
     Nothing tells the two apart but the email: the page answers alike, and both ways
     hash the password once (the costly step), so they take as long. Over the rate
@@ -32,7 +35,9 @@ def sign_up(*, email: str, name: str, password: str, client: str = "") -> User |
     if existing is None:
         try:
             with transaction.atomic():
-                user = User.objects.create_user(email=email, name=name, password=password)
+                user = User.objects.create_user(
+                    email=email, name=name, password=password, language=_page_language()
+                )
                 emails.queue_account_email(kind=emails.VERIFY, user=user)
             return user
         except IntegrityError:  # the same address signed up a moment ago
@@ -40,6 +45,12 @@ def sign_up(*, email: str, name: str, password: str, client: str = "") -> User |
     make_password(password)  # thrown away: the work a new account's password costs
     emails.queue_account_email(kind=emails.SIGN_UP_ATTEMPT, user=existing)
     return None
+
+
+def _page_language() -> str:
+    """The language of the page the organiser is on (that of the request), if offered."""
+    language = translation.get_language()
+    return language if languages.is_offered(language) else ""
 
 
 def send_verification_email(*, user: User, client: str = "") -> None:
@@ -58,6 +69,13 @@ def request_password_reset(*, email: str, client: str = "") -> None:
     email = email.strip().lower()
     if sending.account_mail_allowed(kind=emails.PASSWORD_RESET, to=email, client=client):
         emails.queue_password_reset(email=email)
+
+
+def set_account_language(*, user: User, language: str) -> None:
+    """Keep the language the organiser chose in the switcher, for their pages and emails
+    (the caller checks that it is offered)."""
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 def verify_email(*, user: User) -> None:

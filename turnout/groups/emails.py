@@ -4,7 +4,7 @@ by the outbox at delivery (registered in GroupsConfig.ready()), links made only 
 import datetime as dt
 
 from django.contrib.auth.tokens import default_token_generator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -36,13 +36,19 @@ def forget_group_mail_after(group: Group) -> dt.datetime:
 
 
 def queue_account_email(*, kind: str, user: User) -> Message:
+    """In the account's language; not known yet, the language of the page of the moment."""
     return outbox.queue(
-        kind=kind, to=user.email, about=user, forget_after=timezone.now() + ACCOUNT_MAIL_KEPT
+        kind=kind,
+        to=user.email,
+        about=user,
+        language=user.language or None,
+        forget_after=timezone.now() + ACCOUNT_MAIL_KEPT,
     )
 
 
 def queue_password_reset(*, email: str) -> Message:
-    """For whichever account has this address, if any: looked up at delivery."""
+    """For whichever account has this address, if any: looked up at delivery, and written
+    in its language (or that of the page the reset was asked from)."""
     return outbox.queue(
         kind=PASSWORD_RESET, to=email, forget_after=timezone.now() + ACCOUNT_MAIL_KEPT
     )
@@ -50,7 +56,8 @@ def queue_password_reset(*, email: str) -> Message:
 
 def queue_invitation(*, invitation: Invitation) -> Message:
     """Bulk: mail to someone who did not ask, on the instance's daily quota (the group's
-    counts its invitations from its audit log: turnout.groups.sending)."""
+    counts its invitations from its audit log: turnout.groups.sending). In the language
+    the inviter is using (the active one): the invitee has no account to tell us theirs."""
     return outbox.queue(
         kind=INVITATION,
         to=invitation.email,
@@ -61,16 +68,16 @@ def queue_invitation(*, invitation: Invitation) -> Message:
 
 
 def queue_membership_change(
-    *, group: Group, to: str, by: User, change: str, member: str
+    *, group: Group, to: str, by: User, change: str, member: str, language: str = ""
 ) -> Message:
     """One owner's email about a change of membership. The names are a snapshot: the
-    membership may be gone by delivery. In the group's language."""
+    membership may be gone by delivery. In the owner's ``language``, else the group's."""
     return outbox.queue(
         kind=MEMBERSHIP,
         to=to,
         about=group,
         params={"change": change, "by": f"{by.name} <{by.email}>", "member": member},
-        language=group.language,
+        language=language or group.language,
         forget_after=forget_group_mail_after(group),
     )
 
@@ -117,7 +124,9 @@ def render_password_reset(message: Message) -> outbox.Email:
         uidb64=_uid(user),
         token=default_token_generator.make_token(user),
     )
-    return outbox.Email(*outbox.render_template(PASSWORD_RESET, {"user": user, "link": link}))
+    with translation.override(user.language or translation.get_language()):
+        rendered = outbox.render_template(PASSWORD_RESET, {"user": user, "link": link})
+    return outbox.Email(*rendered)
 
 
 def render_sign_up_attempt(message: Message) -> outbox.Email:

@@ -43,6 +43,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # session but the one that is then updated ("log out my other sessions").
     # db_default: rows written by code older than the field (a rolling upgrade) get it too.
     sessions_secret = models.CharField(max_length=64, blank=True, editable=False, db_default="")
+    # The language of their pages and emails: the page they signed up from, then their
+    # last choice in the switcher (turnout.core.languages); blank: not known.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, db_default=""
+    )
 
     objects = UserManager()
 

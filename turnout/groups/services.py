@@ -12,6 +12,7 @@ from turnout.groups import addresses, audit, emails, sending
 from turnout.groups.accounts import (  # noqa: F401 -- called as groups.sign_up etc.
     request_password_reset,
     send_verification_email,
+    set_account_language,
     sign_up,
     verify_email,
 )
@@ -271,8 +272,8 @@ def _check_owner_left(members: dict[int, Membership], leaving: Membership) -> No
 
 def _tell_owners(*, group: Group, by: User, change: str, member, also=()) -> None:
     """Record the change in the audit log and email it to the group's owners, and to
-    ``also`` (addresses of whoever stopped being one by it). ``member``: a User, or an
-    invited address."""
+    ``also`` (addresses of whoever stopped being one by it), each in their account's
+    language. ``member``: a User, or an invited address."""
     name = member if isinstance(member, str) else f"{member.name} <{member.email}>"
     subject = name
     if change in NEW_ROLE:
@@ -280,8 +281,12 @@ def _tell_owners(*, group: Group, by: User, change: str, member, also=()) -> Non
             subject = f"{name} → {NEW_ROLE[change].label}"
     audit.record(group=group, actor=by, action=AUDITED_AS[change], subject=subject)
     owners = group.memberships.filter(role=Role.OWNER).values_list("user__email", flat=True)
-    for email in sorted({*owners, *also}):
-        emails.queue_membership_change(group=group, to=email, by=by, change=change, member=name)
+    to = sorted({*owners, *also})
+    spoken = dict(User.objects.filter(email__in=to).values_list("email", "language"))
+    for email in to:
+        emails.queue_membership_change(
+            group=group, to=email, by=by, change=change, member=name, language=spoken.get(email, "")
+        )
 
 
 @transaction.atomic

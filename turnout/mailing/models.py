@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
@@ -16,6 +17,8 @@ class Subscriber(models.Model):
     email = models.EmailField()
     confirmed_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=20, default="form")  # "form" or "import"
+    # The language they followed in (blank, before it was kept: the group's).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ from turnout.feeds.views import public_calendars as calendars
 from turnout.feeds.views import public_web as web
 from turnout.flyers.views import public as flyers
 from turnout.groups.views import organise_accounts as accounts
-from turnout.pages.views import meeting
+from turnout.pages.views import language, meeting
 from turnout.pages.views import public as pages
 
 public = (
@@ -34,6 +34,7 @@ public = (
 
 urlpatterns = [
     path(".well-known/security.txt", core.security_txt, name="security_txt"),
+    path("language/", language.set_language, name="set_language"),
     path("admin/login/", accounts.admin_login),  # before the admin's own: throttled
     path("admin/", admin.site.urls),
     path("organise/", include("turnout.groups.accounts_urls")),

@@ -84,6 +84,8 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
+    # The language of the page they registered from: every email about it is in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

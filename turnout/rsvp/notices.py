@@ -217,16 +217,15 @@ def send_notice(*, notice: ChangeNotice, by) -> int:
             raise _not_pending(notice)
         event = Event.objects.select_related("group", "venue").get(pk=notice.event_id)
         count = 0
-        with translation.override(event.language):
-            for registration in recipients(event=event):
-                registration.event = event
-                rsvp.email_attendee(
-                    registration,
-                    template=TEMPLATES[notice.kind],
-                    changes=changes_for(registration, notice),
-                    check_in_code=notice.kind != ChangeNotice.Kind.CANCELLED,
-                )
-                count += 1
+        for registration in recipients(event=event):  # each in the registration's language
+            registration.event = event
+            rsvp.email_attendee(
+                registration,
+                template=TEMPLATES[notice.kind],
+                changes=changes_for(registration, notice),
+                check_in_code=notice.kind != ChangeNotice.Kind.CANCELLED,
+            )
+            count += 1
         ChangeNotice.objects.filter(pk=notice.pk).update(recipient_count=count)
         if by is not None:
             audit.record(

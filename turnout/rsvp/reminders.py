@@ -23,7 +23,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from turnout.events.models import Event
 from turnout.rsvp import services as rsvp
@@ -72,13 +72,12 @@ def _remind(event_id: int, now: dt.datetime) -> int:
             batch = list(_due(event).order_by("pk")[:BATCH])
             if not batch:
                 return sent
-            with translation.override(event.language):  # the attendee reads the event's
-                for registration in batch:
-                    # The claim: of all the transactions trying, exactly one changes the row.
-                    if _due(event).filter(pk=registration.pk).update(reminded_at=now):
-                        registration.event = event
-                        rsvp.email_attendee(registration, template=TEMPLATE)
-                        sent += 1
+            for registration in batch:  # each in the registration's language
+                # The claim: of all the transactions trying, exactly one changes the row.
+                if _due(event).filter(pk=registration.pk).update(reminded_at=now):
+                    registration.event = event
+                    rsvp.email_attendee(registration, template=TEMPLATE)
+                    sent += 1
 
 
 def start_moved(*, event: Event) -> int:

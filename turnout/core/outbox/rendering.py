@@ -22,6 +22,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from turnout.core.models import Message
 
@@ -102,10 +103,17 @@ def _plain(name: str, context: dict) -> str:
 
 
 def render_template(template: str, context: dict) -> tuple[str, str, str]:
-    """(subject, text, html) from ``<template>_subject.txt``, ``.txt`` and ``.html``."""
+    """(subject, text, html) from ``<template>_subject.txt``, ``.txt`` and ``.html``.
+
+    An HTML template that is not a whole document is put in one whose ``lang`` and
+    ``dir`` are the active language's (the message's), so Arabic reads right to left.
+    """
     subject = one_line(_plain(f"{template}_subject.txt", context))
     text = _plain(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
+    if html.lstrip()[:9].lower() != "<!doctype":
+        # Safe: the output of a template, escaped as it rendered.
+        html = render_to_string("core/email/document.html", {"body": mark_safe(html)})  # noqa: S308
     return subject, text, html
 
 

@@ -1,7 +1,8 @@
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
 
-from turnout.core import timefmt
+from turnout.core import languages, timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.timefmt import all_day, moment, when
@@ -61,3 +62,19 @@ def webcal_link(viewname: str, **kwargs) -> str:
     """A ``webcal://`` link on TURNOUT_BASE_URL's host: calendar apps open it to subscribe
     (they fetch it over https, or http when the site is served over http)."""
     return "webcal://" + absolute_url(viewname, **kwargs).split("://", 1)[1]
+
+
+@register.inclusion_tag("core/languages.html", takes_context=True)
+def language_switcher(context) -> dict:
+    """Each language offered, named in itself; a link for visitors (their page may be
+    cached for others: the path only, no query, no token), a form for organisers."""
+    request, user = context.get("request"), context.get("user")
+    current = translation.get_language()
+    return {
+        "choices": [
+            (code, languages.own_name(code), code == current) for code in languages.offered()
+        ],
+        "path": request.path if request else "/",
+        "full_path": request.get_full_path() if request else "/",
+        "logged_in": bool(user and user.is_authenticated),
+    }

@@ -100,8 +100,11 @@ def update(*, announcement: Announcement, subject: str, body: str) -> Announceme
 # --- what recipients get ---
 
 
-def render_for(announcement: Announcement, *, unsubscribe_url: str) -> tuple[str, str, str]:
-    """(subject, text, html) as a subscriber with this unsubscribe link gets it."""
+def render_for(
+    announcement: Announcement, *, unsubscribe_url: str, language: str = ""
+) -> tuple[str, str, str]:
+    """(subject, text, html) as a subscriber with this unsubscribe link and ``language``
+    (the one they followed in; none: the group's) gets it."""
     group = announcement.group
     context = {
         "group": group,
@@ -110,7 +113,7 @@ def render_for(announcement: Announcement, *, unsubscribe_url: str) -> tuple[str
         "unsubscribe_url": unsubscribe_url,
         "group_url": settings.BASE_URL + group_page_path(group),
     }
-    with translation.override(group.language):  # recipients read the group's language
+    with translation.override(language or group.language):
         subject, text, html = outbox.render_template(TEMPLATE, context)
     return subject[:SUBJECT_MAX_LENGTH], text, html
 
@@ -302,7 +305,7 @@ def fan_out(*, announcement: Announcement) -> int:
                     to_email=subscriber.email,
                     about=locked,
                     params={"subscriber": subscriber.pk},
-                    language=group.language,
+                    language=subscriber.language or group.language,
                     bulk=True,
                     forget_after=forget_after,
                 )

@@ -7,6 +7,7 @@ outbox renders each here when it delivers it (registered in MailingConfig.ready(
 
 import secrets
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -17,20 +18,25 @@ from turnout.mailing.services import announcements, subscriptions
 
 # The announcement rendered once per worker process, with a placeholder where each
 # recipient's unsubscribe link goes: a fan-out of thousands renders its Markdown and
-# templates once, not once per message. Keyed by the announcement and the moment it
-# was sent (a sent announcement never changes); a handful of entries at most.
+# templates once per language, not once per message. Keyed by the announcement, the
+# moment it was sent (a sent announcement never changes) and the language; a handful
+# of entries at most.
 _rendered: dict[tuple, tuple[str, ...]] = {}
 _MEMO_SIZE = 8
 
 
 def _rendered_once(announcement: Announcement) -> tuple[str, ...]:
-    """(placeholder, subject, text, html, from name, reply-to) of a sent announcement."""
-    key = (announcement.pk, announcement.sent_at)
+    """(placeholder, subject, text, html, from name, reply-to) of a sent announcement, in
+    the active language (the message's)."""
+    language = translation.get_language()
+    key = (announcement.pk, announcement.sent_at, language)
     if key not in _rendered:
         if len(_rendered) >= _MEMO_SIZE:
             _rendered.clear()
         placeholder = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
-        subject, text, html = announcements.render_for(announcement, unsubscribe_url=placeholder)
+        subject, text, html = announcements.render_for(
+            announcement, unsubscribe_url=placeholder, language=language
+        )
         group = announcement.group
         _rendered[key] = (placeholder, subject, text, html, group.name, group.contact_email)
     return _rendered[key]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -112,7 +113,9 @@ def _register_and_keep_posted(event: Event, form: RSVPForm) -> Registration:
     confirmation link (whether or not the registration is new). Both in one transaction:
     both happen or neither."""
     with transaction.atomic():
-        registration, _created = rsvp.register(event=event, **form.registration_fields())
+        registration, _created = rsvp.register(
+            event=event, language=get_language(), **form.registration_fields()
+        )
         if form.cleaned_data["keep_posted"]:
             subscriptions.request_subscription(
                 group=event.group, email=registration.email, source="form"

@@ -78,6 +78,7 @@ def email_attendee(
     confirm their email (the hold cap), which the email then says.
     The registration's state now (status, guests, hold) is kept with the message: the
     email says what it was sent about, even if it moves on before the worker renders it.
+    It is written in the registration's language (the page they registered from).
     """
     expires = registration.hold_expires_at
     params = {
@@ -95,6 +96,7 @@ def email_attendee(
         to=registration.email,
         about=registration,
         params=params,
+        language=registration.language or registration.event.language,
     )
 
 

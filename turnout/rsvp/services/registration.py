@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from turnout.core import languages
 from turnout.core.timefmt import moment
 from turnout.core.validators import normalise_email
 from turnout.events.models import Event
@@ -217,10 +218,13 @@ def register(
     access_needs: str = "",
     access_consent: bool = False,
     note: str = "",
+    language: str = "",
 ) -> tuple[Registration, bool]:
     """Register a person and their guests: seats if the whole party fits, else the waitlist;
     where organisers approve each place, a request without a seat instead (``note``: how
     the person knows the group, for the organisers; see ``services.requests``).
+    ``language``: of the page they registered from, which every email about the
+    registration is written in (one not offered, or none: the meeting's).
 
     Returns the registration and whether it was made now. An email that already has a
     registration for this event changes nothing and gets its page's link emailed
@@ -238,11 +242,12 @@ def register(
     now = timezone.now()
     _check_open(event, now)
     check_domain(event=event, email=email)
-    return _register(event, name, email, guests, (access_needs, note), now)
+    language = language if language in languages.offered() else event.language
+    return _register(event, name, email, guests, (access_needs, note, language), now)
 
 
 def _register(event, name, email, guests, said, now) -> tuple[Registration, bool]:
-    """``said``: the access needs and the note, as cleaned."""
+    """``said``: the access needs, the note and the language, as cleaned."""
     try:
         with transaction.atomic():
             existing = Registration.objects.filter(event=event, email=email).order_by().first()
@@ -264,7 +269,7 @@ def _register(event, name, email, guests, said, now) -> tuple[Registration, bool
             status, position, held_back = _place(event, 1 + guests, now)
             new_link(registration)
             registration.name, registration.guests = name, guests
-            registration.access_needs, registration.note = said
+            registration.access_needs, registration.note, registration.language = said
             registration.status, registration.waitlist_position = status, position
             registration.created_at = now
             registration.hold_expires_at = (

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from turnout.core import outbox
+from turnout.core import languages, outbox
 from turnout.core.links import absolute_url
 from turnout.core.models import Message
 from turnout.core.validators import normalise_email
@@ -76,11 +76,19 @@ class _Signer(signing.TimestampSigner):
 
 
 def confirmation_token(
-    *, group: Group, email: str, source: str = "form", issued_at: dt.datetime | None = None
+    *,
+    group: Group,
+    email: str,
+    source: str = "form",
+    issued_at: dt.datetime | None = None,
+    language: str = "",
 ) -> str:
-    """Signed and expiring: what the confirmation link confirms, as nothing is stored."""
+    """Signed and expiring: what the confirmation link confirms, as nothing is stored
+    (the language they followed in too, which the group's mail to them is written in)."""
     issued_at = issued_at or timezone.now()
     payload = {"g": group.pk, "e": email, "s": source, "t": issued_at.timestamp()}
+    if language:
+        payload["l"] = language
     signer = _Signer(issued_at=issued_at, salt=CONFIRM_SALT)
     return signer.sign_object(payload, compress=True)
 
@@ -91,6 +99,7 @@ class PendingSubscription:
     email: str
     source: str
     issued_at: dt.datetime
+    language: str = ""
 
 
 def check_confirmation(*, token: str) -> PendingSubscription:
@@ -115,11 +124,15 @@ def check_confirmation(*, token: str) -> PendingSubscription:
     group = Group.objects.filter(pk=group_id).first()
     if group is None or source not in SOURCES:
         raise LinkInvalid("invalid")
+    language = data.get("l", "")
+    language = language if languages.is_offered(language) else ""
     # Only a new request through the form brings back an address that unsubscribed.
     suppression = Suppression.objects.filter(group=group, email_hash=email_hash(email)).first()
     if suppression is not None and (source == "import" or suppression.created_at >= issued_at):
         raise LinkInvalid("invalid")
-    return PendingSubscription(group=group, email=email, source=source, issued_at=issued_at)
+    return PendingSubscription(
+        group=group, email=email, source=source, issued_at=issued_at, language=language
+    )
 
 
 def request_subscription(*, group: Group, email: str, source: str = "form") -> bool:
@@ -145,14 +158,19 @@ def queue_confirmation(*, group: Group, email: str, source: str) -> None:
 
     The message keeps what the link will confirm (the group it is about, the address,
     the source and when it was asked for), and its token is signed from that at
-    delivery: the same link at every attempt, none stored.
+    delivery: the same link at every attempt, none stored. It is in the language of the
+    page they followed from (an import: the group's), which they will be written to in.
     """
     now = timezone.now()
+    language = translation.get_language()
+    if source == "import" or not languages.is_offered(language):
+        language = group.language
     outbox.queue(
         kind=CONFIRM_TEMPLATE,
         to=email,
         about=group,
-        params={"source": source, "issued_at": now.isoformat()},
+        params={"source": source, "issued_at": now.isoformat(), "language": language},
+        language=language,
         bulk=source == "import",
         forget_after=now + dt.timedelta(days=group.anonymise_after_days),
     )
@@ -169,6 +187,7 @@ def render_confirmation(message: Message) -> outbox.Email:
         email=message.to_email,
         source=source,
         issued_at=dt.datetime.fromisoformat(message.params["issued_at"]),
+        language=message.params.get("language", ""),
     )
     # The address confirmed nothing yet: the group's name only once approved, and its
     # page's link (the slug is the group's text too) with it.
@@ -200,7 +219,9 @@ def confirm_subscription(*, token: str) -> Subscriber:
             group=pending.group, email_hash=email_hash(pending.email)
         ).delete()
         subscriber, _created = Subscriber.objects.get_or_create(
-            group=pending.group, email=pending.email, defaults={"source": pending.source}
+            group=pending.group,
+            email=pending.email,
+            defaults={"source": pending.source, "language": pending.language},
         )
     return subscriber
 
