@@ -32,7 +32,9 @@ SETS_DIRECTION = """e => {
 @pytest.fixture
 def demo_meeting(transactional_db) -> Event:
     assert load_demo(organiser_email=EMAIL, organiser_password=PASSWORD) is True
-    return Event.objects.select_related("group").get(group__slug="ukraine-information-group")
+    return Event.objects.select_related("group").get(
+        group__slug="ukraine-information-group", language="en"
+    )
 
 
 def pages_of(event: Event) -> dict[str, str]:

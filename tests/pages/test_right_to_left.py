@@ -6,6 +6,7 @@ choice." jumps to the front and "62 Marchmont St" reads "Marchmont St 62". Names
 emails and numbers inside a translated sentence sit in ``<bdi>`` for the same reason.
 """
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -60,7 +61,9 @@ def directions_of(html: str, text: str) -> list[str]:
 @pytest.fixture
 def demo_meeting(db) -> Event:
     assert load_demo(organiser_email=EMAIL, organiser_password=PASSWORD) is True
-    return Event.objects.select_related("group").get(group__slug="ukraine-information-group")
+    return Event.objects.select_related("group").get(
+        group__slug="ukraine-information-group", language="en"
+    )
 
 
 def arabic_page(client, url: str) -> str:
@@ -132,3 +135,15 @@ def test_meeting_page_in_arabic_shows_the_contact_email_left_to_right(client, de
 
     # The link itself, and inside "Questions? Write to …." a <bdi> (its own direction).
     assert directions == ["<a dir=ltr>", "auto"]
+
+
+def test_form_fields_for_typed_text_keep_its_direction(organiser_client, event):
+    form = organiser_client.get(
+        f"/organise/groups/{event.group.slug}/events/{event.slug}/", HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+
+    for name in ("title", "tagline", "description"):
+        control = re.search(rf'<(input|textarea)[^>]*name="{name}"[^>]*>', form)[0]
+        assert 'dir="auto"' in control, control
+    email_or_number = re.search(r'<input[^>]*name="capacity"[^>]*>', form)[0]
+    assert "dir=" not in email_or_number

@@ -28,6 +28,16 @@ def long_date_time(value) -> str:
 
 
 @register.filter
+def control(field):
+    """A form field's control. Where people type text (a title, a name, a description),
+    the text keeps its own direction: English typed into an Arabic form reads left to
+    right, and the other way round."""
+    if field.widget_type in ("text", "textarea", "search"):
+        return field.as_widget(attrs={"dir": "auto"})
+    return field.as_widget()
+
+
+@register.filter
 def bdi(value) -> str:
     """``value`` escaped in a ``<bdi>``: a name, email or number typed or counted in one
     direction keeps it inside a sentence of the other ("Organised by <bdi>…</bdi>").
