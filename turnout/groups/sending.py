@@ -42,17 +42,23 @@ QUOTA_WINDOW = dt.timedelta(hours=24)
 # --- what mail to strangers may say ---
 
 
+def is_approved(group: Group) -> bool:
+    """Whether the group may mail people who did not ask (announcements, imported
+    contacts) and be named to them: approved by the instance admin, or approval is off."""
+    return not settings.TURNOUT_REQUIRE_GROUP_APPROVAL or group.email_approved_at is not None
+
+
 def name_for_strangers(group: Group) -> str:
     """How an email to an address that has confirmed nothing names the group: its name if
-    the instance admin approved it (or approval is off), else "a group on <this site>"."""
-    if not settings.TURNOUT_REQUIRE_GROUP_APPROVAL or group.email_approved_at is not None:
+    approved, else "a group on <this site>"."""
+    if is_approved(group):
         return group.name
     return _("a group on %(site)s") % {"site": site_host()}
 
 
 def sender_for_strangers(group: Group) -> dict[str, str]:
-    """From name and Reply-To of such an email: the group's only once its name is approved."""
-    if name_for_strangers(group) == group.name:
+    """From name and Reply-To of such an email: the group's only once it is approved."""
+    if is_approved(group):
         return {"from_name": group.name, "reply_to": group.contact_email}
     return {"from_name": "", "reply_to": ""}
 

@@ -233,7 +233,7 @@ def check_sendable(*, announcement: Announcement) -> int:
     if errors:
         raise ValidationError(errors)
     group = announcement.group
-    if settings.TURNOUT_REQUIRE_GROUP_APPROVAL and group.email_approved_at is None:
+    if not sending.is_approved(group):
         raise ValidationError(not_approved_message(), code="not_approved")
     needed = audience(group=group).count()
     if needed == 0:

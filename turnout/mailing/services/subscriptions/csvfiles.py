@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -164,7 +163,7 @@ def _check_may_send(group: Group, needed: int) -> None:
     """An import mails people who did not ask: the group's approval and quota apply."""
     from turnout.mailing.services import announcements
 
-    if settings.TURNOUT_REQUIRE_GROUP_APPROVAL and group.email_approved_at is None:
+    if not sending.is_approved(group):
         raise _reject(
             _(
                 "The instance admin has not yet approved this group for sending email, "

@@ -23,8 +23,8 @@ from turnout.core import languages, outbox
 from turnout.core.links import absolute_url
 from turnout.core.models import Message
 from turnout.core.validators import normalise_email
+from turnout.groups import sending
 from turnout.groups.models import Group
-from turnout.groups.sending import name_for_strangers, sender_for_strangers
 from turnout.mailing.models import Subscriber, Suppression
 
 CONFIRM_SALT = "turnout.mailing.subscriptions.confirm"
@@ -191,17 +191,18 @@ def render_confirmation(message: Message) -> outbox.Email:
     )
     # The address confirmed nothing yet: the group's name only once approved, and its
     # page's link (the slug is the group's text too) with it.
-    sender = sender_for_strangers(group)
     context = {
-        "group_name": name_for_strangers(group),
+        "group_name": sending.name_for_strangers(group),
         "link": absolute_url("mailing:confirm_subscription", token=token),
-        "group_link": absolute_url("public:group", group=group.slug) if sender["from_name"] else "",
+        "group_link": (
+            absolute_url("public:group", group=group.slug) if sending.is_approved(group) else ""
+        ),
         "source": source,
         "days": CONFIRM_VALID_FOR.days,
     }
     return outbox.Email(
         *outbox.render_template(CONFIRM_TEMPLATE, context),
-        **sender,
+        **sending.sender_for_strangers(group),
     )
 
 
