@@ -15,9 +15,9 @@ import zoneinfo
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.catalogues import LOCALE, read
+from tests.routes import fill, public_routes
 from tests.test_urls_permissions import ACCOUNTS, BY_TOKEN, LOGIN_REQUIRED, World, url
 from turnout.core import languages
 from turnout.rsvp.links import token_for
@@ -115,27 +115,14 @@ def pseudo(settings, tmp_path):
 
 
 def public_paths(world: World) -> list[str]:
-    """Every route outside /organise/ and /admin/ that answers a page, filled in."""
-    fill = {
-        "<slug:group>": world.group.slug,
-        "<slug:event>": world.event.slug,
-        "<slug:comparison>": world.comparison.slug,
-        "<str:token>": token_for(world.registration),
+    """Every route outside /organise/ and /admin/, filled in."""
+    values = {
+        "group": world.group.slug,
+        "event": world.event.slug,
+        "comparison": world.comparison.slug,
+        "token": token_for(world.registration),
     }
-    found = []
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                path = prefix + str(pattern.pattern)
-                for placeholder, value in fill.items():
-                    path = path.replace(placeholder, str(value))
-                found.append(path)
-
-    walk(get_resolver().url_patterns, "/")
-    return [path for path in found if not path.startswith(("/organise", "/admin"))]
+    return [fill(path, **values) for _name, path in public_routes()]
 
 
 def unmarked(page: str, data: list[str]) -> list[str]:

@@ -9,11 +9,11 @@ in their calendar file.
 import icalendar
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.mail import files, outbox
 from tests.pages.test_private_address import body_text
 from tests.private_address import STREET, leaks, private_meeting
+from tests.routes import fill, public_routes
 from turnout.flyers import render as flyers
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import token_for
@@ -21,35 +21,11 @@ from turnout.rsvp.links import token_for
 TITLE = "Sudanese families support evening"
 
 
-def public_routes() -> list[tuple[str, str]]:
-    """(namespace:name, path pattern) of every route outside /organise/ and /admin/."""
-    found = []
-
-    def walk(patterns, prefix, namespace):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace)
-            elif isinstance(pattern, URLPattern):
-                found.append((f"{namespace}:{pattern.name}", prefix + str(pattern.pattern)))
-
-    walk(get_resolver().url_patterns, "/", None)
-    return [(name, path) for name, path in found if not path.startswith(("/organise", "/admin"))]
-
-
 # The meeting's own addresses, where its title may show (to whoever has the link); every
 # other route lists or serves something else and must not name it at all.
 OWN = {"public:event", "public:event_ics", "public:flyer_pdf", "public:flyer_png"}
 BY_TOKEN = {"rsvp:registration", "rsvp:confirm", "rsvp:cancel", "rsvp:details", "rsvp:erase",
             "rsvp:calendar", "mailing:confirm_subscription", "mailing:unsubscribe"}  # fmt: skip
-
-
-def fill(path: str, *, meeting, token: str) -> str:
-    return (
-        path.replace("<slug:group>", meeting.group.slug)
-        .replace("<slug:event>", meeting.slug)
-        .replace("<slug:comparison>", "no-such-table")
-        .replace("<str:token>", token)
-    )
 
 
 @pytest.fixture
@@ -90,7 +66,14 @@ def test_no_public_url_shows_the_address_nor_the_title_where_it_does_not_belong(
     client = Client()
     for name, pattern in public_routes():
         for suffix in ("?size=A5",) if name == "public:flyer_pdf" else ("",):
-            url = fill(pattern, meeting=strictest, token=token) + suffix
+            url = fill(
+                pattern,
+                group=strictest.group.slug,
+                event=strictest.slug,
+                comparison="no-such-table",
+                token=token,
+            )
+            url += suffix
             response = client.get(url)
             assert response.status_code < 500, url
             if response.status_code != 200 or name == "public:flyer_png":

@@ -11,9 +11,9 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.urls import URLPattern, get_resolver
 
 from tests.factories import make_event, make_group
+from tests.routes import fill, placeholders, public_routes
 from turnout.events import services as events
 from turnout.events.models import Event, EventSlug
 
@@ -26,14 +26,11 @@ SHOWN = "Open public meeting"
 def listing_urls(group) -> list[str]:
     """Every public URL that takes no more than a group: "/", the site's feeds, and each
     group page, feed and widget (and whatever listing is added to the resolver later)."""
-    resolver = get_resolver().namespace_dict["public"][1]
-    urls = []
-    for pattern in resolver.url_patterns:
-        assert isinstance(pattern, URLPattern)
-        names = set(pattern.pattern.converters)
-        if names <= {"group"}:
-            urls.append("/" + str(pattern.pattern).replace("<slug:group>", group.slug))
-    return urls
+    return [
+        fill(path, group=group.slug)
+        for name, path in public_routes()
+        if name.startswith("public:") and placeholders(path) <= {"group"}
+    ]
 
 
 @pytest.fixture
