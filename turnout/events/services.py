@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from turnout.core import pagecache
 from turnout.core.formats import grouped
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events import addresses, hooks, places
@@ -183,14 +182,6 @@ def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
     return addresses.readable_slug(group=group, title=title, start_date=start_date)
 
 
-def _drop_cached_pages() -> None:
-    """Listings must not show a meeting a moment after it was unlisted: every cached
-    public page goes now, and again once the change is committed (a page cached
-    meanwhile could still show it)."""
-    pagecache.drop_all()
-    transaction.on_commit(pagecache.drop_all)
-
-
 @transaction.atomic
 def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Event:
     """A draft meeting. ``allow_past_start=False`` (the organiser's form) refuses a start
@@ -264,8 +255,6 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     # they hold (a save that changed nothing costs a calendar one needless refresh).
     _keep_addresses(event, before=before)
     _bump_sequence(event)
-    if event.unlisted != before.unlisted:
-        _drop_cached_pages()
     event.change_notice = None
     hooks.meeting_changed.send(sender=Event, event=event, before=before, by=by)
     return event
