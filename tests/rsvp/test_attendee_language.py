@@ -12,13 +12,14 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import make_event, make_group, make_venue
 from tests.mail import outbox
 from tests.migrations import migrate
 from tests.processes import wait_for
 from turnout.core.models import Message
+from turnout.core.templatetags.turnout import event_when
 from turnout.events import services as events
 from turnout.rsvp import notices, reminders
 from turnout.rsvp import services as rsvp
@@ -183,3 +184,36 @@ def test_the_upgrade_gives_existing_registrations_their_meetings_language(latest
         made["uk"]: "uk",
         made["ar"]: "ar",
     }
+
+
+@pytest.mark.django_db
+def test_a_change_notice_tells_old_and_new_in_the_attendees_language(client, group, venue):
+    """The values of a change (the old and new time, "Online only") are written for each
+    attendee in their language, not stored once in the meeting's."""
+    event = make_event(group=group, venue=venue, language="en", title=TITLE)
+    layla = register_from_page(client, event, "layla@example.org", "ar")
+    rosa = register_from_page(client, event, "rosa@example.org", "en")
+    for registration in (layla, rosa):
+        rsvp.confirm(registration=registration)
+    before = Message.objects.order_by("-id").values_list("id", flat=True).first()
+    old_when = {language: when_in(event, language) for language in ("ar", "en")}
+
+    event.start_time, event.end_time = dt.time(20, 0), dt.time(22, 0)
+    event.venue, event.online_url = None, "https://meet.example.org/room"
+    event = events.update_event(event=event)
+    notices.send_notice(notice=notices.pending_notice(event=event), by=None)
+
+    emails = {email.to[0]: email for email in outbox(after=before)}
+    for address, language in (("layla@example.org", "ar"), ("rosa@example.org", "en")):
+        email = emails[address]
+        for part in (email.body, html_of(email)):
+            assert old_when[language] in part
+            assert when_in(event, language) in part
+            with translation.override(language):
+                assert translation.gettext("Online only") in part
+    assert not ARABIC.search(emails["rosa@example.org"].body)
+
+
+def when_in(event, language: str) -> str:
+    with translation.override(language):
+        return event_when(event)
