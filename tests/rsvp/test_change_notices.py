@@ -20,6 +20,7 @@ from turnout.events import services as events
 from turnout.events.models import Event
 from turnout.rsvp import notices
 from turnout.rsvp import services as rsvp
+from turnout.rsvp.changes import described
 from turnout.rsvp.links import manage_url
 from turnout.rsvp.models import ChangeNotice, Registration
 
@@ -78,6 +79,14 @@ def email_to(address: str):
     return email
 
 
+def shown(notice: ChangeNotice) -> list[dict]:
+    """The notice's changes as an organiser reading in the active language sees them."""
+    keys = ("field", "label", "old", "new")
+    return [
+        {key: change[key] for key in keys} for change in described(notice.changes, notice.event)
+    ]
+
+
 def html_of(email) -> str:
     return email.alternatives[0][0]
 
@@ -91,7 +100,7 @@ def test_changing_the_venue_records_a_notice_with_old_and_new(meeting, st_marks,
     notice = ChangeNotice.objects.get()
     assert saved.change_notice == notice
     assert (notice.kind, notice.created_by, notice.is_pending) == ("changed", organiser, True)
-    assert notice.changes == [{"field": "venue", "label": "Where", "old": HALL, "new": ST_MARKS}]
+    assert shown(notice) == [{"field": "venue", "label": "Where", "old": HALL, "new": ST_MARKS}]
     assert outbox() == []  # nothing is sent until the organiser says so
 
 
@@ -101,7 +110,7 @@ def test_changing_the_time_shows_it_as_the_site_does(meeting):
     events.update_event(event=meeting, start_time=meeting.start_time.replace(hour=18))
 
     meeting.refresh_from_db()
-    (change,) = ChangeNotice.objects.get().changes
+    (change,) = shown(ChangeNotice.objects.get())
     assert change == {"field": "when", "label": "When", "old": before, "new": event_when(meeting)}
     assert "7pm – 9pm" in change["old"] and "6pm – 9pm" in change["new"]
 
@@ -109,7 +118,7 @@ def test_changing_the_time_shows_it_as_the_site_does(meeting):
 def test_changing_the_time_zone_is_a_change_of_time(meeting):
     events.update_event(event=meeting, time_zone="Europe/Kyiv")
 
-    (change,) = ChangeNotice.objects.get().changes
+    (change,) = shown(ChangeNotice.objects.get())
     assert change["field"] == "when"
     assert change["new"].endswith("(Europe/Kyiv)")
 
@@ -117,7 +126,7 @@ def test_changing_the_time_zone_is_a_change_of_time(meeting):
 def test_changing_the_online_link_records_it(meeting):
     events.update_event(event=meeting, online_url=NEW_LINK)
 
-    assert ChangeNotice.objects.get().changes == [
+    assert shown(ChangeNotice.objects.get()) == [
         {"field": "online_url", "label": "Online link", "old": OLD_LINK, "new": NEW_LINK}
     ]
 
@@ -150,7 +159,7 @@ def test_several_edits_merge_into_one_notice_old_from_the_first_new_from_the_las
     events.update_event(event=meeting, venue=third)
 
     notice = ChangeNotice.objects.get()
-    assert notice.changes == [
+    assert shown(notice) == [
         {"field": "venue", "label": "Where", "old": HALL, "new": "Library, 1 Book St, London"},
         {"field": "online_url", "label": "Online link", "old": OLD_LINK, "new": NEW_LINK},
     ]
@@ -161,7 +170,7 @@ def test_a_change_put_back_drops_out_of_the_notice(meeting, st_marks, venue):
 
     events.update_event(event=meeting, venue=venue)
 
-    assert ChangeNotice.objects.get().changes == [
+    assert shown(ChangeNotice.objects.get()) == [
         {"field": "online_url", "label": "Online link", "old": OLD_LINK, "new": NEW_LINK}
     ]
 
@@ -182,12 +191,12 @@ def test_a_change_after_a_notice_was_sent_starts_a_new_one(meeting, st_marks, ve
     events.update_event(event=meeting, venue=venue)
 
     new = notices.pending_notice(event=meeting)
-    assert new.changes == [{"field": "venue", "label": "Where", "old": ST_MARKS, "new": HALL}]
+    assert shown(new) == [{"field": "venue", "label": "Where", "old": ST_MARKS, "new": HALL}]
     assert ChangeNotice.objects.count() == 2
 
 
-def test_notice_is_written_in_the_meetings_language(group, venue, st_marks):
-    meeting = make_event(group=group, venue=venue, language="uk")
+def test_notice_is_written_in_the_readers_language(group, venue, st_marks):
+    meeting = make_event(group=group, venue=venue, language="en")
     confirmed(meeting, "Ann")
 
     events.update_event(event=meeting, start_time=meeting.start_time.replace(hour=18))
@@ -195,7 +204,8 @@ def test_notice_is_written_in_the_meetings_language(group, venue, st_marks):
     meeting.refresh_from_db()
     with translation.override("uk"):
         expected = event_when(meeting)
-    assert ChangeNotice.objects.get().changes[0]["new"] == expected
+        assert shown(ChangeNotice.objects.get())[0]["new"] == expected
+    assert shown(ChangeNotice.objects.get())[0]["new"] == event_when(meeting) != expected
 
 
 # --- sending ---
@@ -302,7 +312,7 @@ def test_cancelling_offers_a_cancellation_notice_replacing_a_pending_change(meet
     notice = cancelled.change_notice
     assert notices.pending_notice(event=meeting) == notice
     assert notice.kind == "cancelled"
-    assert notice.changes == [{"field": "when", "label": "When", "old": when, "new": "Cancelled"}]
+    assert shown(notice) == [{"field": "when", "label": "When", "old": when, "new": "Cancelled"}]
     changed.refresh_from_db()
     assert changed.dismissed_at is not None and changed.sent_at is None
 
@@ -571,3 +581,19 @@ def test_notice_page_escapes_html_in_the_venue(organiser_client, meeting, group)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Hall" in html
     notices.send_notice(notice=notices.pending_notice(event=meeting), by=None)
     assert "<script>alert" not in html_of(email_to("ann@example.org"))
+
+
+def test_a_notice_recorded_as_text_before_the_upgrade_is_still_shown_and_sent(meeting):
+    """Notices pending at the upgrade kept their old and new as text in the meeting's
+    language: they are shown and sent as written; a later edit of the same field starts
+    that change afresh, and the other changes stay."""
+    written = {"field": "venue", "label": "Where", "old": HALL, "new": "Somewhere else"}
+    notice = ChangeNotice.objects.create(event=meeting, kind="changed", changes=[written])
+
+    assert shown(notice) == [written]
+    events.update_event(event=meeting, start_time=meeting.start_time.replace(hour=18))
+
+    notice.refresh_from_db()
+    assert [change["field"] for change in shown(notice)] == ["when", "venue"]
+    assert notices.send_notice(notice=notice, by=None) == 3
+    assert "Somewhere else" in email_to("ann@example.org").body

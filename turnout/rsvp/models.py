@@ -188,8 +188,9 @@ class ChangeNotice(models.Model):
 
     Written when an organiser changes the time, venue or online link of an event
     with registrations, or cancels it; the organiser then sends it with one click
-    (or leaves it). ``changes`` holds what to show: [{"label", "old", "new"}], as
-    display text, with no attendee data.
+    (or leaves it). ``changes`` holds what changed: [{"field", "old", "new"}], as
+    values with no attendee data, written out in each reader's language by
+    turnout.rsvp.changes.
     """
 
     class Kind(models.TextChoices):

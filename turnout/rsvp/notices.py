@@ -9,8 +9,8 @@ Each change is recorded here as it is saved, in its transaction (``record_change
 ``record_cancellation``); nothing is emailed until the organiser sends the notice
 (``send_notice``) or decides not to (``dismiss_notice``). Edits made before it is sent
 merge into the one pending notice: "old" from the first, "new" from the latest, and a
-change put back as it was drops out. Old and new are kept as the attendees will read
-them (in the event's language and zone), with no attendee data.
+change put back as it was drops out. Old and new are kept as values, with no attendee
+data, and written out for each reader in their language (turnout.rsvp.changes).
 
 Everyone registered is told: held, confirmed and waitlisted people with an email
 address, not cancelled or anonymised ones. The online link goes only to confirmed
@@ -22,22 +22,20 @@ and will be on their page once their place is confirmed.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from turnout.core.templatetags.turnout import event_when
 from turnout.core.timefmt import moment
 from turnout.events.models import Event
 from turnout.groups import audit
 from turnout.rsvp import services as rsvp
+from turnout.rsvp.changes import CANCELLED, ONLINE, TIME_FIELDS, VENUE, WHEN, values
 from turnout.rsvp.models import ON_WAITLIST, TAKING_SEATS, ChangeNotice, Registration
 from turnout.rsvp.places import sees_address
 
 Kind = ChangeNotice.Kind
 TEMPLATES = {Kind.CHANGED: "rsvp/email/changed", Kind.CANCELLED: "rsvp/email/cancelled"}
-WHEN, VENUE, ONLINE = "when", "venue", "online_url"  # the "field" of each change, in order
-_TIME_FIELDS = ("start_date", "start_time", "end_date", "end_time", "time_zone")
 
 
 def recipients(*, event: Event) -> QuerySet:
@@ -88,28 +86,12 @@ def decided_notices(*, event: Event) -> QuerySet:
     return ChangeNotice.objects.filter(event_id=event.pk).exclude(sent_at=None, dismissed_at=None)
 
 
-# --- what changed, as the attendees will read it ---
-
-
-def _place(event: Event) -> str:
-    if event.venue_id:
-        return ", ".join([event.venue.name, *event.venue.address_lines])
-    return _("Online only") if event.online_url else _("No venue yet")
-
-
-def _described(event: Event) -> dict[str, tuple[str, str]]:
-    """(label, display text) of what a notice tells, in the event's language."""
-    with translation.override(event.language):
-        return {
-            WHEN: (_("When"), event_when(event)),
-            VENUE: (_("Where"), _place(event)),
-            ONLINE: (_("Online link"), event.online_url or _("No online link")),
-        }
+# --- what changed ---
 
 
 def _changed_fields(before: Event, after: Event) -> list[str]:
     changed = []
-    if any(getattr(before, name) != getattr(after, name) for name in _TIME_FIELDS):
+    if any(getattr(before, name) != getattr(after, name) for name in TIME_FIELDS):
         changed.append(WHEN)
     if before.venue_id != after.venue_id:
         changed.append(VENUE)
@@ -129,7 +111,7 @@ def record_changes(*, event: Event, before: Event, by=None) -> ChangeNotice | No
     fields = _changed_fields(before, event)
     if not fields or event.is_cancelled or event.is_past:
         return None
-    old, new = _described(before), _described(event)
+    old, new = values(before), values(event)
     notice = _pending(event_id=event.pk, kind=Kind.CHANGED).select_for_update().first()
     if notice is None:
         if not recipients(event=event).exists():
@@ -137,12 +119,13 @@ def record_changes(*, event: Event, before: Event, by=None) -> ChangeNotice | No
         notice = ChangeNotice(event=event, kind=Kind.CHANGED, created_by=by)
     merged = {change["field"]: change for change in notice.changes}
     for field in fields:
-        label, now_text = new[field]
-        was_text = merged[field]["old"] if field in merged else old[field][1]
-        if was_text == now_text:
+        earlier = merged.get(field)
+        # (A change recorded as text, before the values were kept, starts afresh.)
+        was = earlier["old"] if earlier and "label" not in earlier else old[field]
+        if was == new[field]:
             merged.pop(field, None)  # put back as it was: nothing to tell
         else:
-            merged[field] = {"field": field, "label": label, "old": was_text, "new": now_text}
+            merged[field] = {"field": field, "old": was, "new": new[field]}
     if not merged:
         if notice.pk:
             notice.delete()
@@ -158,9 +141,7 @@ def record_cancellation(*, event: Event, by=None) -> ChangeNotice | None:
     _pending(event_id=event.pk, kind=Kind.CHANGED).update(dismissed_at=timezone.now())
     if event.is_past or not recipients(event=event).exists():
         return None
-    label, when = _described(event)[WHEN]
-    with translation.override(event.language):
-        changes = [{"field": WHEN, "label": label, "old": when, "new": _("Cancelled")}]
+    changes = [{"field": WHEN, "old": values(event)[WHEN], "new": CANCELLED}]
     return ChangeNotice.objects.create(
         event=event, kind=Kind.CANCELLED, created_by=by, changes=changes
     )
@@ -197,7 +178,7 @@ def changes_for(registration: Registration, notice: ChangeNotice) -> list[dict]:
     confirmed = sees_address(registration)
     secret = {ONLINE, VENUE} if registration.event.address_private else {ONLINE}
     return [
-        {**change, "old": "", "new": "", "hidden": True}
+        {"field": change["field"], "old": "", "new": "", "hidden": True}
         if change["field"] in secret and not confirmed
         else {**change, "hidden": False}
         for change in notice.changes

@@ -20,6 +20,7 @@ from turnout.core.templatetags.turnout import event_moment, event_when
 from turnout.core.timefmt import day
 from turnout.events.ical import event_ics
 from turnout.groups.sending import name_for_strangers, sender_for_strangers
+from turnout.rsvp.changes import described
 from turnout.rsvp.links import check_in_qr_png, manage_url
 from turnout.rsvp.models import AWAITING_EMAIL, Registration
 from turnout.rsvp.places import sees_address
@@ -129,7 +130,7 @@ def render_attendee_email(message: Message) -> outbox.Email:
         "link": manage_url(registration),
         "needs_confirmation": registration.status in AWAITING_EMAIL,
         "check_in_image": CHECK_IN_IMAGE,
-        "changes": params.get("changes", []),
+        "changes": described(params.get("changes", []), event),
         "held_back": params.get("held_back", False),
     }
     return outbox.Email(
