@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from tests.factories import make_event, make_group, make_venue
 from tests.flyers.helpers import pdf_text
-from turnout.core.timefmt import day
+from turnout.core.timefmt import days
 from turnout.flyers import render
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.services import organisers
@@ -47,7 +47,7 @@ def test_an_arabic_flyer_with_english_names_and_numbers_reads_in_order():
         assert in_reading_order(expected, text), (expected, text)
     assert in_reading_order("من تنظيم Sudanese and Palestinian Community", text), text
     with translation.override("ar"):
-        assert in_reading_order(day(event.start_date), text), text
+        assert in_reading_order(days(event.start_date, event.end_date), text), text
 
 
 def test_an_english_flyer_with_arabic_names_reads_in_order():

@@ -28,7 +28,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from turnout.core import timefmt
+from turnout.core import bidi, timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.events import places
@@ -38,7 +38,7 @@ from turnout.flyers.fitting import BLOCK_STEPS, block_step
 SIZES = ("A4", "A5")
 SOCIAL = "social"
 # Bump when the rendering changes in a way the templates' text does not show.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 RTL_LANGUAGES = {"ar", "he", "fa", "ur"}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
@@ -365,7 +365,8 @@ def render_pdf(shown: dict, size: str, *, key: str) -> bytes:
     font_config = FontConfiguration()
     step = block_step(shown["blocks"], size) if size != SOCIAL and shown["blocks"] else None
     while True:
-        source = HTML(string=html(shown, size, step), base_url=None, url_fetcher=_fetcher())
+        page = bidi.for_pdf(html(shown, size, step))  # mixed directions read in order
+        source = HTML(string=page, base_url=None, url_fetcher=_fetcher())
         document = source.render(font_config=font_config)
         if step is None or len(document.pages) == 1 or step == len(BLOCK_STEPS[size]):
             break

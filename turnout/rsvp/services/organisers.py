@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnout.core import bidi
 from turnout.core.csvexport import csv_lines
 from turnout.core.validators import normalise_email
 from turnout.events.models import Event
@@ -224,4 +225,4 @@ def attendee_list_pdf(*, event: Event, by) -> bytes:
     with transaction.atomic():
         AttendeeExport.objects.create(event=event, exported_by=by)
         _record(event, by, Action.DOOR_LIST_PRINTED, len(rows))
-    return HTML(string=html, base_url=settings.BASE_URL).write_pdf()
+    return HTML(string=bidi.for_pdf(html), base_url=settings.BASE_URL).write_pdf()
