@@ -156,3 +156,20 @@ def test_render_markdown_shows_images_as_their_alt_text_without_fetching_them():
     assert str(render_markdown("![a map of the route](https://tracker.example/p.png)")) == (
         "<p>a map of the route</p>\n"
     )
+
+
+def test_each_paragraph_takes_its_own_direction():
+    """A description written in English and then in Arabic: each paragraph, item and
+    heading reads in its own direction, not all in the first one's (issue 18)."""
+    html = str(render_markdown("## Who\n\nFor everyone.\n\nللجميع، Olena أيضاً.\n\n- واحد\n- two"))
+
+    assert '<h3 dir="auto">Who</h3>' in html
+    assert '<p dir="auto">For everyone.</p>' in html
+    assert '<p dir="auto">للجميع، Olena أيضاً.</p>' in html
+    assert '<li dir="auto">واحد</li>' in html
+
+
+def test_a_direction_typed_into_the_markdown_is_not_kept():
+    html = str(render_markdown('<p dir="rtl">x</p>\n\nplain'))
+
+    assert 'dir="rtl"' not in html
