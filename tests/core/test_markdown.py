@@ -16,7 +16,8 @@ def test_render_markdown_keeps_bold_and_links():
     html = render_markdown("**bold** and [our site](https://example.org/about)")
 
     assert html == (
-        f'<p><strong>bold</strong> and <a href="https://example.org/about" {REL}>our site</a></p>\n'
+        '<p dir="auto"><strong>bold</strong> and '
+        f'<a href="https://example.org/about" {REL}>our site</a></p>\n'
     )
 
 
@@ -24,15 +25,15 @@ def test_render_markdown_keeps_bullet_and_numbered_lists():
     html = render_markdown("- tea\n- biscuits\n\n1. listen\n2. argue")
 
     assert html == (
-        "<ul>\n<li>tea</li>\n<li>biscuits</li>\n</ul>\n"
-        "<ol>\n<li>listen</li>\n<li>argue</li>\n</ol>\n"
+        '<ul>\n<li dir="auto">tea</li>\n<li dir="auto">biscuits</li>\n</ul>\n'
+        '<ol>\n<li dir="auto">listen</li>\n<li dir="auto">argue</li>\n</ol>\n'
     )
 
 
 def test_render_markdown_keeps_mailto_links():
     html = render_markdown("[write to us](mailto:uig@example.org)")
 
-    assert html == f'<p><a href="mailto:uig@example.org" {REL}>write to us</a></p>\n'
+    assert html == f'<p dir="auto"><a href="mailto:uig@example.org" {REL}>write to us</a></p>\n'
 
 
 def test_render_markdown_with_empty_text_is_empty():
@@ -43,20 +44,20 @@ def test_render_markdown_with_empty_text_is_empty():
 def test_render_markdown_escapes_a_script_tag():
     html = render_markdown("<script>alert(1)</script>")
 
-    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+    assert html == '<p dir="auto">&lt;script&gt;alert(1)&lt;/script&gt;</p>\n'
 
 
 def test_render_markdown_escapes_an_img_with_onerror():
     html = render_markdown('<img src="x" onerror="alert(1)">')
 
-    assert html == '<p>&lt;img src="x" onerror="alert(1)"&gt;</p>\n'
+    assert html == '<p dir="auto">&lt;img src="x" onerror="alert(1)"&gt;</p>\n'
 
 
 def test_render_markdown_escapes_raw_html():
     html = render_markdown('<b>raw</b> <a href="https://example.org" onclick="steal()">x</a>')
 
     assert html == (
-        '<p>&lt;b&gt;raw&lt;/b&gt; &lt;a href="https://example.org" '
+        '<p dir="auto">&lt;b&gt;raw&lt;/b&gt; &lt;a href="https://example.org" '
         'onclick="steal()"&gt;x&lt;/a&gt;</p>\n'
     )
 
@@ -76,21 +77,21 @@ def test_render_markdown_refuses_dangerous_link_schemes(link):
     html = render_markdown(f"[click]({link})")
 
     assert "href" not in html
-    assert html.startswith("<p>[click](")
+    assert html.startswith('<p dir="auto">[click](')
 
 
 def test_render_markdown_drops_the_href_of_a_data_image_link():
     # markdown-it lets data:image/… through; nh3 removes the href.
     html = render_markdown("[click](data:image/png;base64,AAAA)")
 
-    assert html == f"<p><a {REL}>click</a></p>\n"
+    assert html == f'<p dir="auto"><a {REL}>click</a></p>\n'
 
 
 def test_render_markdown_shows_code_as_text():
     html = render_markdown("`<script>` and\n\n```\n<img src=x onerror=alert(1)>\n```")
 
     assert html == (
-        "<p><code>&lt;script&gt;</code> and</p>\n"
+        '<p dir="auto"><code>&lt;script&gt;</code> and</p>\n'
         "<pre><code>&lt;img src=x onerror=alert(1)&gt;\n</code></pre>\n"
     )
 
@@ -149,12 +150,15 @@ def test_render_markdown_output_never_runs_script(text):
 
 
 def test_render_markdown_moves_headings_down_one_level_under_the_page_title():
-    assert str(render_markdown("# Agenda\n\n## Speakers")) == "<h2>Agenda</h2>\n<h3>Speakers</h3>\n"
+    assert (
+        str(render_markdown("# Agenda\n\n## Speakers"))
+        == '<h2 dir="auto">Agenda</h2>\n<h3 dir="auto">Speakers</h3>\n'
+    )
 
 
 def test_render_markdown_shows_images_as_their_alt_text_without_fetching_them():
     assert str(render_markdown("![a map of the route](https://tracker.example/p.png)")) == (
-        "<p>a map of the route</p>\n"
+        '<p dir="auto">a map of the route</p>\n'
     )
 
 
@@ -172,4 +176,5 @@ def test_each_paragraph_takes_its_own_direction():
 def test_a_direction_typed_into_the_markdown_is_not_kept():
     html = str(render_markdown('<p dir="rtl">x</p>\n\nplain'))
 
-    assert 'dir="rtl"' not in html
+    assert '<p dir="rtl">' not in html  # shown as text, as any HTML typed is
+    assert html.endswith('<p dir="auto">plain</p>\n')

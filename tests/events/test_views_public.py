@@ -139,9 +139,9 @@ def test_event_page_renders_the_description_as_markdown(client, group, venue):
 
     html = client.get(f"/uig/events/{event.slug}/").content.decode()
 
-    assert "<h2>Why we meet</h2>" in html
-    assert "<p>Solidarity is <strong>practical</strong>.</p>" in html
-    assert "<ul>\n<li>talks</li>\n<li>questions</li>\n</ul>" in html
+    assert '<h2 dir="auto">Why we meet</h2>' in html
+    assert '<p dir="auto">Solidarity is <strong>practical</strong>.</p>' in html
+    assert '<ul>\n<li dir="auto">talks</li>\n<li dir="auto">questions</li>\n</ul>' in html
 
 
 def test_event_page_hides_the_online_link(client, group):
@@ -184,7 +184,7 @@ def test_event_page_renders_hostile_text_harmless(client, group):
         assert "<script" not in LD_JSON.sub("", html).lower()
         assert not JAVASCRIPT_LINK.search(html)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<p>[click me](javascript:alert(1))</p>" in pages[0]
+    assert '<p dir="auto">[click me](javascript:alert(1))</p>' in pages[0]
     assert "<b>x</b>" not in pages[0]
 
 
@@ -326,7 +326,7 @@ def test_group_page_shows_about_upcoming_and_past(client, group, venue):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 dir="auto">Ukraine Information Group</h1>' in html
-    assert "<p>We meet monthly. <strong>Everyone</strong> is welcome.</p>" in html
+    assert '<p dir="auto">We meet monthly. <strong>Everyone</strong> is welcome.</p>' in html
     assert '<a href="https://uig.example.org" rel="nofollow noopener">Website</a>' in html
     upcoming, past = html.split("<h2>Past meetings</h2>")
     assert titles_in(upcoming) == ["Next week", "Next month"]

@@ -130,7 +130,10 @@ def test_group_feed_entries_say_what_when_where_and_who(client, group, venue):
     ]
     content = entry.find("a:content", NS)
     assert content.get("type") == "html"
-    assert content.text == "<h2>Why</h2>\n<p>Solidarity is <strong>practical</strong>.</p>\n"
+    assert (
+        content.text
+        == '<h2 dir="auto">Why</h2>\n<p dir="auto">Solidarity is <strong>practical</strong>.</p>\n'
+    )
 
 
 def test_entry_id_is_a_stable_tag_uri(client, group, venue):

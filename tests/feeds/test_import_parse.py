@@ -336,7 +336,8 @@ def test_markdown_escaped_text_renders_as_written():
     html = render_markdown(imports.markdown_escaped(text))
 
     assert html == (
-        "<p># Not a heading *not em* [not](a link) &lt;b&gt;x&lt;/b&gt; 1. item &amp; co</p>\n"
+        '<p dir="auto"># Not a heading *not em* [not](a link) '
+        "&lt;b&gt;x&lt;/b&gt; 1. item &amp; co</p>\n"
     )
 
 

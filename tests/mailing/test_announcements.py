@@ -170,8 +170,8 @@ def test_preview_renders_the_markdown_the_group_and_the_footer(announcement):
         "Unsubscribe (one click, no questions): http://127.0.0.1:8000/uig/\n"
         "About Ukraine Information Group: http://127.0.0.1:8000/uig/\n"
     )
-    assert "<p>Come to <strong>Marchmont St</strong> at 7pm.</p>" in html
-    assert "<li>bring a friend</li>" in html
+    assert '<p dir="auto">Come to <strong>Marchmont St</strong> at 7pm.</p>' in html
+    assert '<li dir="auto">bring a friend</li>' in html
     assert ">Ukraine Information Group</p>" in html
     assert '<a href="http://127.0.0.1:8000/uig/" style="color:#5d5b55;">Unsubscribe</a>' in html
 

@@ -36,6 +36,12 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# Each block takes the direction of its own first letters: a description may have a
+# paragraph in English and the next in Arabic (the page's dir="auto" sees only one).
+OWN_DIRECTION = {
+    tag: {"dir": "auto"}
+    for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "th", "td")
+}
 
 
 @functools.lru_cache(maxsize=128)
@@ -47,6 +53,7 @@ def render_markdown(text: str) -> SafeString:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        set_tag_attribute_values=OWN_DIRECTION,
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 -- nh3 has just sanitised it
