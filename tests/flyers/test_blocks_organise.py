@@ -205,6 +205,13 @@ def test_future_date_is_refused_on_the_form(organiser_client, event):
     assert Statement.objects.count() == 0
 
 
+def test_the_picker_shortens_a_quote_at_a_word_boundary(organiser_client, event, quote):
+    page = text_of(organiser_client.get(blocks_url(event)))
+
+    # Not "…its ongoing operation again”", which reads as "again".
+    assert "Sergei Lavrov: “The goals declared by Israel for its ongoing operation…”" in page
+
+
 def test_attach_an_existing_quote_and_a_draft_table(organiser_client, group, event, quote):
     draft = make_table(group=group, criteria=["Cost"], cases=["A"], published=False)
     page = text_of(organiser_client.get(blocks_url(event)))
