@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.comparisons.helpers import citation, make_table
 from tests.factories import make_event
+from tests.flyers.helpers import QUOTE as REFERENCE_QUOTE
 from turnout.flyers import selectors
 from turnout.flyers import services as flyers
 from turnout.flyers.models import EventBlock, Quote, Statement
@@ -205,7 +206,8 @@ def test_future_date_is_refused_on_the_form(organiser_client, event):
     assert Statement.objects.count() == 0
 
 
-def test_the_picker_shortens_a_quote_at_a_word_boundary(organiser_client, event, quote):
+def test_the_picker_shortens_a_quote_at_a_word_boundary(organiser_client, group, event):
+    flyers.create_quote(group=group, **{**REFERENCE_QUOTE, "speaker": "Sergei Lavrov"})
     page = text_of(organiser_client.get(blocks_url(event)))
 
     # Not "…its ongoing operation again”", which reads as "again".

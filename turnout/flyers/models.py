@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from turnout.comparisons.models import Comparison
+from turnout.core.text import shorten
 from turnout.core.validators import validate_web_url
 from turnout.events.models import Event
 from turnout.groups.models import Group
@@ -67,7 +68,7 @@ class Quote(models.Model):
         ordering = ["speaker", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.speaker}: {self.text[:60]}"
+        return f"{self.speaker}: “{shorten(self.text, 60)}”"
 
 
 class EventBlock(models.Model):

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from turnout.core import languages, timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
+from turnout.core.text import shorten
 from turnout.core.timefmt import all_day, moment, when
 
 register = template.Library()
@@ -43,6 +44,12 @@ def bdi(value) -> str:
     direction keeps it inside a sentence of the other ("Organised by <bdi>…</bdi>").
     A filter, so that a ``blocktranslate``'s msgid stays the sentence alone."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter(name="shorten")
+def shorten_filter(value, limit: int) -> str:
+    """``value`` in at most ``limit`` characters, cut at a word boundary (core.text)."""
+    return shorten(str(value), int(limit))
 
 
 @register.simple_tag

@@ -59,7 +59,7 @@ def _choices(offer: dict) -> list:
         options = []
         for value, item in offer.items():
             if value.startswith(f"{kind}-"):
-                name = item.title if kind != "quote" else f"{item.speaker}: “{item.text[:60]}”"
+                name = str(item) if kind == "quote" else item.title  # a quote: who, and its start
                 if kind == "comparison" and not item.is_published:
                     name = _("%(title)s (draft: shown once published)") % {"title": name}
                 options.append((value, name))
