@@ -400,3 +400,33 @@ def test_signed_out_is_sent_to_sign_in(client, full):
 
     assert response.status_code == 302
     assert fresh(ann).attended_at is None
+
+
+def test_someone_removed_after_arriving_counts_apart_from_the_expected(
+    organiser_client, small, organiser
+):
+    """Not "2 checked in of 1 expected": the people expected who are here, of the
+    expected, and apart from them who else is in the room (removed after arriving, or
+    let in anyway)."""
+    from turnout.rsvp.services import organisers
+
+    ann, bob = confirmed(small, "Ann Smith"), confirmed(small, "Bob Jones")
+    for person in (ann, bob):
+        organiser_client.post(check_in_url(small, person))
+    organisers.remove(registration=bob, by=organiser)
+
+    assert counts(organiser_client, small) == {"checked_in": 1, "expected": 1, "also_here": 1}
+    page = re.sub(r"<[^>]+>|\s+", " ", html(organiser_client.get(door_url(small))))
+    assert " 1 of 1 expected are here " in page
+    assert " 1 more in the room, not expected (removed, or let in anyway) " in page
+
+
+def test_the_search_comes_first_and_the_walk_in_form_after_the_list(organiser_client, full):
+    page = html(organiser_client.get(door_url(full)))
+
+    search, people, walk_in = (
+        page.index('id="door-search"'),
+        page.index('class="door-list"'),
+        page.index('id="walk-in-name"'),
+    )
+    assert search < people < walk_in
