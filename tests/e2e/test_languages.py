@@ -30,7 +30,7 @@ DIRECTION = {"en": "ltr", "uk": "ltr", "ar": "rtl"}
 SENTINELS = [
     "Your name", "Your email address", "seats left", "Organised by", "Upcoming meetings",
     "Log out", "Organiser log in", "Check your inbox", "Your registration", "Save changes",
-    "checked in of", "Add to my calendar", "Cancel my place", "Description", "Start time",
+    "Find by name", "Add to my calendar", "Cancel my place", "Description", "Start time",
 ]  # fmt: skip
 
 

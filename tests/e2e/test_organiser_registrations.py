@@ -59,8 +59,8 @@ def screenshot(page, name: str) -> None:
 
 
 def door_count(page, checked_in: int, expected: int):
-    expect(page.locator(".door-count")).to_have_text(
-        re.compile(rf"^\s*{checked_in} checked in of {expected} expected\s*$")
+    expect(page.locator(".door-count p").first).to_have_text(
+        re.compile(rf"^\s*Here: {checked_in} of {expected} expected\s*$")
     )
 
 

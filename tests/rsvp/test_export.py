@@ -113,3 +113,14 @@ def test_export_streams_100000_registrations_in_constant_memory(organiser_client
     # Ten times the rows, not ten times the memory: one chunk of rows at a time.
     assert large < 2 * small + 1_000_000, (small, large)
     assert large < 20_000_000
+
+
+def test_the_downloads_log_says_which_file(organiser_client, organiser, meeting):
+    organiser_client.post(export_url(meeting))
+    organiser_client.get(export_url(meeting).replace("export.csv", "attendees.pdf"))
+
+    assert [e.kind for e in AttendeeExport.objects.order_by("pk")] == ["csv", "pdf"]
+    page = organiser_client.get(export_url(meeting).replace("export.csv", "")).content.decode()
+    log = page.split("Download the list")[1]
+    assert "the list as a spreadsheet (CSV)" in log
+    assert "the door list (PDF)" in log
