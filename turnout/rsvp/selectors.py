@@ -142,8 +142,12 @@ def door_list(*, event: Event, search: str = "") -> QuerySet:
 
 
 def door_counts(*, event: Event) -> dict[str, int]:
-    """People checked in, and people expected (confirmed or held), in one query."""
+    """In one query: the people expected (confirmed or held), how many of them are
+    checked in, and who else is in the room (checked in, then removed; or let in anyway
+    while cancelled or waiting), counted apart so that "here" never exceeds "expected"."""
+    expected, here = Q(status__in=TAKING_SEATS), Q(attended_at__isnull=False)
     return event.registrations.aggregate(
-        checked_in=Count("pk", filter=Q(attended_at__isnull=False)),
-        expected=Count("pk", filter=Q(status__in=TAKING_SEATS)),
+        checked_in=Count("pk", filter=expected & here),
+        expected=Count("pk", filter=expected),
+        also_here=Count("pk", filter=~expected & here),
     )

@@ -7,6 +7,8 @@
   if (!count || !window.fetch) return;
   var checkedIn = count.querySelector("[data-checked-in]");
   var expected = count.querySelector("[data-expected]");
+  var alsoHere = count.querySelector("[data-also-here]");
+  var alsoHereLine = count.querySelector("[data-also-here-line]");
   function update() {
     fetch(count.getAttribute("data-counts-url"), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
@@ -14,6 +16,8 @@
         if (!data) return;
         checkedIn.textContent = data.checked_in;
         expected.textContent = data.expected;
+        alsoHere.textContent = data.also_here;
+        alsoHereLine.hidden = !data.also_here;
       })
       .catch(function () { /* no signal at the door: try again later */ });
   }
