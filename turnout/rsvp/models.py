@@ -168,9 +168,15 @@ class Registration(models.Model):
 
 
 class AttendeeExport(models.Model):
-    """Who downloaded an event's attendee list, and when: shown to the group's organisers."""
+    """Who downloaded an event's attendee list, which file, and when: shown to the
+    group's organisers. (Downloads from before the file was recorded have no kind.)"""
+
+    class Kind(models.TextChoices):
+        CSV = "csv", _("the list as a spreadsheet (CSV)")
+        PDF = "pdf", _("the door list (PDF)")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("file"), max_length=8, choices=Kind.choices, blank=True)
     exported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -140,7 +140,7 @@ def export_attendees(*, event: Event, by) -> Iterator[str]:
     """The event's registrations as CSV lines, streamed; the export is recorded (who,
     when) for the group's organisers to see, and in the audit log for its owners."""
     with transaction.atomic():
-        AttendeeExport.objects.create(event=event, exported_by=by)
+        AttendeeExport.objects.create(event=event, exported_by=by, kind=AttendeeExport.Kind.CSV)
         _record(event, by, Action.EXPORT, event.registrations.count())
     return csv_lines(selectors.EXPORT_HEADER, selectors.attendee_rows(event=event))
 
@@ -223,6 +223,6 @@ def attendee_list_pdf(*, event: Event, by) -> bytes:
     )
     html = render_to_string("rsvp/print/attendees.html", {"event": event, "rows": rows})
     with transaction.atomic():
-        AttendeeExport.objects.create(event=event, exported_by=by)
+        AttendeeExport.objects.create(event=event, exported_by=by, kind=AttendeeExport.Kind.PDF)
         _record(event, by, Action.DOOR_LIST_PRINTED, len(rows))
     return HTML(string=bidi.for_pdf(html), base_url=settings.BASE_URL).write_pdf()
