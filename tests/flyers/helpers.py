@@ -12,6 +12,13 @@ def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
+def pdf_text_lines(content: bytes) -> list[str]:
+    """The PDF's lines of text, each with its runs of white space made one space."""
+    reader = PdfReader(io.BytesIO(content))
+    lines = "\n".join(page.extract_text() for page in reader.pages).splitlines()
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
 def pdf_fonts(content: bytes) -> list[dict[str, str]]:
     """``pdffonts``' table: one dict per font (name, emb, ...)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from tests.comparisons.helpers import citation, make_table
 from tests.factories import make_event
 from tests.flyers.helpers import QUOTE as REFERENCE_QUOTE
-from turnout.flyers import selectors
+from tests.flyers.helpers import pdf_text_lines
+from turnout.flyers import render, selectors
 from turnout.flyers import services as flyers
 from turnout.flyers.models import EventBlock, Quote, Statement
 
@@ -426,3 +427,16 @@ def test_block_forms_take_any_text(organiser_client, event, data):
     for kind in ("statement", "quote"):
         assert organiser_client.post(blocks_url(event, "new", kind), data).status_code in (200, 302)
     assert organiser_client.post(blocks_url(event), {"content": data["title"]}).status_code == 200
+
+
+def test_a_statement_heading_breaks_where_it_was_typed_on_the_page_and_flyer(client, group, event):
+    heading = flyers.create_statement(
+        group=group, **{**STATEMENT, "title": "From Ukraine to Palestine,\noccupation is a crime"}
+    )
+    flyers.attach(event=event, content=heading)
+
+    page = text_of(client.get(public_url(event)))
+    assert "From Ukraine to Palestine,<br>occupation is a crime</h2>" in page
+    text = pdf_text_lines(render.flyer_pdf(event, "A4"))
+    assert "From Ukraine to Palestine," in text
+    assert text[text.index("From Ukraine to Palestine,") + 1] == "occupation is a crime"

@@ -60,6 +60,30 @@ def test_create_statement_keeps_clean_text(group):
     assert statement.dated == dt.date(2024, 3, 1)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "From Ukraine to Palestine,\r\noccupation is a crime",  # a line break typed
+        "From Ukraine to Palestine,\\\noccupation is a crime",  # Markdown's backslash
+        "From Ukraine to Palestine,  \noccupation is a crime",  # Markdown's two spaces
+        "From Ukraine   to Palestine,\n\n\noccupation is a crime\n",
+    ],
+)
+def test_a_statement_heading_keeps_its_line_breaks(group, typed):
+    statement = flyers.create_statement(group=group, **statement_fields(title=typed))
+
+    assert statement.title == "From Ukraine to Palestine,\noccupation is a crime"
+
+
+def test_a_statement_heading_has_at_most_three_lines(group):
+    found = errors(
+        lambda: flyers.create_statement(group=group, **statement_fields(title="a\nb\nc\nd"))
+    )
+
+    assert found == {"title": ["Keep the heading to three lines or fewer."]}
+    assert not Statement.objects.exists()
+
+
 def test_create_statement_reads_a_typed_date(group):
     statement = flyers.create_statement(group=group, **statement_fields(dated="2024-03-31"))
 
