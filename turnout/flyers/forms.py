@@ -34,8 +34,10 @@ class StatementForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         required=False,
-        widget=_required(forms.TextInput(attrs={"maxlength": STATEMENT_TITLE_MAX_LENGTH})),
-        help_text=_("The heading, as on the flyer."),
+        widget=_required(
+            forms.Textarea(attrs={"maxlength": STATEMENT_TITLE_MAX_LENGTH, "rows": 2})
+        ),
+        help_text=_("The heading, as on the flyer: press Enter where a new line should start."),
     )
     body = forms.CharField(
         label=_("Text"),

@@ -41,6 +41,22 @@ def _line(raw: Mapping, field: str, *, limit: int, required: bool, errors: dict)
     return value
 
 
+HEADING_LINES = 3
+
+
+def _heading(raw: Mapping, field: str, *, limit: int, errors: dict) -> str:
+    """A heading of up to three lines, broken where it was typed: with Enter, or as
+    Markdown writes a line break (a backslash, or two spaces, at the end of a line).
+    Blank lines go; each line is one line of text as ``_line`` makes it."""
+    typed = str(raw.get(field) or "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [" ".join(line.rstrip().removesuffix("\\").split()) for line in typed.split("\n")]
+    lines = [line for line in lines if line]
+    value = _line({field: " ".join(lines)}, field, limit=limit, required=True, errors=errors)
+    if len(lines) > HEADING_LINES and field not in errors:
+        errors[field] = [_("Keep the heading to three lines or fewer.")]
+    return "\n".join(lines) if field not in errors else value
+
+
 def _text(raw: Mapping, field: str, *, limit: int, errors: dict) -> str:
     """Several lines of text: line endings made "\\n", trimmed, within ``limit``."""
     value = str(raw.get(field) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -67,9 +83,7 @@ def _date(raw: Mapping, field: str, *, required: bool, errors: dict):
 def clean_statement(raw: Mapping) -> dict:
     errors: dict[str, list] = {}
     clean = {
-        "title": _line(
-            raw, "title", limit=STATEMENT_TITLE_MAX_LENGTH, required=True, errors=errors
-        ),
+        "title": _heading(raw, "title", limit=STATEMENT_TITLE_MAX_LENGTH, errors=errors),
         "body": _text(raw, "body", limit=STATEMENT_BODY_MAX_LENGTH, errors=errors),
         "dated": _date(raw, "dated", required=True, errors=errors),
     }
