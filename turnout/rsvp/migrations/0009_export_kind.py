@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rsvp', '0008_registration_language'),
+        ("rsvp", "0008_registration_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attendeeexport',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('csv', 'the list as a spreadsheet (CSV)'), ('pdf', 'the door list (PDF)')], max_length=8, verbose_name='file'),
+            model_name="attendeeexport",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("csv", "the list as a spreadsheet (CSV)"),
+                    ("pdf", "the door list (PDF)"),
+                ],
+                max_length=8,
+                verbose_name="file",
+            ),
         ),
     ]
