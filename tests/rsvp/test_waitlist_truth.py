@@ -63,3 +63,25 @@ def test_after_cancellations_and_a_promotion_every_page_shows_the_same_place(
     for registration, place in ((fay, 1), (gil, 2), (hal, 3)):
         expected = f"You are number {place} on the waitlist"
         assert attendee_heading(client, registration) == expected
+
+
+def test_joining_a_full_meeting_says_what_happens_next(client, group, venue):
+    """Not "your registration is kept for up to 24 hours; then it lapses", which is
+    about a held seat: on the waitlist, confirming keeps the place in the queue, and
+    then nothing lapses."""
+    event = make_event(group=group, venue=venue, capacity=1)
+    register(event, "Ann")
+    url = reverse("public:event", kwargs={"group": event.group.slug, "event": event.slug})
+
+    response = client.post(url, {"name": "Bob", "email": "bob@example.org"})
+
+    page = " ".join(response.content.decode().split())
+    assert "then it lapses and its place goes to someone else" not in page
+    assert "The meeting is full: you join its waitlist." in page
+    assert "we email you the moment a place is yours, and nothing lapses while you wait" in page
+    bob = event.registrations.get(name="Bob")
+    rsvp.confirm(registration=bob)
+    heading_page = client.get(f"/rsvp/{token_for(bob)}/").content.decode()
+    assert "We email you the moment a place is yours; nothing lapses while you wait." in (
+        " ".join(heading_page.split())
+    )
