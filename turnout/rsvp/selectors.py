@@ -3,7 +3,19 @@
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from turnout.core.tokens import token_hash
@@ -22,6 +34,13 @@ def seats_taken(*, event: Event) -> int:
     return total or 0
 
 
+def is_full(*, event: Event) -> bool:
+    """Every seat taken now (held or confirmed): a new registration joins the waitlist."""
+    return Event.objects.filter(
+        pk=event.pk, capacity__isnull=False, seats_taken__gte=F("capacity")
+    ).exists()
+
+
 def registration_for_token(*, token: str) -> Registration | None:
     """The registration whose page this secret token opens (only the latest link works)."""
     return (
@@ -31,20 +50,41 @@ def registration_for_token(*, token: str) -> Registration | None:
     )
 
 
-def waitlist_place(*, registration: Registration) -> int | None:
-    """1 for the first in the queue; None for anyone not (yet) waiting in it.
+def with_waitlist_place(registrations: QuerySet) -> QuerySet:
+    """Each registration with ``waitlist_place``: 1 for the first in the queue, counting
+    the parties still waiting ahead of it; None for anyone not waiting in it. The one
+    definition the organiser's list and the attendee's page both show.
 
-    Only entries with a confirmed email wait in the queue; an unconfirmed one joins
-    it, in its place by joining order, when confirmed.
+    Only entries with a confirmed email wait in the queue; an unconfirmed one joins it,
+    in its place by joining order, when confirmed. (The stored ``waitlist_position`` only
+    orders the queue: it keeps its gaps as people leave.)
     """
-    if registration.status != Registration.Status.WAITLISTED:
-        return None
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id,
-        status=Registration.Status.WAITLISTED,
-        waitlist_position__lt=registration.waitlist_position,
-    ).count()
-    return ahead + 1
+    ahead = (
+        Registration.objects.filter(
+            event_id=OuterRef("event_id"),
+            status=Registration.Status.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return registrations.annotate(
+        waitlist_place=Case(
+            When(
+                status=Registration.Status.WAITLISTED,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waitlist_place(*, registration: Registration) -> int | None:
+    """The registration's place in the waitlist now (see ``with_waitlist_place``)."""
+    found = with_waitlist_place(Registration.objects.filter(pk=registration.pk))
+    return found.values_list("waitlist_place", flat=True).first()
 
 
 # The organisers' filters of an event's registrations, in the order they are offered.
@@ -68,7 +108,8 @@ def registration_counts(*, event: Event) -> dict[str, int]:
 def registrations_for_organisers(*, event: Event, shown: str = "", search: str = "") -> QuerySet:
     """The event's registrations under one filter (all if unknown), matching ``search``
     in the name or email."""
-    found = event.registrations.select_related("added_by").order_by("created_at", "pk")
+    found = with_waitlist_place(event.registrations.select_related("added_by"))
+    found = found.order_by("created_at", "pk")
     if shown in SHOWN:
         found = found.filter(SHOWN[shown])
     search = search.strip()
