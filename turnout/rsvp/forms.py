@@ -93,18 +93,26 @@ class RSVPForm(HoneypotForm):
 
 
 class DetailsForm(forms.Form):
-    """The attendee corrects their name or brings fewer guests."""
+    """The attendee corrects their name or changes how many guests they bring: more while
+    seats are free (``full`` says they are not), fewer at any time."""
 
     name = forms.CharField(label=_("Your name"), required=False, strip=False)
 
-    def __init__(self, *args, registration: Registration, **kwargs):
+    def __init__(self, *args, registration: Registration, full: bool, **kwargs):
         kwargs.setdefault("initial", {"name": registration.name, "guests": registration.guests})
         super().__init__(*args, **kwargs)
-        if registration.guests:
+        event = registration.event
+        can_add = registration.takes_seats and not full and event.max_guests > 0
+        if registration.takes_seats and full:
+            help_text = _("The meeting is full: you can bring fewer guests, not more.")
+        elif not registration.takes_seats:
+            help_text = _("While you wait, you can bring fewer guests, not more.")
+        else:
+            help_text = _("Each guest takes a seat. At most %(n)s.") % {"n": event.max_guests}
+        if registration.guests or event.max_guests:
+            most = max(registration.guests, event.max_guests if can_add else 0)
             self.fields["guests"] = _guests_field(
-                registration.guests,
-                label=_("Guests you are bringing"),
-                help_text=_("You can lower this. To bring more, cancel and register again."),
+                most, label=_("Guests you are bringing"), help_text=help_text
             )
 
 

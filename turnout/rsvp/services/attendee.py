@@ -1,17 +1,22 @@
-"""The attendee's own changes from their page: cancel, fewer guests, a corrected name."""
+"""The attendee's own changes from their page: cancel, guests, a corrected name."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from turnout.events.models import Event
 from turnout.rsvp.models import (
     Registration,
 )
-from turnout.rsvp.services.registration import clean_guests, clean_name
-from turnout.rsvp.services.seats import cancel_locked, free_seats, lock_event, promote_waitlist
+from turnout.rsvp.services.registration import clean_guests, clean_name, guests_limit_message
+from turnout.rsvp.services.seats import (
+    cancel_locked,
+    free_seats,
+    lock_event,
+    promote_waitlist,
+    take_seats,
+)
 
 Status = Registration.Status
 
@@ -42,24 +47,24 @@ def _check_not_started(event: Event) -> None:
         raise ValidationError(_("This meeting has started; the registration can no longer change."))
 
 
-def _more_guests_message(guests: int) -> str:
-    if guests == 0:
-        return _("You registered without guests. To bring someone, cancel and register again.")
-    return ngettext(
-        "You can lower the number of guests here, from %(n)s guest to none. "
-        "To bring more, cancel and register again.",
-        "You can lower the number of guests here, from %(n)s guests to none. "
-        "To bring more, cancel and register again.",
-        guests,
-    ) % {"n": guests}
+def _more_guests_error(current: Registration, guests: int) -> str | None:
+    """Why ``guests`` cannot come with this party, or None when they can: the seats are
+    then taken here, by the same conditional statement as any seat (``take_seats``)."""
+    event = current.event
+    if guests > event.max_guests:
+        return guests_limit_message(event)
+    if not current.takes_seats:  # more would pass the people waiting, or the organisers
+        return _("While you wait, you can bring fewer guests, not more.")
+    more = guests - current.guests
+    if not take_seats(current.event_id, more, hold=current.status == Status.HELD):
+        return _("The meeting is full: there is no free seat for another guest.")
+    return None
 
 
 def change_details(*, registration: Registration, name: str, guests) -> Registration:
-    """The attendee corrects their name or brings fewer guests; freed seats go to the waitlist.
-
-    More guests cannot be added here: they would pass the people waiting. For that the
-    attendee cancels and registers again, or asks the organisers.
-    """
+    """The attendee corrects their name, or changes how many guests they bring: fewer
+    free seats for the waitlist; more take free seats, up to the meeting's limit, only
+    for a party that has its seats (someone waiting adding guests would pass others)."""
     errors = {}
     name = clean_name(name, errors)
     guests = clean_guests(guests, errors)
@@ -71,11 +76,16 @@ def change_details(*, registration: Registration, name: str, guests) -> Registra
             raise ValidationError(_("This meeting was cancelled; there is nothing to change."))
         if current.status in (Status.CANCELLED, Status.DECLINED):
             raise ValidationError(_("This registration was cancelled; register again instead."))
-        if guests is not None and not 0 <= guests <= current.guests:
-            errors["guests"] = _more_guests_message(current.guests)
+        if guests is not None and guests < 0:
+            errors["guests"] = _("The number of guests cannot be negative.")
+        elif guests is not None and guests > current.guests:
+            current.event = registration.event
+            refused = _more_guests_error(current, guests)
+            if refused:
+                errors["guests"] = refused
         if errors:
             raise ValidationError(errors)
-        fewer = current.guests - guests
+        fewer = max(current.guests - guests, 0)
         current.name, current.guests = name, guests
         current.save(update_fields=["name", "guests"])
         if fewer and current.takes_seats:

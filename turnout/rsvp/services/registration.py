@@ -62,6 +62,17 @@ def clean_name(name: str, errors: dict) -> str:
     return name
 
 
+def guests_limit_message(event: Event) -> str:
+    """Why this many guests cannot come: the meeting's limit per person."""
+    if event.max_guests == 0:
+        return _("This meeting takes no guests: register each person on their own.")
+    return ngettext(
+        "Each person may bring at most %(max)s guest.",
+        "Each person may bring at most %(max)s guests.",
+        event.max_guests,
+    ) % {"max": event.max_guests}
+
+
 def clean_guests(guests, errors: dict) -> int | None:
     """The number of guests; an emptied box means none."""
     try:
@@ -128,16 +139,7 @@ def _clean(
         if guests < 0:
             errors["guests"] = _("The number of guests cannot be negative.")
         elif guests > event.max_guests:
-            errors["guests"] = (
-                _("This meeting takes no guests: register each person on their own.")
-                if event.max_guests == 0
-                else ngettext(
-                    "Each person may bring at most %(max)s guest.",
-                    "Each person may bring at most %(max)s guests.",
-                    event.max_guests,
-                )
-                % {"max": event.max_guests}
-            )
+            errors["guests"] = guests_limit_message(event)
     if errors:
         raise ValidationError(errors)
     return name, email, guests, access_needs, note

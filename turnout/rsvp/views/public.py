@@ -29,7 +29,12 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
     registration = _found(token)
     if registration is None:
         return _link_not_working(request)
-    return _page(request, registration, token, DetailsForm(registration=registration))
+    return _page(request, registration, token, _details_form(registration))
+
+
+def _details_form(registration: Registration, data=None) -> DetailsForm:
+    full = selectors.is_full(event=registration.event)
+    return DetailsForm(data, registration=registration, full=full)
 
 
 def _page(request, registration: Registration, token: str, form: DetailsForm, status=200):
@@ -104,7 +109,7 @@ def change_details(request: HttpRequest, token: str) -> HttpResponse:
     registration = _found(token)
     if registration is None:
         return _link_not_working(request)
-    form = DetailsForm(request.POST, registration=registration)
+    form = _details_form(registration, request.POST)
     if form.is_valid():
         guests = form.cleaned_data.get("guests", registration.guests)
         try:
