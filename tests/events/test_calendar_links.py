@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 
 from tests.factories import make_event, make_group, make_venue
 from turnout.events import places
@@ -59,7 +60,7 @@ def test_google_link_carries_the_utc_instants(db, zone, day, start, end):
     assert query["dates"] == f"{start}/{end}"
     assert query["text"] == "What internationalism means"
     assert query["location"] == "Community Centre, 62 Marchmont St, London WC1N 1AB"
-    assert query["details"].endswith("http://testserver/uig/events/talk/")
+    assert query["details"].endswith(settings.BASE_URL + "/uig/events/talk/")
 
 
 @pytest.mark.parametrize(
@@ -90,7 +91,7 @@ def test_outlook_link_carries_the_utc_instants(db, zone, day, start, end):
     assert (query["startdt"], query["enddt"]) == (start, end)
     assert query["subject"] == "What internationalism means"
     assert query["location"] == "Community Centre, 62 Marchmont St, London WC1N 1AB"
-    assert query["body"].endswith("http://testserver/uig/events/talk/")
+    assert query["body"].endswith(settings.BASE_URL + "/uig/events/talk/")
     assert "allday" not in query
 
 
