@@ -14,7 +14,7 @@ from turnout.core.hostnames import clean_public_host
         ("  Mastodon.Social ", "mastodon.social"),
         ("social.example.org", "social.example.org"),
         ("münchen.social", "xn--mnchen-3ya.social"),
-        ("соціальна.укр", "xn--80aaa1bfm6ahe.xn--j1amh"),
+        ("соціальна.укр", "xn--80aa6aicr0b0c1e.xn--j1amh"),
         ("a-b.co", "a-b.co"),
     ],
 )

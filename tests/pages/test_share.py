@@ -79,7 +79,8 @@ def test_the_panel_links_work_without_javascript(client, meeting):
     assert f'value="{absolute(meeting)}"' in shown
     assert f'action="{share_url(meeting)}"' in shown
     assert re.search(r"<button[^>]*data-share[^>]*hidden", shown)
-    assert "<script" not in shown.replace('<script src="/static/pages/share.js" defer></script>', "")
+    script = '<script src="/static/pages/share.js" defer></script>'
+    assert "<script" not in shown.replace(script, "")
 
 
 def test_the_page_loads_the_panels_script_from_the_site(client, meeting):
@@ -97,9 +98,7 @@ def test_the_shared_place_is_the_area_of_a_private_address(client, meeting):
     shown = panel(client, meeting)
 
     assert "Community Centre" not in shown and "Marchmont" not in shown
-    assert query(link(shown, "https://wa.me/"))["text"].startswith(
-        "What internationalism means · "
-    )
+    assert query(link(shown, "https://wa.me/"))["text"].startswith("What internationalism means · ")
     assert " · Near King’s Cross" in query(link(shown, "https://wa.me/"))["text"]
 
 

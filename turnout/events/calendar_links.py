@@ -1,4 +1,4 @@
-""""Add to calendar" links for Google Calendar and Outlook.com, beside the ``.ics`` file
+""" "Add to calendar" links for Google Calendar and Outlook.com, beside the ``.ics`` file
 (turnout.events.ical) that Apple's and every other calendar open.
 
 Both services take the meeting in their URL: its UTC instants (an all-day meeting as
