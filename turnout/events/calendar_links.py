@@ -35,6 +35,11 @@ class CalendarLinks:
     outlook: str
 
 
+def _query(params: dict[str, str]) -> str:
+    """Percent-encoded, spaces as %20; "/" and ":" kept, as the services write them."""
+    return urlencode(params, safe="/:", quote_via=quote)
+
+
 def _days(event: Event) -> tuple[dt.date, dt.date]:
     """An all-day meeting's first day and the day after its last."""
     return event.start_date, max(event.end_date, event.start_date) + dt.timedelta(days=1)
@@ -81,6 +86,6 @@ def calendar_links(event: Event, *, place: Place | None) -> CalendarLinks:
         "location": location,
     }
     return CalendarLinks(
-        google=f"{GOOGLE}?{urlencode(google, quote_via=quote)}",
-        outlook=f"{OUTLOOK}?{urlencode(outlook, quote_via=quote)}",
+        google=f"{GOOGLE}?{_query(google)}",
+        outlook=f"{OUTLOOK}?{_query(outlook)}",
     )
