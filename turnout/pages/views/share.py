@@ -8,11 +8,18 @@ the field left empty means "the server I typed last time", which this view reads
 the cookie, and this view's own GET is a small page with the form filled in from the
 cookie, never cached (``Vary: Cookie``, ``Cache-Control: private``). A mistake shows that
 page again with the reason, as a 400, and sets nothing.
+
+The visitor is sent on by a page that forwards at once (``<meta http-equiv="refresh">``,
+and a link to click), not by a redirect: the site's Content-Security-Policy allows
+forms to submit to the site only (``form-action 'self'``), and browsers hold a form's
+redirect to another site to that rule, so a 302 to the Mastodon server would be
+blocked. Loosening the policy would let a form injected into any page send its data
+anywhere; a forwarding page keeps it.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -26,6 +33,7 @@ from turnout.events import sharing
 COOKIE = "turnout_mastodon"
 YEAR = 365 * 24 * 60 * 60
 PAGE = "pages/share_mastodon.html"
+FORWARD = "pages/share_forward.html"
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +53,13 @@ def share_mastodon(request: HttpRequest, group: str, event: str) -> HttpResponse
         server = sharing.mastodon_server(typed=typed, remembered=remembered)
     except ValidationError as exc:
         return _page(request, found, server=typed, error=exc.messages[0], status=400)
-    response = HttpResponseRedirect(sharing.mastodon_share_url(found, server=server))
+    context = {
+        "event": found,
+        "server": server,
+        "target": sharing.mastodon_share_url(found, server=server),
+    }
+    response = render(request, FORWARD, context)
+    patch_cache_control(response, private=True, no_store=True)
     response.set_cookie(
         COOKIE, server, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure()
     )
