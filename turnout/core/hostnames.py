@@ -1,4 +1,4 @@
-"""A public server's host name as a visitor types it ("mastodon.social"), checked before
+"""A public server’s host name as a visitor types it ("mastodon.social"), checked before
 the site sends anyone there.
 
 Only a DNS-style name with a dot is taken: never an IP address (v4 or v6, bracketed or
@@ -45,7 +45,7 @@ def _ascii(text: str) -> str:
 def _not_a_name() -> ValidationError:
     return ValidationError(
         _(
-            "This is not a server's name. Type it as it appears in your profile's address, "
+            "This is not a server’s name. Type it as it appears in your profile’s address, "
             "like mastodon.social."
         ),
         code="invalid",
@@ -56,32 +56,32 @@ def _check_shape(text: str) -> None:
     """Refuse anything but a bare name, saying what is in the way."""
     if "@" in text:
         raise ValidationError(
-            _("Type only the server's name, like mastodon.social: not your user name."),
+            _("Type only the server’s name, like mastodon.social: not your user name."),
             code="userinfo",
         )
     if "://" in text:
         raise ValidationError(
-            _("Type only the server's name, like mastodon.social, without https://."),
+            _("Type only the server’s name, like mastodon.social, without https://."),
             code="scheme",
         )
     if any(c in text for c in "/\\?#"):
         raise ValidationError(
-            _("Type only the server's name, like mastodon.social, without a path after it."),
+            _("Type only the server’s name, like mastodon.social, without a path after it."),
             code="path",
         )
     if text.startswith("[") or _is_ip_address(text):
         raise ValidationError(
-            _("Type your server's name, like mastodon.social: not an IP address."),
+            _("Type your server’s name, like mastodon.social: not an IP address."),
             code="address",
         )
     if _PORT.fullmatch(text):
         raise ValidationError(
-            _("Type only the server's name, like mastodon.social, without a port."),
+            _("Type only the server’s name, like mastodon.social, without a port."),
             code="port",
         )
     if ":" in text:
         raise ValidationError(
-            _("Type only the server's name, like mastodon.social, without https://."),
+            _("Type only the server’s name, like mastodon.social, without https://."),
             code="scheme",
         )
 
@@ -96,7 +96,7 @@ def clean_public_host(typed: str) -> str:
         )
     if len(text) > MAX_LENGTH:
         raise ValidationError(
-            _("This is too long for a server's name: it has at most %(limit)s characters.")
+            _("This is too long for a server’s name: it has at most %(limit)s characters.")
             % {"limit": MAX_LENGTH},
             code="max_length",
         )
@@ -113,7 +113,7 @@ def clean_public_host(typed: str) -> str:
         )
     if len(labels) < 2:
         raise ValidationError(
-            _("A server's name has a dot in it, like mastodon.social."), code="no_dot"
+            _("A server’s name has a dot in it, like mastodon.social."), code="no_dot"
         )
     if len(name) > MAX_LENGTH or not all(_LABEL.fullmatch(label) for label in labels):
         raise _not_a_name()
