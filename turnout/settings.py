@@ -338,6 +338,8 @@ TURNOUT_RSVP_PER_CLIENT = int(os.environ.get("TURNOUT_RSVP_PER_CLIENT", "10"))
 TURNOUT_RSVP_PER_EMAIL = int(os.environ.get("TURNOUT_RSVP_PER_EMAIL", "5"))
 TURNOUT_SUBSCRIBE_PER_CLIENT = int(os.environ.get("TURNOUT_SUBSCRIBE_PER_CLIENT", "10"))
 TURNOUT_SUBSCRIBE_PER_EMAIL = int(os.environ.get("TURNOUT_SUBSCRIBE_PER_EMAIL", "3"))
+# The Share panel's Mastodon form (turnout.pages.views.share), from one client a minute.
+TURNOUT_SHARE_PER_CLIENT = int(os.environ.get("TURNOUT_SHARE_PER_CLIENT", "30"))
 
 # Logins (turnout.groups.logins): failed attempts count per account and client address,
 # and per client address, in fixed windows of this many seconds; over either limit even

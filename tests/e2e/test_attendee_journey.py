@@ -140,9 +140,9 @@ def test_attendee_registers_confirms_changes_and_cancels_on_a_phone(
     assert attached.decoded("DTSTART") == meeting.local_start
     assert attached["DTSTART"].params["TZID"] == "Europe/London"
 
-    # "Add to my calendar" downloads the same meeting.
+    # "Add to calendar", for Apple and others, downloads the same meeting.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+        page.get_by_role("link", name="Apple and others (.ics)").click()
     downloaded = calendar_event(Path(download.value.path()).read_bytes())
     assert str(downloaded["SUMMARY"]) == TITLE
     assert downloaded.decoded("DTSTART") == meeting.local_start

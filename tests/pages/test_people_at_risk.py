@@ -23,7 +23,13 @@ TITLE = "Sudanese families support evening"
 
 # The meeting's own addresses, where its title may show (to whoever has the link); every
 # other route lists or serves something else and must not name it at all.
-OWN = {"public:event", "public:event_ics", "public:flyer_pdf", "public:flyer_png"}
+OWN = {
+    "public:event",
+    "public:event_ics",
+    "public:flyer_pdf",
+    "public:flyer_png",
+    "public:share_mastodon",
+}
 BY_TOKEN = {"rsvp:registration", "rsvp:confirm", "rsvp:cancel", "rsvp:details", "rsvp:erase",
             "rsvp:calendar", "mailing:confirm_subscription", "mailing:unsubscribe"}  # fmt: skip
 

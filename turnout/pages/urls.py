@@ -7,7 +7,7 @@ from turnout.feeds.views import public_calendars as calendars
 from turnout.feeds.views import public_web as web
 from turnout.flyers.views import public as flyers
 from turnout.groups.views import organise_accounts as accounts
-from turnout.pages.views import language, meeting
+from turnout.pages.views import language, meeting, share
 from turnout.pages.views import public as pages
 
 public = (
@@ -23,6 +23,11 @@ public = (
         path("<slug:group>/events/<slug:event>/event.ics", calendars.event_ics, name="event_ics"),
         path("<slug:group>/events/<slug:event>/flyer.pdf", flyers.flyer_pdf, name="flyer_pdf"),
         path("<slug:group>/events/<slug:event>/flyer.png", flyers.flyer_png, name="flyer_png"),
+        path(
+            "<slug:group>/events/<slug:event>/share/mastodon/",
+            share.share_mastodon,
+            name="share_mastodon",
+        ),
         path(
             "<slug:group>/comparisons/<slug:comparison>/",
             comparisons.comparison_page,
