@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -43,6 +44,14 @@ def bdi(value) -> str:
     direction keeps it inside a sentence of the other ("Organised by <bdi>…</bdi>").
     A filter, so that a ``blocktranslate``'s msgid stays the sentence alone."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def group_link(group) -> str:
+    """The group's name, as ``bdi`` gives it, linked to the group's page: for a sentence
+    ("By {{ name }}") that names the group."""
+    url = reverse("public:group", kwargs={"group": group.slug})
+    return format_html('<a href="{}"><bdi>{}</bdi></a>', url, group.name)
 
 
 @register.simple_tag
