@@ -131,6 +131,14 @@ def test_an_unknown_filter_says_so_and_shows_every_meeting(client, town, query, 
     assert len(card_titles(response)) == 5
 
 
+@pytest.mark.parametrize("name", ["q", "city", "group", "topic", "language", "mode", "from", "to"])
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "x" * 5000, "../etc", "%00"])
+def test_control_characters_and_long_values_never_break_a_filter(client, town, name, value):
+    response = client.get("/", {name: value})
+
+    assert response.status_code == 200
+
+
 def test_a_backwards_date_range_says_so(client, town):
     today = timezone.localdate()
     response = client.get(f"/?from={today + dt.timedelta(days=9)}&to={today}")
