@@ -8,8 +8,10 @@ a private address's town is neither offered nor matched (turnout.events.places).
 text search is turnout.core.search over the meeting's title and tagline and its group's
 name. A value nobody could have picked from the page (an unknown town, a date that is
 not one, a range ending before it starts) is left out with a message saying so, and the
-rest of the filters still apply. Constant queries: the choices (towns, groups, topics),
-then the page's count and rows, however many meetings there are.
+rest of the filters still apply. Cancelled meetings stay in, marked, as on the plain
+"/". Constant queries, however many meetings there are: the choices (one for towns and
+groups, one for topics; a group not among them costs one more), then the page's count
+and rows.
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from turnout.core import search
+from turnout.core.slugs import SLUG_PATTERN
 from turnout.events import selectors
 from turnout.events.models import Event, Topic
 from turnout.groups.models import Group
@@ -148,8 +151,8 @@ def parse(params: QueryDict, *, choices: Choices) -> Browse:
     group = params.get("group", "").strip()
     if group:
         chosen.group = next((g for g in choices.groups if g.slug == group), None)
-        if chosen.group is None:
-            chosen.group = Group.objects.filter(slug=group).first()  # none planned yet
+        if chosen.group is None and SLUG_PATTERN.fullmatch(group):  # none planned yet
+            chosen.group = Group.objects.filter(slug=group).first()
         if chosen.group is None:
             message = _("No such group: %(value)s. Showing every group.")
             problems.append(_said(message, group))

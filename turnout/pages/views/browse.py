@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _home(request: HttpRequest, asked, *, filtered: bool, **extra) -> str:
     offered = browse.choices()
-    chosen = browse.parse(request.GET if filtered else {}, choices=offered)
+    chosen = browse.parse(request.GET if filtered else QueryDict(), choices=offered)
     page = Paginator(browse.meetings(chosen), EVENTS_PER_PAGE).get_page(asked)
     context = {"page": page, "choices": offered, "chosen": chosen, **extra}
     return render_to_string("pages/home.html", context, request)
