@@ -22,7 +22,7 @@ from turnout import demo_languages
 from turnout.comparisons import services as comparisons
 from turnout.comparisons.models import Cell
 from turnout.events import services as events
-from turnout.events.models import Event, PublicCounts
+from turnout.events.models import Event, PublicCounts, Topic
 from turnout.flyers import services as flyers
 from turnout.groups import services as groups
 from turnout.groups.models import Group, User
@@ -50,7 +50,30 @@ def load_demo(*, organiser_email: str, organiser_password: str) -> bool:
     _ukraine_information_group(organiser, today)
     _tenants_union(organiser, today)
     demo_languages.arabic_group(organiser, _saturday_after_the_flyer_s_meeting(today))
+    _topics()
     return True
+
+
+# The instance admin's short list of topics, and the demo's meetings each organiser
+# tagged with them (by title: the meeting form's tick boxes).
+DEMO_TOPICS = {
+    "housing": (
+        "Housing",
+        [
+            "Rent rise: what we can do",
+            "Repairs clinic and open meeting",
+            "حقّك في السكن: لقاء مفتوح للعائلات",
+        ],
+    ),
+    "solidarity": ("Solidarity", ["What internationalism means"]),
+    "welcome": ("Welcome and advice", ["Щойно приїхали? Зустріч для родин"]),
+}
+
+
+def _topics() -> None:
+    for slug, (name, titles) in DEMO_TOPICS.items():
+        topic = Topic.objects.create(slug=slug, name=name)
+        topic.events.set(Event.objects.filter(title__in=titles))
 
 
 def _saturday_after_the_flyer_s_meeting(today: dt.date) -> dt.date:

@@ -59,6 +59,9 @@ def describe(violations: list[dict]) -> str:
 
 PAGES = {
     "home": lambda event: "/",
+    "home-filtered": lambda event: "/?q=meet&city=Nowhere&from=2026-12-31&to=2026-01-01",
+    "groups": lambda event: "/groups/",
+    "past": lambda event: "/past/",
     "group": lambda event: f"/{event.group.slug}/",
     "event": lambda event: f"/{event.group.slug}/events/{event.slug}/",
     "event-form": lambda event: f"/organise/groups/{event.group.slug}/events/new/",

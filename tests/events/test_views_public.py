@@ -127,7 +127,7 @@ def test_event_page_pins_the_map_when_the_venue_has_coordinates(client, group):
 def test_event_page_names_the_organiser_and_their_contact(client, event):
     html = client.get(f"/uig/events/{event.slug}/").content.decode()
 
-    assert "Organised by <bdi>Ukraine Information Group</bdi>" in html
+    assert 'Organised by <a href="/uig/"><bdi>Ukraine Information Group</bdi></a>' in html
     contact = event.group.contact_email
     assert f'<a href="mailto:{contact}" dir="ltr">{contact}</a>' in html
 
@@ -268,7 +268,7 @@ def test_home_lists_upcoming_public_events_of_every_group(client, group, venue):
     assert response.status_code == 200
     assert titles(response) == ["Soon", "Called off", "Later"]
     html = response.content.decode()
-    assert "By <bdi>Tenants Union</bdi>" in html
+    assert 'By <a href="/tenants/"><bdi>Tenants Union</bdi></a>' in html
     assert '<span class="badge cancelled">Cancelled</span>' in html
 
 

@@ -58,7 +58,7 @@ def test_the_walk_knows_every_public_route():
         "None:security_txt", "None:set_language", "mailing:subscribe", "public:home",
         "public:site_ics",
         "public:site_atom", "public:group", "public:group_ics", "public:group_atom",
-        "public:widget", "public:comparison",
+        "public:widget", "public:comparison", "public:groups", "public:past", "public:group_past",
     }  # fmt: skip
 
     assert {name for name, _path in public_routes()} == known

@@ -52,12 +52,15 @@ def test_the_walk_covers_every_listing(group):
     assert sorted(listing_urls(group)) == sorted(
         [
             "/",
+            "/groups/",
+            "/past/",
             "/events.ics",
             "/feed.atom",
             "/uig/",
             "/uig/events.ics",
             "/uig/feed.atom",
             "/uig/widget/",
+            "/uig/past/",
         ]
     )
 

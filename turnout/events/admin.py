@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from turnout.events import services as events
-from turnout.events.models import Event
+from turnout.events.models import Event, Topic
 
 
 @admin.register(Event)
@@ -25,3 +25,12 @@ class EventAdmin(admin.ModelAdmin):
     def cancel(self, request, queryset):
         for event in queryset:
             events.cancel_event(event=event)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """The short list of topics organisers tag meetings with, and "/" filters by."""
+
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices, to_aware
-from turnout.events.models import AREA_MAX_LENGTH, REMINDER_MAX_HOURS, Event, PublicCounts
+from turnout.events.models import (
+    AREA_MAX_LENGTH,
+    REMINDER_MAX_HOURS,
+    Event,
+    PublicCounts,
+    Topic,
+)
 from turnout.events.services import REMINDER_INVALID, REMINDER_TOO_EARLY, REMINDER_TOO_SOON
 from turnout.groups.models import Group
 
@@ -134,7 +140,7 @@ class EventForm(forms.ModelForm):
             "end_time", "time_zone", "language", "venue", "address_private", "address_area",
             "online_url", "capacity", "max_guests", "confirmation_required", "approval_required",
             "registration_opens_at", "registration_closes_at", "reminder_hours", "public_counts",
-            "unlisted", "slug",
+            "topics", "unlisted", "slug",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -142,6 +148,7 @@ class EventForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "topics": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "end_date": _("Leave empty if it ends on the same day."),
@@ -161,6 +168,8 @@ class EventForm(forms.ModelForm):
         self.fields["start_time"].required = self.fields["end_time"].required = False
         self.fields["slug"].required = False
         self.fields["public_counts"].required = False
+        if not Topic.objects.exists():  # the instance admin has made no list of topics
+            del self.fields["topics"]
         self.fields["slug"].help_text = _(
             "Leave empty to make one from the title and date. "
             "Lower-case letters, digits and hyphens. An unlisted meeting gets a random one."

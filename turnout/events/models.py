@@ -26,6 +26,26 @@ class PublicCounts(models.TextChoices):
     NONE = "none", _("no numbers")
 
 
+class Topic(models.Model):
+    """What meetings are about, from a short list the instance admin keeps (Django admin);
+    organisers tick them in the meeting form, and "/" filters by them."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        validators=[validate_slug],
+        help_text=_("Lower-case letters, digits and hyphens; “/?topic=<address>” lists them."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EventQuerySet(models.QuerySet):
     """The two public selections of meetings; every public page, feed and widget (and
     federation, when it comes) starts from one of them."""
@@ -206,6 +226,17 @@ class Event(models.Model):
             "address that cannot be guessed."
         ),
     )
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="events",
+        help_text=_("What the meeting is about: people browsing the site can pick a topic."),
+    )
+    # Title and tagline as turnout.core.search reads them (" solidarity evening"),
+    # written by turnout.events.services on every save; the group's name is searched in
+    # its own column (Group.search_name), so renaming a group touches no meeting.
+    search_text = models.TextField(editable=False, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)

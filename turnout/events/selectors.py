@@ -1,6 +1,6 @@
 """Reads of events that span relations, shaped for the pages that show them."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,8 +22,24 @@ def upcoming_events(*, group: Group | None = None) -> QuerySet[Event]:
     return public_events(group=group).filter(ends_at__gt=timezone.now()).order_by("starts_at")
 
 
-def past_events(*, group: Group) -> QuerySet[Event]:
+def past_events(*, group: Group | None = None) -> QuerySet[Event]:
+    """The archive: listed meetings that have ended, cancelled ones too, latest first."""
     return public_events(group=group).filter(ends_at__lte=timezone.now()).order_by("-starts_at")
+
+
+def groups_with_next_meeting() -> QuerySet[Group]:
+    """Every group by name, each with ``next_event_id``: its soonest listed upcoming
+    meeting's, or None (``next_meetings`` fetches them for a page of groups)."""
+    soonest = upcoming_events().filter(group=OuterRef("pk")).values("pk")[:1]
+    return Group.objects.order_by("name", "pk").annotate(next_event_id=Subquery(soonest))
+
+
+def next_meetings(groups) -> list[tuple[Group, Event | None]]:
+    """Each group of ``groups_with_next_meeting`` with its next meeting: one query."""
+    groups = list(groups)
+    ids = [group.next_event_id for group in groups if group.next_event_id]
+    found = Event.objects.select_related("group", "venue").in_bulk(ids)
+    return [(group, found.get(group.next_event_id)) for group in groups]
 
 
 def public_event(*, group_slug: str, event_slug: str) -> Event | None:

@@ -7,6 +7,7 @@ the transaction that makes it; this module never imports them.
 import calendar
 import copy
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -16,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from turnout.core import search
 from turnout.core.formats import grouped
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events import addresses, hooks, places
-from turnout.events.models import REMINDER_MAX_HOURS, Event
+from turnout.events.models import REMINDER_MAX_HOURS, Event, Topic
 from turnout.groups.models import Group
 
 EDITABLE_FIELDS = frozenset(
@@ -183,7 +185,9 @@ def default_slug(*, group: Group, title: str, start_date: dt.date) -> str:
 
 
 @transaction.atomic
-def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Event:
+def create_event(
+    *, group: Group, allow_past_start: bool = True, topics: Iterable[Topic] = (), **fields
+) -> Event:
     """A draft meeting. ``allow_past_start=False`` (the organiser's form) refuses a start
     that has passed; the default records any meeting (the demo's past one, imports)."""
     unknown = set(fields) - EDITABLE_FIELDS - IMPORT_FIELDS
@@ -204,7 +208,9 @@ def create_event(*, group: Group, allow_past_start: bool = True, **fields) -> Ev
     event = Event(group=group, **fields)
     _normalise_all_day(event)
     _check(event, allow_past_start=allow_past_start)
+    event.search_text = search.text(event.title, event.tagline)
     event.save()
+    event.topics.set(topics)
     _keep_addresses(event, before=None)
     return event
 
@@ -217,7 +223,14 @@ def _keep_addresses(event: Event, *, before: Event | None) -> None:
 
 
 @transaction.atomic
-def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fields) -> Event:
+def update_event(
+    *,
+    event: Event,
+    by=None,
+    allow_past_start: bool = False,
+    topics: Iterable[Topic] | None = None,
+    **fields,
+) -> Event:
     """Change a meeting. A start that changes must be after now (unless ``allow_past_start``);
     an already-past meeting whose start stays may still be corrected.
 
@@ -241,6 +254,7 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
     _normalise_all_day(event)
     event.updated_at = timezone.now()
     _check(event, allow_past_start=allow_past_start, before=before)
+    event.search_text = search.text(event.title, event.tagline)
     event.save(
         update_fields=[
             *EDITABLE_FIELDS,
@@ -249,8 +263,11 @@ def update_event(*, event: Event, by=None, allow_past_start: bool = False, **fie
             "ends_at",
             "reminder_due_at",
             "updated_at",
+            "search_text",
         ]
     )
+    if topics is not None:  # None: an import, which knows nothing of topics
+        event.topics.set(topics)
     # Every save counts as a change: calendars then take this version over the one
     # they hold (a save that changed nothing costs a calendar one needless refresh).
     _keep_addresses(event, before=before)
@@ -347,4 +364,4 @@ def duplicate_event(*, event: Event) -> Event:
         if fields[name]:  # the same wall-clock time, as many days later
             local = fields[name].astimezone(ZoneInfo(event.time_zone)) + shift
             fields[name] = to_aware(local.date(), local.time(), event.time_zone)
-    return create_event(group=event.group, **fields)
+    return create_event(group=event.group, topics=event.topics.all(), **fields)

@@ -123,6 +123,10 @@ class Group(models.Model):
         ),
     )
 
+    # The name as turnout.core.search reads it (" riverside tenants union"), written by
+    # turnout.groups.services on every save, so that "/" finds meetings by their group.
+    search_name = models.TextField(editable=False, default="", db_default="")
+
     class Meta:
         ordering = ["name"]
 

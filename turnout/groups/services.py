@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from turnout.core import search
 from turnout.core.slugs import RESERVED_GROUP_SLUGS, slug_from
 from turnout.core.tokens import new_secret, token_hash
 from turnout.groups import addresses, audit, emails, sending
@@ -63,6 +64,7 @@ def _saved_keeping_addresses(group: Group) -> Group:
         stored = Group.objects.select_for_update().filter(pk=group.pk)
         before = stored.values_list("slug", flat=True).first()
     addresses.check(slug=group.slug, group=group)
+    group.search_name = search.text(group.name)
     try:
         with transaction.atomic():
             _saved(group)

@@ -7,15 +7,18 @@ from turnout.feeds.views import public_calendars as calendars
 from turnout.feeds.views import public_web as web
 from turnout.flyers.views import public as flyers
 from turnout.groups.views import organise_accounts as accounts
-from turnout.pages.views import language, meeting, share
+from turnout.pages.views import browse, language, meeting, share
 from turnout.pages.views import public as pages
 
 public = (
     [
-        path("", pages.home, name="home"),
+        path("", browse.home, name="home"),
+        path("groups/", browse.groups, name="groups"),
+        path("past/", browse.past, name="past"),
         path("events.ics", calendars.site_ics, name="site_ics"),
         path("feed.atom", web.site_atom, name="site_atom"),
         path("<slug:group>/", pages.group_page, name="group"),
+        path("<slug:group>/past/", browse.group_past, name="group_past"),
         path("<slug:group>/events.ics", calendars.group_ics, name="group_ics"),
         path("<slug:group>/feed.atom", web.group_atom, name="group_atom"),
         path("<slug:group>/widget/", web.widget, name="widget"),

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -50,6 +51,14 @@ def bdi(value) -> str:
 def shorten_filter(value, limit: int) -> str:
     """``value`` in at most ``limit`` characters, cut at a word boundary (core.text)."""
     return shorten(str(value), int(limit))
+
+
+@register.filter
+def group_link(group) -> str:
+    """The group's name, as ``bdi`` gives it, linked to the group's page: for a sentence
+    ("By {{ name }}") that names the group."""
+    url = reverse("public:group", kwargs={"group": group.slug})
+    return format_html('<a href="{}"><bdi>{}</bdi></a>', url, group.name)
 
 
 @register.simple_tag
