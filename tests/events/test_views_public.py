@@ -48,8 +48,8 @@ def test_event_page_says_when_in_words(client, group, venue):
 
     response = client.get(f"/uig/events/{event.slug}/")
 
-    expected = f"Tuesday {tuesday.day} {tuesday:%B}{year}, 7pm – 9pm"
-    assert f"<strong>{expected}</strong>" in response.content.decode()
+    expected = f"Tuesday {tuesday.day} {tuesday:%B}{year}, 7pm – 9pm London time"
+    assert f"{expected}</time>" in response.content.decode()
 
 
 def test_event_page_shows_minutes_only_when_there_are_some(client, group, venue):
@@ -68,15 +68,15 @@ def test_event_page_shows_minutes_only_when_there_are_some(client, group, venue)
     assert f"Thursday {day.day} {day:%B}{year}, 6:30pm – 8:45pm" in response.content.decode()
 
 
-def test_event_page_names_the_zone_when_it_is_not_the_groups(client, group, venue):
+def test_event_page_names_the_meeting_s_zone_when_it_is_not_the_groups(client, group, venue):
     day = next_weekday(1, at_least=30)
     event = make_event(group=group, venue=venue, start_date=day, time_zone="Europe/Kyiv")
     year = f" {day.year}" if day.year != timezone.localdate().year else ""
 
     response = client.get(f"/uig/events/{event.slug}/")
 
-    expected = f"Tuesday {day.day} {day:%B}{year}, 7pm – 9pm (Europe/Kyiv)"
-    assert f"<strong>{expected}</strong>" in response.content.decode()
+    expected = f"Tuesday {day.day} {day:%B}{year}, 7pm – 9pm Kyiv time"
+    assert f"{expected}</time>" in response.content.decode()
 
 
 def test_event_page_keeps_quiet_about_the_zone_when_it_is_the_groups(client, event):

@@ -334,7 +334,7 @@ def test_link_preview_has_title_date_venue_and_address(client, group, venue):
 
     head = meta(client, event)
 
-    when = f"{day:%A} {day.day} {day:%B} {day.year}, 7pm – 9pm"
+    when = f"{day:%A} {day.day} {day:%B} {day.year}, 7pm – 9pm London time"
     description = f"{when} · Community Centre, 62 Marchmont St, London WC1N 1AB"
     assert head == {
         "viewport": "width=device-width, initial-scale=1",

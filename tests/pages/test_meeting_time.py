@@ -60,7 +60,10 @@ def test_an_online_meeting_shows_the_time_in_utc_too(client, london):
 
 def test_an_online_meeting_in_utc_does_not_say_utc_twice(client, london):
     event = make_event(
-        group=london, start_date=WINTER_DAY, time_zone="UTC", online_url="https://meet.example.org/r"
+        group=london,
+        start_date=WINTER_DAY,
+        time_zone="UTC",
+        online_url="https://meet.example.org/r",
     )
 
     (time,) = times_on(client.get(meeting_url(event)).content.decode())
