@@ -53,6 +53,7 @@ def city(zone: str) -> str:
 
 
 def is_utc(zone: str) -> bool:
+    """Whether the zone is UTC under one of its names (UTC, Etc/UTC, GMT, Zulu…)."""
     return zone.removeprefix("Etc/") in _UTC_NAMES
 
 
@@ -65,5 +66,5 @@ def offset_name(zone: str) -> str:
     offset = _ETC_OFFSET.fullmatch(name)
     if offset:
         sign = "−" if offset[1] == "+" else "+"
-        return f"UTC{sign}{int(offset[2])}" if int(offset[2]) else "UTC"
+        return f"UTC{sign}{int(offset[2])}"
     return name.replace("_", " ")
