@@ -109,11 +109,12 @@ def _render_event_when(event) -> str:
     return Template("{% load turnout %}{% event_when event %}").render(Context({"event": event}))
 
 
-def test_event_when_tag_leaves_out_the_zone_of_the_group(db):
+def test_event_when_tag_names_the_zone_of_the_group_too(db):
+    """Issue 19: a visitor from abroad needs the zone whatever the group's is."""
     group = make_group(time_zone="Europe/London")
     event = make_event(group=group, start_date=dt.date(2020, 12, 1))
 
-    assert _render_event_when(event) == "Tuesday 1 December 2020, 7pm – 9pm"
+    assert _render_event_when(event) == "Tuesday 1 December 2020, 7pm – 9pm London time"
 
 
 def test_event_when_tag_names_a_zone_other_than_the_group_s(db):
@@ -126,4 +127,4 @@ def test_event_when_tag_names_a_zone_other_than_the_group_s(db):
         time_zone="America/New_York",
     )
 
-    assert _render_event_when(event) == "Tuesday 1 December 2020, 6:30pm – 8pm (America/New York)"
+    assert _render_event_when(event) == ("Tuesday 1 December 2020, 6:30pm – 8pm New York time")

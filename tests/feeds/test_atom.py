@@ -124,7 +124,7 @@ def test_group_feed_entries_say_what_when_where_and_who(client, group, venue):
     summary = entry.find("a:summary", NS)
     assert summary.get("type") == "text"
     assert summary.text.splitlines() == [
-        f"{spoken_day(event.start_date)}, 7pm – 9pm",
+        f"{spoken_day(event.start_date)}, 7pm – 9pm London time",
         "Community Centre, 62 Marchmont St, London WC1N 1AB",
         "Unite the struggles",
     ]

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_group
+from tests.html import without_own_scripts
 from tests.mail import outbox
 from tests.mailing.test_announcements import HOSTILE_BODY, assert_harmless, subscribe
 from turnout.core.models import Message
@@ -221,7 +222,7 @@ def test_preview_of_hostile_subject_and_body_stays_harmless(organiser_client, gr
 
     html = page(organiser_client.get(f"{BASE}{hostile.pk}/preview/"))
 
-    assert "<script" not in html
+    assert "<script" not in without_own_scripts(html)
     assert "&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt;" in html
     assert_harmless(srcdoc(html))
 

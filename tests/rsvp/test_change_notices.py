@@ -120,7 +120,7 @@ def test_changing_the_time_zone_is_a_change_of_time(meeting):
 
     (change,) = shown(ChangeNotice.objects.get())
     assert change["field"] == "when"
-    assert change["new"].endswith("(Europe/Kyiv)")
+    assert change["new"].endswith("7pm – 9pm Kyiv time")
 
 
 def test_changing_the_online_link_records_it(meeting):

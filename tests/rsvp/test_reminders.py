@@ -339,7 +339,7 @@ def test_two_workers_send_exactly_one_reminder_per_confirmed_attendee(workers, s
     (message,) = [m for m in smtp.to(dana.email) if is_reminder(m)]
     text = text_of(message)
     assert manage_url(dana) in text
-    assert "Community Centre, 62 Marchmont St" in text
+    assert "Where: Community Centre\r\n62 Marchmont St\r\nLondon WC1N 1AB\r\n" in text
     assert ONLINE_URL not in text
     assert not any(
         ONLINE_URL in r.raw.decode() for r in smtp.received if r.rcpt == "hana@example.org"

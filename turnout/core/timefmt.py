@@ -21,6 +21,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from turnout.core.timezones import city, offset_name
+
 WEEKDAYS = (
     pgettext_lazy("weekday inside a date", "Monday"),
     pgettext_lazy("weekday inside a date", "Tuesday"),
@@ -113,6 +115,27 @@ def zoned(text: str, zone_label: str) -> str:
     return pgettext("a time and its time zone", "%(when)s (%(zone)s)") % {
         "when": text,
         "zone": zone_label,
+    }
+
+
+def in_zone(text: str, zone: str) -> str:
+    """A time with the zone it is told in, the way people say it: "7pm – 9pm London
+    time" ("19:00 – 21:00 (час: London)", "7:00 م – 9:00 م بتوقيت London"); a zone with
+    no city by its offset, "7pm (UTC−5)"."""
+    place = city(zone)
+    if place:
+        return pgettext("a time in a city's time zone", "%(time)s %(city)s time") % {
+            "time": text,
+            "city": place,
+        }
+    return zoned(text, offset_name(zone))
+
+
+def in_utc(start: dt.datetime, end: dt.datetime) -> str:
+    """Start and end in UTC, after a time in another zone: "(12am – 2am UTC)"."""
+    utc = dt.UTC
+    return pgettext("the same time in UTC, after the meeting's own", "(%(time)s UTC)") % {
+        "time": span(clock(start.astimezone(utc)), clock(end.astimezone(utc)))
     }
 
 

@@ -265,10 +265,13 @@ class Venue(models.Model):
 
     @property
     def map_url(self) -> str:
-        """An OpenStreetMap link: the pin if coordinates are known, else an address search."""
+        """An OpenStreetMap link: the pin if coordinates are known, else an address search;
+        "" for a venue with neither (an empty search finds nothing)."""
         if self.latitude is not None and self.longitude is not None:
             lat, lon = self.latitude, self.longitude
             return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+        if not self.address_lines:
+            return ""
         query = urlencode({"query": ", ".join(self.address_lines)})
         return f"https://www.openstreetmap.org/search?{query}"
 

@@ -1,13 +1,17 @@
+import datetime as dt
+
 from django import template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 
 from turnout.core import languages, timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.text import shorten
-from turnout.core.timefmt import all_day, moment, when
+from turnout.core.timefmt import all_day, in_utc, in_zone, moment, when
+from turnout.core.timezones import is_utc
 
 register = template.Library()
 
@@ -63,12 +67,39 @@ def group_link(group) -> str:
 
 @register.simple_tag
 def event_when(event) -> str:
-    """The event's time in its own zone, naming the zone when it is not the group's; an
-    all-day meeting's days ("Saturday 5 December, all day"), which are the same anywhere."""
+    """The event's time in its own zone, naming it ("Tuesday 8 December, 7pm – 9pm London
+    time"); an all-day meeting's days ("Saturday 5 December, all day"), which are the same
+    anywhere."""
     if event.all_day:
         return all_day(event.start_date, event.end_date)
-    label = event.time_zone.replace("_", " ") if event.time_zone != event.group.time_zone else ""
-    return when(event.local_start, event.local_end, zone_label=label)
+    return in_zone(when(event.local_start, event.local_end), event.time_zone)
+
+
+def _utc_instant(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@register.inclusion_tag("core/meeting_time.html")
+def event_time(event) -> dict:
+    """The event's time on a page: ``event_when`` in a ``<time>`` holding the UTC instants,
+    from which turnout/local-time.js adds the visitor's own time when their zone is
+    another ("(2pm your time)"). Online meetings, which people join from anywhere, also
+    show the time in UTC for visitors without JavaScript. The same for every visitor: the
+    page cache keeps it."""
+    if event.all_day:
+        return {"text": all_day(event.start_date, event.end_date)}
+    online = bool(event.online_url) and not is_utc(event.time_zone)
+    return {
+        "text": event_when(event),
+        "start": _utc_instant(event.starts_at),
+        "end": _utc_instant(event.ends_at),
+        "zone": event.time_zone,
+        "utc": in_utc(event.starts_at, event.ends_at) if online else "",
+        # Filled in by the script, in the page's language.
+        "your_time": pgettext(
+            "the visitor's own time, after the meeting's", "(%(time)s your time)"
+        ),
+    }
 
 
 @register.simple_tag

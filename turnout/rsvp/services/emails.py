@@ -23,7 +23,7 @@ from turnout.groups.sending import name_for_strangers, sender_for_strangers
 from turnout.rsvp.changes import described
 from turnout.rsvp.links import check_in_qr_png, manage_url
 from turnout.rsvp.models import AWAITING_EMAIL, Registration
-from turnout.rsvp.places import sees_address
+from turnout.rsvp.places import attendee_place, sees_address
 
 Status = Registration.Status
 CHECK_IN_IMAGE = "check-in.png"  # the QR code in a confirmation, inline (cid:)
@@ -132,6 +132,10 @@ def render_attendee_email(message: Message) -> outbox.Email:
         "check_in_image": CHECK_IN_IMAGE,
         "changes": described(params.get("changes", []), event),
         "held_back": params.get("held_back", False),
+        # Where, as this attendee may read it (rsvp/email/_where.*): a private address
+        # and the online link once their place is confirmed.
+        "place": attendee_place(registration),
+        "online_link": event.online_url if sees_address(registration) else "",
     }
     return outbox.Email(
         *outbox.render_template(message.kind, context),
