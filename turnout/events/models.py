@@ -300,6 +300,12 @@ class Event(models.Model):
         return to_aware(self.end_date, self.end_time, self.time_zone)
 
     @property
+    def is_full(self) -> bool:
+        """Every seat taken (held or confirmed), as this copy of the row says: a new
+        registration would join the waitlist."""
+        return self.capacity is not None and self.seats_taken >= self.capacity
+
+    @property
     def registration_closes(self) -> dt.datetime:
         """When registration closes: the organiser's choice, or the start."""
         return self.registration_closes_at or self.starts_at

@@ -34,13 +34,6 @@ def seats_taken(*, event: Event) -> int:
     return total or 0
 
 
-def is_full(*, event: Event) -> bool:
-    """Every seat taken now (held or confirmed): a new registration joins the waitlist."""
-    return Event.objects.filter(
-        pk=event.pk, capacity__isnull=False, seats_taken__gte=F("capacity")
-    ).exists()
-
-
 def registration_for_token(*, token: str) -> Registration | None:
     """The registration whose page this secret token opens (only the latest link works)."""
     return (

@@ -22,7 +22,6 @@ from turnout.events.models import Event
 from turnout.feeds import jsonld
 from turnout.flyers import selectors as flyers
 from turnout.mailing.services import subscriptions
-from turnout.rsvp import selectors as rsvp_selectors
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.forms import RSVPForm
 from turnout.rsvp.models import Registration
@@ -130,7 +129,7 @@ def _check_inbox(request: HttpRequest, event: Event, email: str) -> HttpResponse
         "group": event.group,
         "email": email,
         "hold_hours": rsvp.HOLD_FOR // HOUR,
-        # What the meeting shows anyone, never the address's own state (see _rsvp).
-        "full": rsvp_selectors.is_full(event=event),
+        # What the meeting shows anyone (its recent copy), never the address's own state.
+        "full": event.is_full,
     }
     return render(request, "rsvp/check_inbox.html", context)

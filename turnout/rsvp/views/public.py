@@ -33,8 +33,7 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _details_form(registration: Registration, data=None) -> DetailsForm:
-    full = selectors.is_full(event=registration.event)
-    return DetailsForm(data, registration=registration, full=full)
+    return DetailsForm(data, registration=registration, full=registration.event.is_full)
 
 
 def _page(request, registration: Registration, token: str, form: DetailsForm, status=200):
