@@ -55,8 +55,8 @@ def test_a_portrait_photo_comes_out_upright_in_every_size_without_metadata(media
         assert not {"exif", "xmp", "icc_profile", "comment", "XML:com.adobe.xmp"} & set(image.info)
         red, green, blue = image.convert("RGB").getpixel((image.width - 3, 2))
         assert red > 200 and green < 60 and blue < 60  # the marker: top right once turned
-    assert list(sizes.values()) == [(900, 1200), (600, 800), (1080, 1350)]
-    assert (picture.large_width, picture.large_height) == (900, 1200)
+    assert list(sizes.values()) == [(1200, 1600), (600, 800), (1080, 1350)]
+    assert (picture.large_width, picture.large_height) == (1200, 1600)
     assert (picture.small_width, picture.small_height) == (600, 800)
     assert len(stored_files(media)) == 3
 

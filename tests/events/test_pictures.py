@@ -214,7 +214,7 @@ def test_the_meeting_page_shows_the_picture_at_the_top_with_its_sizes(organiser_
     assert 'alt="People in a hall"' in img
     assert f'src="/media/{picture.large}"' in img
     assert f'srcset="/media/{picture.small} 600w, /media/{picture.large} 1200w"' in img
-    assert 'width="900" height="1200"' in img
+    assert 'width="1200" height="1600"' in img
     assert page.index("event-picture") < page.index("<h1")
 
 
@@ -227,7 +227,7 @@ def test_the_link_preview_and_json_ld_use_the_picture(organiser_client, event):
     url = f"http://127.0.0.1:8000/media/{picture.large}"
     assert f'<meta property="og:image" content="{url}">' in page
     assert '<meta property="og:image:type" content="image/jpeg">' in page
-    assert '<meta property="og:image:width" content="900">' in page
+    assert '<meta property="og:image:width" content="1200">' in page
     assert '<meta property="og:image:alt" content="People in a hall">' in page
     data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
     assert data["image"] == [url, f"http://127.0.0.1:8000/uig/events/{event.slug}/flyer.png"]
@@ -261,3 +261,16 @@ def test_the_home_page_costs_no_query_more_per_picture(
     with django_assert_num_queries(2):  # as without pictures (tests/test_public_queries.py)
         page = client.get("/").content.decode()
     assert page.count('class="card-picture"') == 3
+
+
+def test_the_demo_and_tests_serve_the_pictures_but_list_no_folder(organiser_client, event):
+    picture = with_picture(organiser_client, event)
+    organiser_client.logout()
+
+    found = organiser_client.get(f"/media/{picture.small}")
+    folder = organiser_client.get("/media/pictures/")
+
+    assert (found.status_code, found["Content-Type"]) == (200, "image/jpeg")
+    assert Image.open(io.BytesIO(b"".join(found.streaming_content))).size == (600, 800)
+    assert folder.status_code == 404
+    assert organiser_client.get("/media/../settings.py").status_code == 404

@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, SuspiciousFileOperation, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import static
 from django.views.decorators.http import require_GET
 
 SECURITY_TXT_DAYS = 180
@@ -91,3 +92,13 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         "Preferred-Languages: " + ", ".join(code for code, _name in settings.LANGUAGES),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """The pictures under MEDIA_ROOT, when Turnout serves them itself (``turnout demo``,
+    debug; a production server leaves them to the web server in front). No listing."""
+    try:
+        return static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:  # a path out of MEDIA_ROOT: there is nothing there
+        raise Http404 from None

@@ -206,6 +206,11 @@ class Event(models.Model):
             "address that cannot be guessed."
         ),
     )
+    # Set through turnout.events.services.set_picture (turnout.core.pictures).
+    picture = models.OneToOneField(
+        "core.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    picture_on_flyer = models.BooleanField(_("show the picture on the A4 flyer"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
