@@ -81,7 +81,7 @@ class PictureForm(UploadForm):
             "Read out by screen readers instead of the picture: say what it shows, in a "
             "sentence (up to 300 characters)."
         ),
-        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto", "maxlength": 300}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "maxlength": 300}),
     )
 
     @property
