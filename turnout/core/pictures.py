@@ -37,6 +37,7 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPT = "image/jpeg,image/png,image/webp"  # the file input's hint; the content decides
 WIDTHS = {"large": 1200, "small": 600}
 SOCIAL = (1080, 1350)
+DECODED = (2400, 2400)  # enough pixels for every variant
 ALT_TEXT_MAX = 300
 QUALITY = 85
 FOLDER = "pictures"
@@ -125,6 +126,8 @@ def _open(upload) -> Image.Image:
             raise _too_many_pixels(*_claimed_size(data)) from None
         if image.width * image.height > PIXEL_CAP:
             raise _too_many_pixels(image.width, image.height)
+        # A large JPEG is decoded at a half, a quarter… of its size, never below DECODED.
+        image.draft("RGB", DECODED)
         try:
             image.load()
         except (OSError, ValueError, SyntaxError, EOFError):
@@ -167,7 +170,10 @@ def too_large_message() -> str:
 def _upright_pixels(image: Image.Image) -> Image.Image:
     """The pixels alone, turned as the EXIF orientation says, in RGB on white (where the
     picture was transparent), in a new image that holds no metadata at all."""
-    turned = ImageOps.exif_transpose(image)
+    try:
+        turned = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError):  # a broken EXIF block
+        turned = image
     if turned.mode in ("RGBA", "LA") or (turned.mode == "P" and "transparency" in turned.info):
         rgba = turned.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
