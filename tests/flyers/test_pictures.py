@@ -16,8 +16,9 @@ GREEN = (0, 170, 0)
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def green_picture(event, *, on_flyer=False):
@@ -72,3 +73,13 @@ def test_the_picture_is_put_in_the_flyer_as_data_never_as_an_address(event):
         page = flyers.html(shown, size)
         assert "data:image/jpeg;base64," in page
         assert "/media/" not in page and "pictures/" not in page
+
+
+def test_a_picture_whose_file_is_gone_leaves_the_flyer_without_it(event, media_root):
+    green_picture(event)
+    for path in media_root.rglob("*.jpg"):
+        path.unlink()
+
+    png = flyers.flyer_png(event)
+
+    assert max(pixel(png, (1000, 40))) < 30

@@ -98,9 +98,14 @@ def discard(picture: Picture) -> None:
 
 
 def data_uri(name: str) -> str:
-    """A stored file as a ``data:`` URI, for WeasyPrint, which fetches nothing."""
-    with default_storage.open(name) as f:
-        return "data:image/jpeg;base64," + base64.b64encode(f.read()).decode("ascii")
+    """A stored file as a ``data:`` URI, for WeasyPrint, which fetches nothing; "" if
+    the file is gone (a database restored without its media folder)."""
+    try:
+        with default_storage.open(name) as f:
+            data = f.read()
+    except OSError:
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
 def _refused() -> ValidationError:
