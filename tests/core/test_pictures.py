@@ -146,3 +146,14 @@ def test_a_truncated_jpeg_is_refused(media):
 def test_an_alternative_text_is_required_and_short(media, alt_text, message):
     assert refusal(made.picture(), alt_text=alt_text) == {"alt_text": [message]}
     assert stored_files(media) == []
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_made_pillow_lenient(media):
+    import weasyprint  # noqa: F401 - sets ImageFile.LOAD_TRUNCATED_IMAGES on import
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    assert refusal(made.truncated_jpeg()) == {
+        "picture": ["The picture is damaged or cut short. Save it again and upload the new file."]
+    }
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # as WeasyPrint wants it back

@@ -71,5 +71,6 @@ def test_an_organiser_who_is_not_an_owner_cannot_change_the_groups_picture(clien
     client.force_login(helper)
 
     assert send(client, made.picture()).status_code == 404
+    assert client.post(URL + "remove/").status_code == 404
     group.refresh_from_db()
     assert group.picture is None

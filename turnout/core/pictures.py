@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from turnout.core.models import Picture
 from turnout.core.uploads import MB
@@ -133,6 +133,9 @@ def _open(upload) -> Image.Image:
             raise _too_many_pixels(image.width, image.height)
         # A large JPEG is decoded at a half, a quarter… of its size, never below DECODED.
         image.draft("RGB", DECODED)
+        # WeasyPrint, once imported, lets Pillow fill a cut-short file with grey
+        # (ImageFile.LOAD_TRUNCATED_IMAGES): not here. Workers serve one request at a time.
+        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
             image.load()
         except (OSError, ValueError, SyntaxError, EOFError):
@@ -144,6 +147,8 @@ def _open(upload) -> Image.Image:
                     )
                 }
             ) from None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return image
 
 
