@@ -102,6 +102,7 @@ def valid(organiser, group, venue, event):
         "registration": str(registration.pk),
         "source": str(source.pk),
         "comparison": table.slug,
+        "path": "pictures/none.jpg",  # /media/: served in the tests, as in the demo
         "kind": {
             "comparison_add": "criterion",
             "comparison_move": "criterion",

@@ -36,7 +36,7 @@ from turnout.rsvp.links import check_in_url
 # /organise/ route needs a logged-in organiser.
 TOKEN_ROUTES = {"invitation"}
 # Routes only the group's owners open: a co-organiser gets 404, as a stranger does.
-OWNER_ONLY = {"audit", "group_edit", "invite"}
+OWNER_ONLY = {"audit", "group_edit", "invite", "group_picture"}
 
 
 def routes(patterns, namespace: str, outer: tuple = ()) -> list[tuple[str, list[str]]]:

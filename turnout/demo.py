@@ -15,10 +15,11 @@ lists it.
 import datetime as dt
 import zoneinfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from turnout import demo_languages
+from turnout import demo_languages, demo_picture
 from turnout.comparisons import services as comparisons
 from turnout.comparisons.models import Cell
 from turnout.events import services as events
@@ -127,6 +128,8 @@ def _ukraine_information_group(organiser: User, today: dt.date) -> None:
         public_counts=PublicCounts.SEATS_LEFT,
     )
     events.publish_event(event=event)
+    picture = SimpleUploadedFile("hall.png", demo_picture.hall_png())
+    events.set_picture(event=event, upload=picture, alt_text=demo_picture.ALT_TEXT)
     _flyer_blocks(group, event, today)
     saturday = _saturday_after_the_flyer_s_meeting(today)
     demo_languages.ukrainian_meeting(group, venue, saturday)

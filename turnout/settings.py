@@ -240,6 +240,29 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Pictures organisers upload (turnout.core.pictures), in STORAGES["default"]: files under
+# TURNOUT_MEDIA_ROOT, served at TURNOUT_MEDIA_URL by the web server in front (`turnout
+# demo` serves them itself), or an S3-compatible store (pip install 'turnout[s3]').
+MEDIA_ROOT = Path(os.environ.get("TURNOUT_MEDIA_ROOT", VAR_DIR / "media")).resolve()
+MEDIA_URL = os.environ.get("TURNOUT_MEDIA_URL", "/media/").rstrip("/") + "/"
+TURNOUT_SERVE_MEDIA = not PRODUCTION
+_s3 = {
+    "bucket_name": os.environ.get("TURNOUT_S3_BUCKET_NAME"),
+    "endpoint_url": os.environ.get("TURNOUT_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("TURNOUT_S3_REGION_NAME") or None,
+    "custom_domain": os.environ.get("TURNOUT_S3_CUSTOM_DOMAIN") or None,
+}
+if os.environ.get("TURNOUT_MEDIA_STORAGE", "files") == "s3":  # public files, plain URLs
+    _options = {**_s3, "querystring_auth": False, "file_overwrite": False}
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _options}
+# Where pages may load pictures from besides the site itself (Content-Security-Policy).
+_media_hosts = [MEDIA_URL, _s3["endpoint_url"] or "", f"https://{_s3['custom_domain']}"]
+TURNOUT_MEDIA_ORIGINS = [
+    f"{u.scheme}://{u.netloc}"
+    for u in map(urlsplit, _media_hosts)
+    if u.scheme in {"http", "https"} and u.netloc not in {"", "None"}
+]
+
 # Requests larger than this are refused with a clear "too large" page (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500

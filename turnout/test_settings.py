@@ -6,6 +6,8 @@ PostgreSQL for ``--database=postgres``).
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ["TURNOUT_MODE"] = "test"
 os.environ.setdefault("TURNOUT_DATABASE_URL", "sqlite://:memory:")
@@ -16,6 +18,7 @@ from turnout.settings import *  # noqa: F403
 TURNOUT_PAGE_CACHE_SECONDS = 0
 TURNOUT_FLYER_CACHE_DIR = None  # tests that need the flyer cache give it a tmp_path
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="turnout-test-media-"))  # tests give a tmp_path
 STATIC_ROOT = None  # static files come from the apps' folders through whitenoise's finders
 
 # Emails are outbox rows delivered by real workers to a real SMTP server started by

@@ -219,3 +219,63 @@ def test_a_bad_upload_limit_is_a_clear_error(production_env, tmp_path, value):
 
     assert result.returncode == 2
     assert result.stderr == "turnout: TURNOUT_UPLOAD_MAX_MB must be a whole number from 1 to 100.\n"
+
+
+MEDIA_SETTINGS = """
+import django
+django.setup()
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from turnout.core.headers import policy
+print(settings.STORAGES["default"])
+print(policy(framable=False).split("; ")[3])
+try:
+    print(reverse("media", kwargs={"path": "a.jpg"}))
+except NoReverseMatch:
+    print("not served")
+"""
+
+
+def _media_settings(env: dict[str, str], cwd: Path) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", MEDIA_SETTINGS],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_production_leaves_media_to_the_web_server_and_stores_files(production_env, tmp_path):
+    storage, images, route = _media_settings(production_env, tmp_path)
+
+    assert storage == "{'BACKEND': 'django.core.files.storage.FileSystemStorage'}"
+    assert images == "img-src 'self' data:"
+    assert route == "not served"
+
+
+def test_an_s3_store_is_chosen_by_setting_and_its_host_may_serve_images(production_env, tmp_path):
+    env = {
+        **production_env,
+        "TURNOUT_MEDIA_STORAGE": "s3",
+        "TURNOUT_S3_BUCKET_NAME": "pictures",
+        "TURNOUT_S3_ENDPOINT_URL": "https://s3.example.net",
+        "TURNOUT_S3_CUSTOM_DOMAIN": "media.example.org",
+    }
+
+    storage, images, _route = _media_settings(env, tmp_path)
+
+    assert "'BACKEND': 'storages.backends.s3.S3Storage'" in storage
+    assert "'bucket_name': 'pictures'" in storage and "'querystring_auth': False" in storage
+    assert images == "img-src 'self' data: https://s3.example.net https://media.example.org"
+
+
+def test_the_demo_serves_media_itself(clean_env, tmp_path):
+    env = {**clean_env, "TURNOUT_MODE": "demo"}
+
+    _storage, _images, route = _media_settings(env, tmp_path)
+
+    assert route == "/media/a.jpg"

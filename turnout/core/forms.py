@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from turnout.core import uploads
+from turnout.core import pictures, uploads
 
 
 class HoneypotForm(forms.Form):
@@ -54,6 +54,39 @@ class UploadForm(forms.Form):
     @property
     def limit_mb(self) -> int:
         return uploads.limit_mb(self.own_limit)
+
+
+class PictureForm(UploadForm):
+    """A meeting's or group's picture and its description; the rules (formats, pixels,
+    the description's length) are the service's (``turnout.core.pictures``)."""
+
+    too_large_message = _(
+        "The picture is larger than %(mb)s MB. Make it smaller and upload it again."
+    )
+
+    picture = forms.FileField(
+        label=_("Picture"),
+        required=False,
+        help_text=_(
+            "A JPEG, PNG or WebP photo of up to %(mb)s MB. Turnout keeps only its pixels: "
+            "where it was taken, the camera and every other detail saved in the file are "
+            "removed."
+        ),
+        widget=forms.FileInput(attrs={"accept": pictures.ACCEPT}),
+    )
+    alt_text = forms.CharField(
+        label=_("Description for people who cannot see it"),
+        required=False,
+        help_text=_(
+            "Read out by screen readers instead of the picture: say what it shows, in a "
+            "sentence (up to 300 characters)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "maxlength": 300}),
+    )
+
+    @property
+    def limit_mb(self) -> int:
+        return pictures.MAX_BYTES // uploads.MB
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -25,7 +25,7 @@ POLICY = (
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    " ".join(["img-src 'self' data:", *settings.TURNOUT_MEDIA_ORIGINS]),
     "base-uri 'self'",
     "form-action 'self'",
 )

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,3 +98,32 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class Picture(models.Model):
+    """A picture an organiser uploaded for a meeting or a group, as Turnout re-encoded it
+    (turnout.core.pictures): three JPEG files without any metadata, in the default
+    storage under random names, and the description read out in its place."""
+
+    alt_text = models.CharField(_("description"), max_length=300)
+    # Names in the default storage: 1200 and 600 pixels wide (or less, never enlarged),
+    # and the 1080x1350 crop the social image is made from.
+    large = models.CharField(max_length=200)
+    large_width = models.PositiveIntegerField()
+    large_height = models.PositiveIntegerField()
+    small = models.CharField(max_length=200)
+    small_width = models.PositiveIntegerField()
+    small_height = models.PositiveIntegerField()
+    social = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.large
+
+    @property
+    def large_url(self) -> str:
+        return default_storage.url(self.large)
+
+    @property
+    def small_url(self) -> str:
+        return default_storage.url(self.small)

@@ -11,13 +11,20 @@ asking for one. Each form still checks its own, smaller limits on what it reads.
 The rest of the request is left unread (``StopUpload(connection_reset=True)``): a
 reverse proxy in front (which should refuse such bodies itself, see the admin guide)
 or gunicorn closes the connection.
+
+A view that takes larger files than the site's limit (pictures: 10 MB) says so with
+``@accepts_up_to(bytes)``: the handler reads the limit from the view the URL resolved
+to, since the CSRF check reads the request before the view runs.
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
 TOO_LARGE = "turnout_upload_too_large"
+OWN_LIMIT = "turnout_upload_limit"
 MB = 1024 * 1024
 
 
@@ -33,6 +40,21 @@ def limit_mb(own: int | None = None) -> int:
     return limit_bytes(own) // MB
 
 
+def accepts_up_to(limit: int) -> Callable:
+    """Let the view's uploads stream in up to ``limit`` bytes, whatever the site's limit."""
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, OWN_LIMIT, limit)
+        return view
+
+    return mark
+
+
+def _limit(request: HttpRequest | None) -> int:
+    view = getattr(getattr(request, "resolver_match", None), "func", None)
+    return getattr(view, OWN_LIMIT, settings.TURNOUT_UPLOAD_MAX_BYTES)
+
+
 class UploadLimitHandler(FileUploadHandler):
     def __init__(self, request: HttpRequest | None = None):
         super().__init__(request)
@@ -40,7 +62,7 @@ class UploadLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > settings.TURNOUT_UPLOAD_MAX_BYTES:
+        if self.received > _limit(self.request):
             setattr(self.request, TOO_LARGE, self.field_name)
             raise StopUpload(connection_reset=True)
         return raw_data

@@ -1,6 +1,7 @@
 """Error pages (plain words, the site's look, never a traceback) and security.txt."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -9,9 +10,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import static
 from django.views.decorators.http import require_GET
 
 SECURITY_TXT_DAYS = 180
+# turnout.core.pictures: 32 random hex digits; the storage may add "_" and 7 characters.
+PICTURE_FILE = re.compile(r"pictures/[0-9a-f]{32}-(?:large|small|social)(?:_[0-9A-Za-z]{7})?\.jpg")
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -91,3 +95,13 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         "Preferred-Languages: " + ", ".join(code for code, _name in settings.LANGUAGES),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """The pictures under MEDIA_ROOT, when Turnout serves them itself (``turnout demo``,
+    debug; a production server leaves them to the web server in front): only files named
+    as turnout.core.pictures names them; no listing, nothing else."""
+    if not PICTURE_FILE.fullmatch(path):
+        raise Http404
+    return static.serve(request, path, document_root=settings.MEDIA_ROOT)

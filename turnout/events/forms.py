@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.forms import PictureForm
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices, to_aware
 from turnout.events.models import (
@@ -220,3 +221,11 @@ class EventForm(forms.ModelForm):
     def _post_clean(self):
         # The service runs the model's validation, with the group set (views/organise.py).
         pass
+
+
+class EventPictureForm(PictureForm):
+    on_flyer = forms.BooleanField(
+        label=_("Show the picture on the A4 flyer"),
+        required=False,
+        help_text=_("The image for social media always shows it."),
+    )

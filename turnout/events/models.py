@@ -237,6 +237,11 @@ class Event(models.Model):
     # written by turnout.events.services on every save; the group's name is searched in
     # its own column (Group.search_name), so renaming a group touches no meeting.
     search_text = models.TextField(editable=False, default="", db_default="")
+    # Set through turnout.events.services.set_picture (turnout.core.pictures).
+    picture = models.OneToOneField(
+        "core.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    picture_on_flyer = models.BooleanField(_("show the picture on the A4 flyer"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,7 @@ PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 def public_events(*, group: Group | None = None) -> QuerySet[Event]:
     """The meetings public listings show (``Event.objects.listed()``: never a draft nor an
     unlisted meeting): "/", group pages, the widget, the feeds."""
-    events = Event.objects.listed().select_related("group", "venue")
+    events = Event.objects.listed().select_related("group", "venue", "picture")
     return events.filter(group=group) if group else events
 
 
@@ -45,7 +45,7 @@ def next_meetings(groups) -> list[tuple[Group, Event | None]]:
 def public_event(*, group_slug: str, event_slug: str) -> Event | None:
     """The meeting at this address for anyone who has the link, unlisted ones included."""
     try:
-        found = Event.objects.reachable().select_related("group", "venue")
+        found = Event.objects.reachable().select_related("group", "venue", "picture")
         return found.get(group__slug=group_slug, slug=event_slug)
     except Event.DoesNotExist:
         return None
@@ -66,6 +66,7 @@ def event_for_organiser(*, user: User, group_slug: str, event_slug: str) -> Even
     otherwise, so outsiders learn nothing."""
     group = groups.group_for_organiser(user=user, slug=group_slug)
     try:
-        return Event.objects.select_related("group", "venue").get(group=group, slug=event_slug)
+        found = Event.objects.select_related("group", "venue", "picture")
+        return found.get(group=group, slug=event_slug)
     except Event.DoesNotExist:
         raise Http404 from None

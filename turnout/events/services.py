@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from turnout.core import search
+from turnout.core import pagecache, pictures, search
 from turnout.core.formats import grouped
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events import addresses, hooks, places
@@ -365,3 +365,26 @@ def duplicate_event(*, event: Event) -> Event:
             local = fields[name].astimezone(ZoneInfo(event.time_zone)) + shift
             fields[name] = to_aware(local.date(), local.time(), event.time_zone)
     return create_event(group=event.group, topics=event.topics.all(), **fields)
+
+
+def set_picture(*, event: Event, upload=None, alt_text: str, on_flyer: bool = False) -> Event:
+    """The meeting's picture (``turnout.core.pictures``): a new upload replaces the old
+    one, whose files go once this commits; without one, only the description and the
+    A4 flyer's choice change. The cached public pages go too, rather than show a picture
+    that is gone."""
+    with transaction.atomic():
+        event.picture = pictures.replace(current=event.picture, upload=upload, alt_text=alt_text)
+        event.picture_on_flyer = on_flyer
+        event.save(update_fields=["picture", "picture_on_flyer"])
+        transaction.on_commit(pagecache.drop_all)
+    return event
+
+
+def remove_picture(*, event: Event) -> Event:
+    with transaction.atomic():
+        if event.picture is not None:
+            pictures.discard(event.picture)
+        event.picture, event.picture_on_flyer = None, False
+        event.save(update_fields=["picture", "picture_on_flyer"])
+        transaction.on_commit(pagecache.drop_all)
+    return event

@@ -25,7 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from turnout.core import timefmt
-from turnout.core.links import absolute_url
+from turnout.core.links import absolute_file_url, absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.templatetags.turnout import event_when
 from turnout.events import places
@@ -208,9 +208,9 @@ def event_jsonld(
         shown = event.public_counts == PublicCounts.SEATS_LEFT and not closed
         if shown and seats_left is not None:
             data["remainingAttendeeCapacity"] = seats_left
-    image = flyer_image(event)
-    if image:
-        data["image"] = [image]
+    images = [picture_image(event), flyer_image(event)]
+    if any(images):
+        data["image"] = [image for image in images if image]
     return data
 
 
@@ -225,8 +225,30 @@ def flyer_image(event: Event) -> str:
     return absolute_url("public:flyer_png", group=event.group.slug, event=event.slug)
 
 
+def picture_image(event: Event) -> str:
+    """The absolute URL of the meeting's picture (1200 pixels wide), for a public event
+    that has one; "" otherwise."""
+    if event.picture is None or not flyer_image(event):
+        return ""
+    return absolute_file_url(event.picture.large_url)
+
+
+def _preview_image(event: Event) -> dict:
+    """The picture if the meeting has one, otherwise the flyer's PNG social card."""
+    picture = picture_image(event)
+    if picture:
+        shown = event.picture
+        size = {"width": shown.large_width, "height": shown.large_height}
+        return {"image": picture, "image_type": "image/jpeg", **size, "alt": shown.alt_text}
+    flyer = flyer_image(event)
+    if not flyer:
+        return {"image": ""}
+    return {"image": flyer, "image_type": "image/png", "width": 1080, "height": 1350}
+
+
 def link_preview(event: Event) -> dict:
-    """What a shared link shows: title, date and place, the page's address."""
+    """What a shared link shows: title, date and place, the page's address, and the
+    picture or the flyer."""
     description = " · ".join(p for p in (when_text(event), place_text(event)) if p)
     if event.tagline:
         description += f" — {event.tagline}"
@@ -235,9 +257,8 @@ def link_preview(event: Event) -> dict:
         "description": Truncator(description).chars(DESCRIPTION_CHARS),
         "url": absolute_url("public:event", group=event.group.slug, event=event.slug),
         "site_name": SITE_NAME,
-        # The flyer's PNG social card; the page's twitter:card is then
-        # "summary_large_image".
-        "image": flyer_image(event),
+        # With an image, the page's twitter:card is "summary_large_image".
+        **_preview_image(event),
     }
 
 

@@ -10,8 +10,8 @@ tables, in the organiser's order), in type chosen from how much text they hold
 (``block_step``) so that a usual amount fits one page; more flows onto a second page,
 a table row never split, nothing cut off. The QR code then sits beside the details.
 
-Nothing a flyer shows is fetched: the templates' only resources are the QR code (a
-``data:`` URI) and the DejaVu Sans font files, and ``LocalOnlyFetcher`` refuses
+Nothing a flyer shows is fetched: the templates' only resources are the QR code and the
+meeting's picture (``data:`` URIs) and the DejaVu Sans font files, and ``LocalOnlyFetcher`` refuses
 every other URL, so text an organiser typed can never make the server fetch anything.
 """
 
@@ -34,6 +34,7 @@ from turnout.core.markdown import render_markdown
 from turnout.events import places
 from turnout.flyers import cache, selectors
 from turnout.flyers.fitting import BLOCK_STEPS, block_step
+from turnout.flyers.picture import picture_fact, picture_uri
 
 SIZES = ("A4", "A5")
 SOCIAL = "social"
@@ -97,6 +98,7 @@ def facts(event) -> dict:
             "contact": event.group.contact_email,
             "url": absolute_url("public:event", group=event.group.slug, event=event.slug),
             "blocks": _blocks(event, direction),
+            "picture": picture_fact(event),
         }
 
 
@@ -325,6 +327,7 @@ def html(shown: dict, size: str, step: int | None = None) -> str:
         "dense": dense,
         "headline": headline,
         "headline_dir": text_dir(headline, shown["dir"]),
+        "picture": picture_uri(shown["picture"], social=social, a4=size == "A4"),
     }
     with translation.override(shown["lang"]):
         return render_to_string(template, context)

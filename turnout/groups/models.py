@@ -98,6 +98,10 @@ class Group(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # Set through turnout.groups.pictures (turnout.core.pictures).
+    picture = models.OneToOneField(
+        "core.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # When TURNOUT_REQUIRE_GROUP_APPROVAL is on, announcements wait for the instance admin.
     email_approved_at = models.DateTimeField(null=True, blank=True)

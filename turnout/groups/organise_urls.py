@@ -4,12 +4,18 @@ invitations, its venues, its people and its audit log."""
 from django.urls import path
 
 from turnout.groups.views import organise as groups
-from turnout.groups.views import organise_audit
+from turnout.groups.views import organise_audit, organise_picture
 from turnout.groups.views import organise_people as people
 
 urlpatterns = [
     path("invitations/<str:token>/", groups.invitation, name="invitation"),
     path("groups/<slug:group>/edit/", groups.group_edit, name="group_edit"),
+    path("groups/<slug:group>/picture/", organise_picture.group_picture, name="group_picture"),
+    path(
+        "groups/<slug:group>/picture/remove/",
+        organise_picture.group_picture_remove,
+        name="group_picture_remove",
+    ),
     path("groups/<slug:group>/invite/", groups.invite, name="invite"),
     path("groups/<slug:group>/venues/new/", groups.venue_form, name="venue_new"),
     path("groups/<slug:group>/venues/<int:venue>/", groups.venue_form, name="venue_edit"),

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from turnout.events.views import organise as events
+from turnout.events.views import organise_picture as event_pictures
 from turnout.groups.views import organise as groups
 from turnout.pages.views import organise as pages
 from turnout.rsvp.views import organise_door as door
@@ -29,6 +30,16 @@ urlpatterns = [
     ),
     path(
         "groups/<slug:group>/events/<slug:event>/cancel/", pages.event_cancel, name="event_cancel"
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/picture/",
+        event_pictures.event_picture,
+        name="event_picture",
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/picture/remove/",
+        event_pictures.event_picture_remove,
+        name="event_picture_remove",
     ),
     path(
         "groups/<slug:group>/events/<slug:event>/duplicate/",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -51,6 +52,9 @@ urlpatterns = [
     path("", include("turnout.rsvp.urls")),
     path("", include(public)),
 ]
+
+if settings.TURNOUT_SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.insert(0, path(settings.MEDIA_URL[1:] + "<path:path>", core.media, name="media"))
 
 handler400 = core.bad_request
 handler403 = core.permission_denied

@@ -17,7 +17,7 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
     may get a copy a few seconds old (``turnout.core.pagecache``)."""
 
     def render_page(extra: dict) -> str:
-        found = get_object_or_404(Group, slug=group)
+        found = get_object_or_404(Group.objects.select_related("picture"), slug=group)
         context = {
             "group": found,
             "upcoming": events.upcoming_events(group=found),
