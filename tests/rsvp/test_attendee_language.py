@@ -217,3 +217,18 @@ def test_a_change_notice_tells_old_and_new_in_the_attendees_language(client, gro
 def when_in(event, language: str) -> str:
     with translation.override(language):
         return event_when(event)
+
+
+@pytest.mark.django_db
+def test_an_english_title_inside_an_arabic_email_keeps_its_direction(client, group, venue):
+    """In the HTML part the title typed in English sits in a <bdi> inside the Arabic
+    sentence, so its words and the sentence's punctuation keep their places."""
+    event = make_event(group=group, venue=venue, language="en", title="Rent strike: why?")
+    layla = register_from_page(client, event, "layla@example.org", "ar")
+    before = Message.objects.order_by("-id").values_list("id", flat=True).first()
+
+    rsvp.confirm(registration=layla)
+
+    (email,) = outbox(after=before)
+    assert "<bdi>Rent strike: why?</bdi>" in html_of(email)
+    assert "<bdi>" not in email.body  # the text part has no markup
