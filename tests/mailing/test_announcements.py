@@ -85,7 +85,7 @@ def assert_harmless(html: str) -> None:
     tags = Tags(html).found
     assert {tag for tag, _attrs in tags} <= {
         "html", "head", "meta", "title", "body", "div", "p", "h2", "hr", "a", "strong", "em",
-        "ul", "li",
+        "ul", "li", "bdi",
     }  # fmt: skip
     for _tag, attrs in tags:
         assert not [name for name in attrs if name.startswith("on")]

@@ -39,7 +39,7 @@ def test_render_keeps_ampersands_in_subject_and_text_and_escapes_them_in_html(db
 
     assert subject == "Help organise Tenants & Friends on Turnout"
     assert "for Tenants & Friends." in text
-    assert "for Tenants &amp; Friends." in html
+    assert "for <bdi>Tenants &amp; Friends</bdi>." in html
 
 
 def invite(group, to: str = "taras@example.org") -> Message:

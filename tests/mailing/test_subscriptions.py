@@ -103,7 +103,7 @@ def test_request_subscription_escapes_the_group_name_in_html_only(db):
     assert email.subject == "Confirm that you want emails from Tenants & <Friends>"
     assert "asked for news of the meetings of Tenants & <Friends>" in email.body
     assert (
-        "asked for news of the meetings of Tenants &amp; &lt;Friends&gt;"
+        "asked for news of the meetings of <bdi>Tenants &amp; &lt;Friends&gt;</bdi>"
         in email.alternatives[0][0]
     )
 

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             model_name="event",
             name="picture_on_flyer",
             field=models.BooleanField(
-                default=False, verbose_name="show the picture on the A4 flyer"
+                db_default=False, default=False, verbose_name="show the picture on the A4 flyer"
             ),
         ),
     ]
