@@ -108,3 +108,22 @@ def test_someone_waiting_cannot_add_guests_and_keeps_their_place(client, group, 
     assert response.status_code == 400
     assert (stored(wes).guests, stored(wes).status) == (0, Status.WAITLISTED)
     assert stored(wes).waitlist_position == wes.waitlist_position
+
+
+def test_the_attendees_page_shows_the_check_in_code_once_confirmed(client, group, venue):
+    import base64
+    import io
+
+    from PIL import Image
+
+    event = make_event(group=group, venue=venue, capacity=5)
+    held, confirmed = register(event, "Hal", confirm=False), register(event, "Cy")
+
+    page = client.get(f"/rsvp/{token_for(confirmed)}/").content.decode()
+    found = re.search(
+        r'<img src="data:image/png;base64,([^"]+)"[^>]*alt="Your check-in code"', page
+    )
+    assert found, "no check-in code on the confirmed attendee's page"
+    image = Image.open(io.BytesIO(base64.b64decode(found.group(1))))
+    assert image.size[0] == image.size[1] >= 150
+    assert "Your check-in code" not in client.get(f"/rsvp/{token_for(held)}/").content.decode()
