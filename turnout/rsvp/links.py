@@ -59,3 +59,8 @@ def check_in_qr_png(registration) -> bytes:
     out = io.BytesIO()
     segno.make(check_in_url(registration), error="m").save(out, kind="png", scale=6, border=2)
     return out.getvalue()
+
+
+def check_in_qr_data_uri(registration) -> str:
+    """The check-in QR code inside the attendee's own page (never cached, never shared)."""
+    return "data:image/png;base64," + base64.b64encode(check_in_qr_png(registration)).decode()

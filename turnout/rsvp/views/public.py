@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from turnout.rsvp import privacy, selectors, services
 from turnout.rsvp.forms import DetailsForm
+from turnout.rsvp.links import check_in_qr_data_uri
 from turnout.rsvp.models import Registration
 
 
@@ -57,6 +58,9 @@ def _page(request, registration: Registration, token: str, form: DetailsForm, st
         "held_back": event.capacity is None
         or event.capacity - event.seats_taken >= registration.seats,
         "can_change": not (gone or event.is_cancelled or event.has_started),
+        "check_in_image": check_in_qr_data_uri(registration)
+        if registration.status == Status.CONFIRMED and not (event.is_cancelled or event.is_past)
+        else "",
         "register_again": gone and not services.closed_reason(event),
         # Erasing cancels a place first, until the meeting is over (turnout.rsvp.privacy).
         "erase_frees_place": not (gone or event.is_past or event.is_cancelled),
