@@ -195,6 +195,8 @@ def with_numbers(events: QuerySet[Event]) -> QuerySet[Event]:
     door, as the door counts the room)."""
     return events.annotate(
         seats_confirmed=F("seats_taken") - F("seats_held"),
-        waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        waitlisted=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+        ),
         checked_in=Count("registrations", filter=Q(registrations__attended_at__isnull=False)),
     )
