@@ -47,6 +47,7 @@ def next_meetings(*, user: User) -> list[Event]:
         .select_related("group")
         .order_by("starts_at", "pk")
     )
+    # Some of those fetched ended yesterday where they took place; fetch a margin more.
     marked = (_mark(event, now) for event in found[: NEXT_SHOWN * 2])
     return [event for event in marked if event.still_on][:NEXT_SHOWN]
 
