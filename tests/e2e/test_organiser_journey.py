@@ -61,6 +61,7 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     expect(page.get_by_text("Your group is ready.")).to_be_visible()
     assert urlsplit(page.url).path == "/organise/groups/riverside-solidarity/"
 
+    page.get_by_role("link", name="Group settings").click()
     page.get_by_role("link", name="New venue").click()
     page.get_by_label("Name").fill("St Mark's Hall")
     page.get_by_label("Street address").fill("12 Example Road")
@@ -107,7 +108,7 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     phone.get_by_role("button", name="Log in").click()
     expect(phone.get_by_role("heading", name="Your groups")).to_be_visible()
     organise = "/organise/groups/riverside-solidarity/"
-    for path in (organise, f"{organise}events/new/", f"{organise}venues/new/"):
+    for path in ("/organise/", organise, f"{organise}settings/", f"{organise}events/new/"):
         assert_fits_phone(phone, path)
 
 

@@ -95,8 +95,8 @@ def test_import_page_says_the_limits(organiser_client, group):
     assert 'enctype="multipart/form-data"' in html
 
 
-def test_group_page_links_to_imports(organiser_client, group):
-    html = organiser_client.get("/organise/groups/uig/").content.decode()
+def test_group_settings_link_to_imports(organiser_client, group):
+    html = organiser_client.get("/organise/groups/uig/settings/").content.decode()
 
     assert 'href="/organise/groups/uig/imports/"' in html
 

@@ -92,8 +92,8 @@ def test_widget_costs_two_queries_whatever_the_number_of_meetings(
     assert [title for _url, title in listed(response)] == ["Meeting 0", "Meeting 1", "Meeting 2"]
 
 
-def test_organiser_page_has_the_copy_paste_snippet(organiser_client, group):
-    body = organiser_client.get("/organise/groups/uig/").content.decode()
+def test_group_settings_have_the_copy_paste_snippet(organiser_client, group):
+    body = organiser_client.get("/organise/groups/uig/settings/").content.decode()
 
     snippet = html.unescape(SNIPPET.search(body).group(1))
     assert snippet.startswith('<iframe src="http://testserver/uig/widget/"')
@@ -105,7 +105,7 @@ def test_organiser_page_has_the_copy_paste_snippet(organiser_client, group):
 def test_snippet_stays_valid_html_with_quotes_in_the_group_name(organiser_client, group):
     groups.update_group(group=group, name='The "Best" <Group> & Co')
 
-    body = organiser_client.get("/organise/groups/uig/").content.decode()
+    body = organiser_client.get("/organise/groups/uig/settings/").content.decode()
 
     snippet = html.unescape(SNIPPET.search(body).group(1))
     assert 'title="Meetings of The &quot;Best&quot; &lt;Group&gt; &amp; Co"' in snippet

@@ -177,13 +177,13 @@ def test_a_hostile_page_number_shows_a_real_page(organiser_client, fifty_one, pa
     assert AuditEntry.objects.count() == before
 
 
-def test_the_group_page_links_to_the_log_for_owners_only(organiser_client, group, co_organiser):
+def test_the_group_settings_link_to_the_log_for_owners_only(organiser_client, group, co_organiser):
     link = f'<a href="{PAGE}">Audit log</a>'
     client = Client()
     client.force_login(co_organiser)
 
-    assert link in html(organiser_client.get("/organise/groups/uig/"))
-    assert link not in html(client.get("/organise/groups/uig/"))
+    assert link in html(organiser_client.get("/organise/groups/uig/settings/"))
+    assert link not in html(client.get("/organise/groups/uig/settings/"))
 
 
 # --- kept one year ---

@@ -71,10 +71,10 @@ def test_an_organiser_sees_the_page_without_the_owners_buttons(taras_client, gro
     assert "Leave the group…" in html
 
 
-def test_an_organiser_sees_no_owners_buttons_on_the_group_page(taras_client, organiser_client):
+def test_an_organiser_sees_no_owners_buttons_on_the_group_settings(taras_client, organiser_client):
     mine, owners = (
-        shown(taras_client, "/organise/groups/uig/"),
-        shown(organiser_client, "/organise/groups/uig/"),
+        shown(taras_client, "/organise/groups/uig/settings/"),
+        shown(organiser_client, "/organise/groups/uig/settings/"),
     )
 
     for link in ('href="/organise/groups/uig/edit/"', 'href="/organise/groups/uig/invite/"'):

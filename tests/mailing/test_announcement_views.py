@@ -60,8 +60,8 @@ def srcdoc(html: str) -> str:
 # --- list ---
 
 
-def test_group_page_links_to_announcements(organiser_client, group):
-    html = page(organiser_client.get("/organise/groups/uig/"))
+def test_group_settings_link_to_announcements(organiser_client, group):
+    html = page(organiser_client.get("/organise/groups/uig/settings/"))
 
     assert f'href="{BASE}">Announcements</a>' in html
 

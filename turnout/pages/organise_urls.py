@@ -16,11 +16,12 @@ urlpatterns = [
     path("groups/<slug:group>/", include("turnout.feeds.organise_urls")),
     path("groups/<slug:group>/", include("turnout.comparisons.organise_urls")),
     path("groups/<slug:group>/", include("turnout.flyers.organise_urls")),
-    path("", groups.dashboard, name="dashboard"),
+    path("", pages.dashboard, name="dashboard"),
     path("new-group/", groups.group_new, name="group_new"),
     path("", include("turnout.groups.organise_urls")),
     path("check-in/<str:token>/", door.scanned, name="check_in"),
     path("groups/<slug:group>/", pages.group_home, name="group"),
+    path("groups/<slug:group>/settings/", pages.group_settings, name="group_settings"),
     path("groups/<slug:group>/events/new/", events.event_new, name="event_new"),
     path("groups/<slug:group>/events/<slug:event>/", pages.event_edit, name="event_edit"),
     path(

@@ -185,3 +185,18 @@ def door_counts(*, event: Event) -> dict[str, int]:
         expected=Count("pk", filter=expected),
         also_here=Count("pk", filter=~expected & here),
     )
+
+
+def with_numbers(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Each meeting with the figures its organisers look at, in the same query whatever
+    the number of meetings: ``seats_confirmed`` (``seats_held`` and the capacity come
+    with the meeting's own counters), ``waitlisted`` (the parties waiting in the queue,
+    as ``with_waitlist_place`` counts them) and ``checked_in`` (everyone let in at the
+    door, as the door counts the room)."""
+    return events.annotate(
+        seats_confirmed=F("seats_taken") - F("seats_held"),
+        waitlisted=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+        ),
+        checked_in=Count("registrations", filter=Q(registrations__attended_at__isnull=False)),
+    )

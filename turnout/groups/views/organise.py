@@ -1,5 +1,5 @@
-"""The organiser's side of groups: dashboard, group settings, co-organisers, venues
-(the group's own page lists its meetings: ``turnout.pages.views.organise``)."""
+"""The organiser's side of groups: a new group, its details, co-organisers, venues (the
+dashboard, the group's own page and its settings page: ``turnout.pages.views.organise``)."""
 
 import copy
 
@@ -16,15 +16,6 @@ from turnout.groups import selectors
 from turnout.groups import services as groups
 from turnout.groups.forms import GroupForm, InviteForm, VenueForm
 from turnout.groups.models import Group, Venue
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "groups/organise/dashboard.html",
-        {"groups": selectors.groups_organised_by(user=request.user)},
-    )
 
 
 @login_required

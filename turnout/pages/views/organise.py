@@ -1,5 +1,6 @@
-"""The organiser's pages that show several apps at once: a group's page (its meetings)
-and a meeting's page (whether the people registered have been told of a change)."""
+"""The organiser's pages that show several apps at once: the dashboard, a group's page
+(its meetings) and its settings, and a meeting's page (whether the people registered
+have been told of a change)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,24 +15,45 @@ from turnout.events import services as events
 from turnout.events.forms import EventForm
 from turnout.events.models import Event
 from turnout.groups import selectors as groups
+from turnout.pages import selectors
 from turnout.rsvp import notices
 from turnout.rsvp import selectors as rsvp_selectors
 
 
 @login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The organiser's week: their next meetings across their groups, drafts waiting,
+    the last announcements, and their groups."""
+    user = request.user
+    context = {
+        "next_meetings": selectors.next_meetings(user=user),
+        "drafts": selectors.drafts_waiting(user=user),
+        "announcements": selectors.last_announcements(user=user),
+        "groups": groups.groups_organised_by(user=user),
+    }
+    return render(request, "pages/organise/dashboard.html", context)
+
+
+@login_required
 def group_home(request: HttpRequest, group: str) -> HttpResponse:
+    """A group's page leads with its meetings; its settings are one link away."""
     found = groups.group_for_organiser(user=request.user, slug=group)
-    return render(
-        request,
-        "groups/organise/group.html",
-        {
-            "group": found,
-            "events": events_selectors.events_for_organisers(group=found),
-            "venues": found.venues.all(),
-            "organisers": groups.organisers(group=found),
-            "is_owner": groups.is_owner(group=found, user=request.user),
-        },
-    )
+    upcoming, past = selectors.group_meetings(group=found)
+    context = {"group": found, "upcoming": upcoming, "past": past}
+    return render(request, "pages/organise/group.html", context)
+
+
+@login_required
+def group_settings(request: HttpRequest, group: str) -> HttpResponse:
+    """Everything about a group but its meetings; owners see their own links too."""
+    found = groups.group_for_organiser(user=request.user, slug=group)
+    context = {
+        "group": found,
+        "venues": found.venues.all(),
+        "organisers": groups.organisers(group=found),
+        "is_owner": groups.is_owner(group=found, user=request.user),
+    }
+    return render(request, "pages/organise/group_settings.html", context)
 
 
 @login_required
