@@ -3,6 +3,7 @@ it" after publishing, unpublish, delete, and the organisers' Edit link; with bad
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -95,7 +96,7 @@ def test_publish_leads_to_now_spread_it(organiser_client, draft):
     assert response.redirect_chain[-1][0] == organise(draft, "spread/")
     html = response.content.decode()
     assert "Now spread it" in html
-    assert f"http://testserver{page(draft)}" in html
+    assert f"{settings.BASE_URL}{page(draft)}" in html
     assert "flyer.pdf?size=A4" in html
     announce = f"/organise/groups/{draft.group.slug}/announcements/new/?event={draft.slug}"
     assert announce in html
@@ -108,13 +109,15 @@ def test_email_your_followers_prefills_the_announcement(organiser_client, event)
 
     form = response.context["form"]
     assert form["subject"].value() == event.title
-    assert f"http://testserver{page(event)}" in form["body"].value()
+    assert f"{settings.BASE_URL}{page(event)}" in form["body"].value()
 
 
 def test_the_announcement_prefill_of_another_groups_meeting_is_ignored(
     outsider_client, event, outsider
 ):
-    response = outsider_client.get(f"/organise/groups/another/announcements/new/?event={event.slug}")
+    response = outsider_client.get(
+        f"/organise/groups/another/announcements/new/?event={event.slug}"
+    )
 
     assert response.status_code == 200
     assert not response.context["form"]["subject"].value()
@@ -200,7 +203,38 @@ def test_delete_of_a_meeting_with_registrations_is_refused_pointing_to_cancel(
 def test_another_groups_organiser_cannot_touch_the_meeting(outsider_client, draft, event, action):
     for meeting in (draft, event):
         before = Event.objects.get(pk=meeting.pk)
-        response = outsider_client.post(organise(meeting, action))
+        send = outsider_client.get if action == "spread/" else outsider_client.post
+        response = send(organise(meeting, action))
         assert response.status_code == 404
         after = Event.objects.get(pk=meeting.pk)
         assert (after.status, after.sequence) == (before.status, before.sequence)
+
+
+def test_the_meeting_page_offers_the_draft_and_published_actions(organiser_client, draft, event):
+    draft_page = organiser_client.get(organise(draft)).content.decode()
+    published_page = organiser_client.get(organise(event)).content.decode()
+
+    assert page(draft) in draft_page
+    assert organise(draft, "delete/") in draft_page
+    assert organise(draft, "unpublish/") not in draft_page
+    assert organise(event, "unpublish/") in published_page
+    assert organise(event, "spread/") in published_page
+
+
+def test_an_unpublished_meeting_says_cancelled_in_the_atom_feed(organiser_client, event):
+    organiser_client.post(organise(event, "unpublish/"))
+
+    atom = Client().get(f"/{event.group.slug}/feed.atom").content.decode()
+    assert "This meeting has been cancelled." in atom
+
+
+def test_an_unlisted_meeting_prefills_no_announcement(organiser_client, group, venue):
+    hidden = make_event(group=group, venue=venue, unlisted=True)
+
+    response = organiser_client.get(
+        f"/organise/groups/{group.slug}/announcements/new/?event={hidden.slug}"
+    )
+
+    assert not response.context["form"]["subject"].value()
+    spread = organiser_client.get(organise(hidden, "spread/")).content.decode()
+    assert "Email your followers" not in spread
