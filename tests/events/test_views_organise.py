@@ -351,7 +351,7 @@ def test_publish_makes_the_draft_public(organiser_client, client, draft):
     response = organiser_client.post(f"/organise/groups/uig/events/{draft.slug}/publish/")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/organise/groups/uig/events/{draft.slug}/"
+    assert response["Location"] == f"/organise/groups/uig/events/{draft.slug}/spread/"
     draft.refresh_from_db()
     assert draft.status == Event.Status.PUBLISHED
     page = organiser_client.get(response["Location"]).content.decode()

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_event, make_group, make_venue
@@ -198,12 +199,14 @@ def test_draft_event_page_is_not_found(client, group, venue):
     assert NOT_FOUND in response.content.decode()
 
 
-def test_draft_event_page_is_not_found_for_its_organiser_either(organiser_client, group, venue):
+def test_draft_event_page_is_shown_to_its_organiser_only(organiser_client, client, group, venue):
     draft = make_event(group=group, venue=venue, published=False)
 
     response = organiser_client.get(f"/uig/events/{draft.slug}/")
 
-    assert response.status_code == 404
+    # Issue 20: its organisers preview it (tests/pages/test_publishing.py); nobody else.
+    assert response.status_code == 200
+    assert Client().get(f"/uig/events/{draft.slug}/").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,14 @@ Arguments are keywords, and receivers take ``**kwargs`` too (a hook may gain one
     cancelled meeting sends nothing). Arguments: ``event`` (as cancelled), ``before``
     (the same instance as it was before cancelling) and ``by``. Receivers may write,
     and may set ``event.change_notice`` as above. rsvp: the cancellation notice.
+
+``meeting_withdrawing``
+    Sent by ``turnout.events.publishing`` before a meeting goes back to draft or is
+    deleted, under the meeting's row lock. A receiver refuses by raising a
+    ``ValidationError`` with the organiser's message (nothing has changed then). It
+    must not write. Arguments: ``event`` and ``action`` (``"unpublish"`` or
+    ``"delete"``). rsvp: anyone has ever registered (cancelled ones too: each was
+    sent the meeting's link, so only a cancellation tells them honestly).
 """
 
 from django.dispatch import Signal
@@ -49,3 +57,4 @@ from django.dispatch import Signal
 meeting_moving_to_past = Signal()
 meeting_changed = Signal()
 meeting_cancelled = Signal()
+meeting_withdrawing = Signal()

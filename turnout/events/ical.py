@@ -173,7 +173,7 @@ def vevent(
         entry.add("dtend", event.local_end)
     entry.add("summary", plain(event.title))
     entry.add("url", page)
-    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    entry.add("status", "CANCELLED" if event.shown_as_cancelled else "CONFIRMED")
     with translation.override(event.language):
         description = [plain(event.tagline), markdown_text(event.description), page]
         if online_url:

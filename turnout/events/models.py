@@ -59,6 +59,16 @@ class EventQuerySet(models.QuerySet):
         selector for "/", group pages, the widget, feeds, search and federation."""
         return self.reachable().filter(unlisted=False)
 
+    def in_feeds(self) -> "EventQuerySet":
+        """What calendar feeds carry: listed meetings, and those published once and taken
+        back to draft since (turnout.events.publishing), shown as cancelled, so that a
+        calendar that saw one learns it is off instead of losing it without a word."""
+        withdrawn = models.Q(status=Event.Status.DRAFT, published_at__isnull=False)
+        return self.filter(
+            models.Q(status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED)) | withdrawn,
+            unlisted=False,
+        )
+
 
 class Event(models.Model):
     """A meeting, kept as the organiser meant it: local date and time in a named zone.
@@ -321,6 +331,13 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def shown_as_cancelled(self) -> bool:
+        """How feeds show it: cancelled, or taken back to draft after it was published."""
+        return self.is_cancelled or (
+            self.status == self.Status.DRAFT and self.published_at is not None
+        )
 
     @property
     def has_started(self) -> bool:

@@ -18,6 +18,13 @@ def public_events(*, group: Group | None = None) -> QuerySet[Event]:
     return events.filter(group=group) if group else events
 
 
+def feed_events(*, group: Group | None = None) -> QuerySet[Event]:
+    """The meetings calendar feeds carry (``Event.objects.in_feeds()``): the listed ones,
+    and unpublished ones that were once published (as cancelled)."""
+    events = Event.objects.in_feeds().select_related("group", "venue", "picture")
+    return events.filter(group=group) if group else events
+
+
 def upcoming_events(*, group: Group | None = None) -> QuerySet[Event]:
     return public_events(group=group).filter(ends_at__gt=timezone.now()).order_by("starts_at")
 

@@ -41,7 +41,7 @@ _SITE_TAG_DATE = dt.date(2025, 1, 1)
 
 def _window(group: Group | None) -> QuerySet[Event]:
     since = timezone.now() - dt.timedelta(days=DAYS_BACK)
-    return selectors.public_events(group=group).filter(starts_at__gte=since)
+    return selectors.feed_events(group=group).filter(starts_at__gte=since)
 
 
 def feed_events(*, group: Group | None = None) -> QuerySet[Event]:
@@ -108,7 +108,7 @@ def _author(parent: ET.Element, group: Group) -> None:
 
 def summary(event: Event) -> str:
     lines = [when_text(event), place_text(event)]
-    if event.is_cancelled:
+    if event.shown_as_cancelled:
         lines.insert(0, _("This meeting has been cancelled."))
     if event.tagline:
         lines.append(event.tagline)

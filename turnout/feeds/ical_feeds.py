@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from turnout.core.links import site_host
 from turnout.events import ical
 from turnout.events.models import Event
-from turnout.events.selectors import public_events
+from turnout.events.selectors import feed_events as events_in_feeds
 from turnout.groups.models import Group
 
 WINDOW_DAYS = 90
@@ -44,7 +44,7 @@ class Validators:
 
 def feed_events(*, group: Group | None = None) -> QuerySet[Event]:
     since = timezone.now() - dt.timedelta(days=WINDOW_DAYS)
-    return public_events(group=group).filter(starts_at__gte=since).order_by("starts_at", "pk")
+    return events_in_feeds(group=group).filter(starts_at__gte=since).order_by("starts_at", "pk")
 
 
 def validators(events: QuerySet[Event], *, scope: str) -> Validators:

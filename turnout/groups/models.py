@@ -306,6 +306,7 @@ class AuditEntry(models.Model):
         MESSAGE_SENT = "message_sent", _("sent a message")
         SUBSCRIBERS_EXPORTED = "subscribers_exported", _("downloaded the subscriber list")
         SUBSCRIBERS_IMPORTED = "subscribers_imported", _("asked imported contacts to subscribe")
+        EVENT_DELETED = "event_deleted", _("deleted a meeting")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(

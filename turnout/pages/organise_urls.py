@@ -6,6 +6,7 @@ from turnout.events.views import organise as events
 from turnout.events.views import organise_picture as event_pictures
 from turnout.groups.views import organise as groups
 from turnout.pages.views import organise as pages
+from turnout.pages.views import organise_publishing as publishing
 from turnout.rsvp.views import organise_door as door
 
 app_name = "organise"
@@ -28,6 +29,21 @@ urlpatterns = [
         "groups/<slug:group>/events/<slug:event>/publish/",
         events.event_publish,
         name="event_publish",
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/spread/",
+        publishing.event_spread,
+        name="event_spread",
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/unpublish/",
+        publishing.event_unpublish,
+        name="event_unpublish",
+    ),
+    path(
+        "groups/<slug:group>/events/<slug:event>/delete/",
+        publishing.event_delete,
+        name="event_delete",
     ),
     path(
         "groups/<slug:group>/events/<slug:event>/cancel/", pages.event_cancel, name="event_cancel"

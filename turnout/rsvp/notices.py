@@ -71,6 +71,24 @@ def refuse_move_to_past(*, event: Event) -> None:
         )
 
 
+def refuse_withdrawal(*, event: Event, action: str) -> None:
+    """A meeting anyone ever registered for (a cancelled registration too: they were sent
+    its link and maybe a calendar file) is neither unpublished nor deleted: it is
+    cancelled, so that they are told rather than finding it gone."""
+    if Registration.objects.filter(event_id=event.pk).exists():
+        if action == "delete":
+            message = _(
+                "People have registered for this meeting, so it cannot be deleted: cancel "
+                "it instead, and they can be told."
+            )
+        else:
+            message = _(
+                "People have registered for this meeting, so it cannot go back to draft: "
+                "cancel it instead, and they can be told."
+            )
+        raise ValidationError(message)
+
+
 def _pending(**lookups) -> QuerySet:
     """Notices neither sent nor dismissed: the conditional UPDATEs below act only on these."""
     return ChangeNotice.objects.filter(sent_at=None, dismissed_at=None, **lookups)

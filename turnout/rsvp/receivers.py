@@ -33,12 +33,17 @@ def record_cancellation_notice(*, event: Event, by, **kwargs) -> None:
     event.change_notice = notices.record_cancellation(event=event, by=by)
 
 
+def refuse_withdrawal(*, event: Event, action: str, **kwargs) -> None:
+    notices.refuse_withdrawal(event=event, action=action)
+
+
 RECEIVERS = [
     (hooks.meeting_moving_to_past, refuse_move_to_past),
     (hooks.meeting_changed, move_reminders),
     (hooks.meeting_changed, record_change_notice),
     (hooks.meeting_changed, promote_waitlist),
     (hooks.meeting_cancelled, record_cancellation_notice),
+    (hooks.meeting_withdrawing, refuse_withdrawal),
 ]
 
 

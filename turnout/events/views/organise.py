@@ -47,6 +47,8 @@ def event_publish(request: HttpRequest, group: str, event: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _published_message(found))
+        # The next step: its link, share buttons, poster, the followers (turnout.pages).
+        return redirect("organise:event_spread", group=found.group.slug, event=found.slug)
     return redirect("organise:event_edit", group=found.group.slug, event=found.slug)
 
 

@@ -13,7 +13,7 @@ from turnout.groups import selectors as groups
 from turnout.mailing import selectors_announcements as selectors
 from turnout.mailing.forms_announcements import AnnouncementForm
 from turnout.mailing.models import Announcement
-from turnout.mailing.services import announcements
+from turnout.mailing.services import about_meeting, announcements
 
 DRAFT = Announcement.Status.DRAFT
 
@@ -51,11 +51,18 @@ def announcement_list(request: HttpRequest, group: str) -> HttpResponse:
     return render(request, "mailing/organise/announcements.html", context)
 
 
+def _about_meeting(request: HttpRequest, group) -> dict:
+    """A first draft about the meeting ``?event=<slug>`` ("Email your followers" after
+    publishing); nothing for any other value."""
+    event = about_meeting.meeting_for_announcement(group=group, slug=request.GET.get("event", ""))
+    return about_meeting.first_draft(event=event) if event else {}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def announcement_new(request: HttpRequest, group: str) -> HttpResponse:
     found = groups.group_for_organiser(user=request.user, slug=group)
-    form = AnnouncementForm(request.POST or None)
+    form = AnnouncementForm(request.POST or None, initial=_about_meeting(request, found))
     if request.method == "POST" and form.is_valid():
         announcement = announcements.create(
             group=found, created_by=request.user, **form.cleaned_data

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,6 +22,7 @@ from turnout.events import selectors as events
 from turnout.events.models import Event
 from turnout.feeds import jsonld
 from turnout.flyers import selectors as flyers
+from turnout.groups.selectors import TwoFactorRequired
 from turnout.mailing.services import subscriptions
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.forms import RSVPForm
@@ -69,6 +71,11 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
             raise Http404
         return _rsvp(request, found)
 
+    if request.user.is_authenticated:
+        own = _page_for_its_organisers(request, group, event)
+        if own is not None:
+            return own
+
     def render_page(extra: dict) -> str:
         found = events.public_event(group_slug=group, event_slug=event)
         if found is None:
@@ -77,6 +84,25 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
         return html, events.robots_headers(found)
 
     return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)
+
+
+def _page_for_its_organisers(request: HttpRequest, group: str, event: str) -> HttpResponse | None:
+    """The page as one of the meeting's organisers sees it: with an Edit link, and a draft
+    too, under its "Draft" band; None for anyone else (a draft is then 404).
+
+    Never cached, here or on the way: a logged-in visitor never gets or fills the page
+    cache (``pagecache.cacheable``), and ``Cache-Control: private, no-store`` keeps
+    proxies and the browser's back-forward cache from holding it."""
+    try:
+        found = events.event_for_organiser(user=request.user, group_slug=group, event_slug=event)
+    except (Http404, TwoFactorRequired):  # not theirs, or not until their second factor
+        return None
+    context = {**meeting_context(found), "organiser_view": True}
+    response = render(request, PAGE, context)
+    if found.unlisted or found.status == Event.Status.DRAFT:
+        response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _rsvp(request: HttpRequest, event: Event) -> HttpResponse:
