@@ -128,13 +128,13 @@ def request_counts(*, event: Event) -> dict[str, int]:
 
 
 EXPORT_HEADER = [
-    "name", "email", "guests", "seats", "status", "waitlist_position", "registered_at",
+    "name", "email", "guests", "seats", "status", "waitlist_place", "registered_at",
     "confirmed_at", "checked_in_at", "source", "over_capacity", "access_needs",
 ]  # fmt: skip
 
 
 _EXPORTED = (
-    "name", "email", "guests", "status", "waitlist_position", "created_at", "confirmed_at",
+    "name", "email", "guests", "status", "waitlist_place", "created_at", "confirmed_at",
     "attended_at", "source", "over_capacity", "access_needs", "anonymised_at",
 )  # fmt: skip
 
@@ -153,12 +153,13 @@ def _attendee_rows(event: Event, anonymised: str) -> Iterator[tuple]:
     def local(value) -> str:
         return value.astimezone(zone).isoformat(timespec="minutes") if value else ""
 
-    rows = event.registrations.order_by("created_at", "pk").values(*_EXPORTED)
+    rows = with_waitlist_place(event.registrations.order_by("created_at", "pk"))
+    rows = rows.values(*_EXPORTED)
     for r in rows.iterator(chunk_size=2000):
         yield (
             anonymised if r["anonymised_at"] else r["name"], r["email"], r["guests"],
             1 + r["guests"], r["status"],
-            r["waitlist_position"] or "", local(r["created_at"]), local(r["confirmed_at"]),
+            r["waitlist_place"] or "", local(r["created_at"]), local(r["confirmed_at"]),
             local(r["attended_at"]), r["source"], "yes" if r["over_capacity"] else "",
             r["access_needs"],
         )  # fmt: skip
