@@ -202,6 +202,7 @@ def test_digest_counts_per_meeting_and_one_a_day(group, organiser):
     assert f"/organise/groups/{group.slug}/events/{event.slug}/registrations/" in email.body
     assert quiet.title in email.body
     assert_no_attendee_data(email)
+    assert Message.objects.get().forget_after is not None  # the record is blanked in time
 
 
 def test_digest_next_day_counts_only_what_is_new(group, organiser):

@@ -32,6 +32,7 @@ from turnout.core import outbox
 from turnout.core.links import absolute_url
 from turnout.core.models import Message
 from turnout.events.models import Event
+from turnout.groups.emails import ACCOUNT_MAIL_KEPT, forget_group_mail_after
 from turnout.groups.models import Membership, NotificationSettings, User
 from turnout.rsvp.models import OrganiserAlert, Registration
 
@@ -140,14 +141,16 @@ def _language(user: User, event: Event) -> str:
 
 
 def _queue_alert(event: Event, user: User, kind: str, waiting: int) -> Message:
-    """A snapshot of the counts that made it, so the email says what was true then."""
-    params = {"capacity": event.capacity, "waiting": waiting}
+    """A snapshot of the counts that made it, so the email says what was true then. The
+    record (the organiser's address) is blanked after the group's retention, as its other
+    mail not tied to a registration is."""
     return outbox.queue(
         kind=ALERTS[kind],
         to=user.email,
         about=event,
-        params=params,
+        params={"capacity": event.capacity, "waiting": waiting},
         language=_language(user, event),
+        forget_after=forget_group_mail_after(event.group),
     )
 
 
@@ -225,6 +228,7 @@ def _digest(settings: NotificationSettings, now: dt.datetime) -> int:
         about=user,
         params={"meetings": rows},
         language=user.language or None,
+        forget_after=now + ACCOUNT_MAIL_KEPT,  # as the account's own mail
     )
     return 1
 
