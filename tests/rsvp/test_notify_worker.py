@@ -1,18 +1,23 @@
-"""The daily digest as it runs for real: two ``turnout worker`` processes on the test
-database, delivering to an aiosmtpd server on loopback, the job run more often than
-its schedule: one digest a day, whatever the number of runs and workers."""
+"""Organisers' notifications as they run for real. The daily digest: two ``turnout
+worker`` processes on the test database, delivering to an aiosmtpd server on loopback,
+the job run more often than its schedule: one digest a day, whatever the number of runs
+and workers. The alerts: many threads, each with its own connection, checking at once."""
 
 from collections import Counter
 
+import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from tests.concurrency import race
 from tests.factories import make_event, make_group, make_user
 from tests.processes import wait_for
 from turnout.core.models import Message
 from turnout.groups import notifications
+from turnout.groups.models import Membership
+from turnout.rsvp import notify, tasks
 from turnout.rsvp import services as rsvp
-from turnout.rsvp import tasks
+from turnout.rsvp.models import OrganiserAlert
 
 DIGEST_TASKS = DBTaskResult.objects.filter(task_path="turnout.rsvp.tasks.send_organiser_digests")
 
@@ -46,3 +51,29 @@ def test_two_workers_send_one_digest_a_day(workers, smtp):
     assert "2 confirmed, 0 held until the email is confirmed, of 20 seats; 0 waiting" in text
     assert "people.example" not in message.as_string()
     assert "Ann" not in text and "Bob" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_checking_a_full_meeting_at_once_send_one_alert_each():
+    olena, taras = make_user(email="olena@example.org"), make_user(email="taras@example.org")
+    group = make_group(owner=olena)
+    Membership.objects.create(group=group, user=taras, role=Membership.Role.ORGANISER)
+    notifications.update_settings(user=olena, waitlist=True, waitlist_threshold=1)
+    event = make_event(group=group, capacity=1)
+    for name in ("Ann", "Bob"):  # full, and one waiting (commits run the checks at once)
+        registration, _ = rsvp.register(event=event, name=name, email=f"{name}@people.example")
+        rsvp.confirm(registration=registration)
+    OrganiserAlert.objects.all().delete()
+    Message.objects.filter(kind__startswith="rsvp/email/organiser_").delete()
+
+    sent = race(8, lambda i: notify.check_alerts(event_id=event.pk))
+
+    assert sum(sent) == 3
+    queued = Message.objects.filter(kind__startswith="rsvp/email/organiser_")
+    assert Counter(queued.values_list("to_email", "kind")) == Counter(
+        {
+            ("olena@example.org", "rsvp/email/organiser_full"): 1,
+            ("olena@example.org", "rsvp/email/organiser_waitlist"): 1,
+            ("taras@example.org", "rsvp/email/organiser_full"): 1,
+        }
+    )
