@@ -53,15 +53,17 @@ DEFAULTS = NotificationSettings()  # an organiser without a row has these
 
 def after_commit(event_id: int) -> None:
     """Check the meeting's alerts once this transaction commits (seats taken, someone
-    joined the waitlist)."""
-    transaction.on_commit(partial(check_alerts, event_id=event_id))
+    joined the waitlist). ``robust``: an alert that fails is logged, never the reply of
+    an RSVP that has committed."""
+    transaction.on_commit(partial(check_alerts, event_id=event_id), robust=True)
 
 
 def late_cancellation(event: Event, now: dt.datetime) -> None:
     """Someone gave up their place: if the meeting starts within a day, tell the
     organisers who asked, once this transaction commits."""
     if event.starts_at - now <= LATE and event.starts_at > now:
-        transaction.on_commit(partial(_alert, event_id=event.pk, kinds=[Kind.LATE_CANCELLATION]))
+        alert = partial(_alert, event_id=event.pk, kinds=[Kind.LATE_CANCELLATION])
+        transaction.on_commit(alert, robust=True)
 
 
 def _waiting(event_id: int) -> int:
