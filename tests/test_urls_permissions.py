@@ -288,7 +288,7 @@ def test_a_co_organiser_gets_the_same_pages_but_the_owners(world, table_rows):
 # ... except the account's own security settings, and the login's code step (which
 # needs the password step first).
 ACCOUNT_SETTINGS = {"two_factor", "two_factor_setup", "recovery_codes", "two_factor_off"}
-ACCOUNT_SETTINGS |= {"other_sessions"}
+ACCOUNT_SETTINGS |= {"other_sessions", "notifications"}
 
 
 @pytest.mark.parametrize("route", ACCOUNTS, ids=ids)

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from turnout.groups.forms import PasswordResetForm
 from turnout.groups.views import organise_accounts as accounts
+from turnout.groups.views import organise_notifications as notifications
 from turnout.groups.views import organise_twofactor as twofactor
 
 app_name = "accounts"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("account/two-factor/set-up/", twofactor.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
     path("account/two-factor/turn-off/", twofactor.two_factor_off, name="two_factor_off"),
+    path("account/notifications/", notifications.notification_settings, name="notifications"),
     path("account/sessions/log-out-others/", twofactor.other_sessions, name="other_sessions"),
     path(
         "password-reset/",

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from turnout.core import ratelimit
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
-from turnout.groups import addresses, logins
+from turnout.groups import addresses, logins, notifications
 from turnout.groups import services as groups
-from turnout.groups.models import Group, User, Venue
+from turnout.groups.models import WAITLIST_THRESHOLD_MAX, Group, User, Venue
 
 # Group.anonymise_after_days's validators, repeated here to word their messages.
 ANONYMISE_MIN_DAYS, ANONYMISE_MAX_DAYS = 1, 3650
@@ -175,3 +175,38 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def save(self, *args, request=None, **kwargs) -> None:
         client = ratelimit.client_address(request) if request is not None else ""
         groups.request_password_reset(email=self.cleaned_data["email"], client=client)
+
+
+class NotificationSettingsForm(forms.Form):
+    """The organiser's own notification settings (turnout.groups.notifications)."""
+
+    daily_digest = forms.BooleanField(
+        label=_("A daily summary of registrations"),
+        required=False,
+        help_text=_(
+            "Once a day, when there is something new: for each of your meetings to come, "
+            "the new registrations and the numbers confirmed, held and waiting."
+        ),
+    )
+    meeting_full = forms.BooleanField(label=_("When a meeting is full"), required=False)
+    waitlist = forms.BooleanField(
+        label=_("When a meeting's waitlist reaches this many people"), required=False
+    )
+    waitlist_threshold = forms.IntegerField(
+        label=_("People waiting"),
+        error_messages={
+            "required": _("Give the number of people as a whole number, like 5."),
+            "invalid": _("Give the number of people as a whole number, like 5."),
+        },
+        help_text=_("Sent once per meeting, when the waitlist first reaches this number."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": WAITLIST_THRESHOLD_MAX}),
+    )
+    late_cancellation = forms.BooleanField(
+        label=_("When someone cancels within a day of a meeting"), required=False
+    )
+
+    def clean_waitlist_threshold(self) -> int:
+        value = self.cleaned_data["waitlist_threshold"]
+        if not 1 <= value <= WAITLIST_THRESHOLD_MAX:
+            raise ValidationError(notifications.threshold_error())
+        return value

@@ -325,3 +325,33 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} ({self.group})"
+
+
+WAITLIST_THRESHOLD_MAX = 1000  # people: a bigger number would never be reached
+
+
+class NotificationSettings(models.Model):
+    """What an organiser wants to be emailed about the meetings of all their groups
+    (sent by turnout.rsvp.notify). No row: the defaults, which send only "the meeting
+    is full": it asks for a decision (more seats, a bigger room); the rest is opt-in.
+    The labels and messages are the form's (turnout.groups.forms), which alone shows them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_settings",
+    )
+    daily_digest = models.BooleanField(default=False)
+    meeting_full = models.BooleanField(default=True)
+    waitlist = models.BooleanField(default=False)
+    waitlist_threshold = models.PositiveIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(WAITLIST_THRESHOLD_MAX)],
+    )
+    late_cancellation = models.BooleanField(default=False)
+    # The last digest's claim (turnout.rsvp.notify): at most one a day, "new" since then.
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Notifications of {self.user}"

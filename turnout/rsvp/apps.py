@@ -9,11 +9,16 @@ class RsvpConfig(AppConfig):
         # Imported here, not at the top: they load models, which an app's configuration
         # module may not do while Django is still loading the apps.
         from turnout.core import schedule
-        from turnout.rsvp import receivers, tasks
+        from turnout.rsvp import notify, receivers, tasks
         from turnout.rsvp.services import emails
 
         receivers.connect()
         schedule.register(name="expire-rsvp-holds", task=tasks.expire_holds, every=60)
         schedule.register(name="send-rsvp-reminders", task=tasks.send_reminders, every=60)
         schedule.register(name="anonymise-attendees", task=tasks.anonymise_attendees, every=3600)
+        # Hourly: a digest goes once a (UTC) day, at the first run after midnight.
+        schedule.register(
+            name="send-organiser-digests", task=tasks.send_organiser_digests, every=3600
+        )
         emails.register_renderers()
+        notify.register_renderers()

@@ -223,3 +223,27 @@ class ChangeNotice(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.sent_at is None and self.dismissed_at is None
+
+
+class OrganiserAlert(models.Model):
+    """An organiser was told (or is being told) this about this meeting: one row per
+    meeting, organiser and kind, so each alert goes once, however many transactions
+    race to send it (the unique constraint decides; turnout.rsvp.notify)."""
+
+    class Kind(models.TextChoices):
+        FULL = "full"
+        WAITLIST = "waitlist"
+        LATE_CANCELLATION = "late_cancellation"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user", "kind"], name="organiser_alert_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.kind} to {self.user_id}"

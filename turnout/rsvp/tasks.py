@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from turnout.rsvp import privacy, reminders
+from turnout.rsvp import notify, privacy, reminders
 from turnout.rsvp import services as rsvp
 
 
@@ -22,3 +22,9 @@ def send_reminders() -> int:
 def anonymise_attendees() -> int:
     """Periodic: erase attendees' personal data once their group's retention has passed."""
     return privacy.anonymise_past_attendees()
+
+
+@task()
+def send_organiser_digests() -> int:
+    """Periodic: the daily digest of registrations to each organiser who asked for it."""
+    return notify.send_digests()

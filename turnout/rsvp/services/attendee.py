@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnout.events.models import Event
+from turnout.rsvp import notify
 from turnout.rsvp.models import (
     Registration,
 )
@@ -36,8 +37,11 @@ def cancel_registration(registration: Registration, *, by_attendee: bool) -> Reg
         if by_attendee:
             _check_not_started(registration.event)
         if current.status != Status.CANCELLED:
-            if cancel_locked([current], timezone.now()):
+            now = timezone.now()
+            if cancel_locked([current], now):
                 promote_waitlist(event=registration.event)
+                if by_attendee:  # a place given up: late, the organisers may want to know
+                    notify.late_cancellation(registration.event, now)
             current.refresh_from_db()
     return current
 

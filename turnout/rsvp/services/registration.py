@@ -13,6 +13,7 @@ from turnout.core import languages
 from turnout.core.timefmt import moment
 from turnout.core.validators import normalise_email
 from turnout.events.models import Event
+from turnout.rsvp import notify
 from turnout.rsvp.links import new_link
 from turnout.rsvp.models import (
     ACCESS_NEEDS_MAX_LENGTH,
@@ -281,6 +282,8 @@ def _register(event, name, email, guests, said, now) -> tuple[Registration, bool
             registration.cancelled_at = None
             registration.save()
             email_attendee(registration, held_back=held_back)
+            if status == Status.WAITLISTED:
+                notify.after_commit(event.pk)
     except IntegrityError:
         # The same address registered in another tab at the same moment: that one won.
         with transaction.atomic():
@@ -333,5 +336,6 @@ def confirm(*, registration: Registration) -> Registration:
             current.status, current.hold_expires_at = Status.WAITLISTED, None
             current.save(update_fields=["status", "hold_expires_at"])
             promote_waitlist(event=registration.event)
+            notify.after_commit(current.event_id)  # one more waiting
             current.refresh_from_db()
     return current

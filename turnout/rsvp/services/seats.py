@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from turnout.events.models import Event
+from turnout.rsvp import notify
 from turnout.rsvp.models import (
     AWAITING_EMAIL,
     TAKING_SEATS,
@@ -87,6 +88,8 @@ def take_seats(
         sql = f"{sql} AND {_OPEN} AND {_NO_APPROVAL}"
         params += _open_params(registering_at)
     changed, _row = _run(sql, params)
+    if changed == 1:
+        notify.after_commit(event_id)  # full now? (after the commit: no longer under the lock)
     return changed == 1
 
 
@@ -118,6 +121,7 @@ def hold_confirmed(event_id: int, seats: int) -> None:
 def add_seats_over_capacity(event_id: int, seats: int) -> None:
     """An organiser's addition beyond the capacity, on purpose (it is recorded)."""
     _run("UPDATE {table} SET seats_taken = seats_taken + %s WHERE id = %s", [seats, event_id])
+    notify.after_commit(event_id)
 
 
 def next_waitlist_position(event_id: int, now: dt.datetime) -> tuple[int | None, int | None]:
