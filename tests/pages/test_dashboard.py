@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_event, make_group, make_user
@@ -300,3 +301,9 @@ def test_cancelled_meeting_is_labelled_on_the_group_page(organiser_client, group
 
     card = html.split('dir="auto">Called off</a>', 1)[1].split("</li>", 1)[0]
     assert '<span class="badge cancelled">cancelled</span>' in card
+
+
+def test_the_dashboard_links_to_the_organisers_notification_settings(organiser_client):
+    page = organiser_client.get(reverse("organise:dashboard")).content.decode()
+
+    assert f'href="{reverse("accounts:notifications")}"' in page
