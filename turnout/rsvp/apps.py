@@ -9,7 +9,7 @@ class RsvpConfig(AppConfig):
         # Imported here, not at the top: they load models, which an app's configuration
         # module may not do while Django is still loading the apps.
         from turnout.core import schedule
-        from turnout.rsvp import notify, receivers, tasks
+        from turnout.rsvp import messages, notify, receivers, tasks
         from turnout.rsvp.services import emails
 
         receivers.connect()
@@ -22,3 +22,4 @@ class RsvpConfig(AppConfig):
         )
         emails.register_renderers()
         notify.register_renderers()
+        messages.register_renderers()

@@ -247,3 +247,36 @@ class OrganiserAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.kind} to {self.user_id}"
+
+
+class MeetingMessage(models.Model):
+    """A message an organiser wrote to the people registered for a meeting (subject and
+    Markdown body as sent), to whom (``audience``) and how many were emailed.
+
+    ``send_key`` is the compose form's one-time key: a second submission of the same
+    form (a double click, a reload) finds it taken and emails nobody
+    (turnout.rsvp.messages.send_message).
+    """
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("people with a confirmed place")
+        WAITLISTED = "waitlisted", _("people on the waitlist")
+        CHECKED_IN = "checked_in", _("people checked in at the door")
+        ALL = "all", _("all of them")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_messages")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    audience = models.CharField(_("to"), max_length=16, choices=Audience.choices)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipient_count = models.PositiveIntegerField(default=0)
+    send_key = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.subject} ({self.sent_at:%Y-%m-%d %H:%M})"

@@ -4,6 +4,7 @@ from django.urls import path
 
 from turnout.rsvp.views import organise as views
 from turnout.rsvp.views import organise_door as door
+from turnout.rsvp.views import organise_messages
 from turnout.rsvp.views import organise_notices as notices
 from turnout.rsvp.views import organise_requests as requests
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("notice/", notices.notice, name="change_notice"),
     path("notice/send/", notices.notice_send, name="change_notice_send"),
     path("notice/dismiss/", notices.notice_dismiss, name="change_notice_dismiss"),
+    path("message/", organise_messages.message, name="meeting_message"),
     path("door/", door.door, name="door"),
     path("door/counts.json", door.door_counts, name="door_counts"),
     path("door/walk-in/", door.walk_in, name="door_walk_in"),

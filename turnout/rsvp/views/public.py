@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from turnout.rsvp import privacy, selectors, services
 from turnout.rsvp.forms import DetailsForm
 from turnout.rsvp.links import check_in_qr_data_uri
+from turnout.rsvp.messages import messages_for
 from turnout.rsvp.models import Registration
 
 
@@ -54,6 +55,7 @@ def _page(request, registration: Registration, token: str, form: DetailsForm, st
         "token": token,
         "details_form": form,
         "waitlist_place": selectors.waitlist_place(registration=registration),
+        "organiser_messages": messages_for(registration),
         # Waiting only because the seats left are held for people yet to confirm.
         "held_back": event.capacity is None
         or event.capacity - event.seats_taken >= registration.seats,
