@@ -1,0 +1,77 @@
+"""The shorter meeting form (issue 20, item 5): a curated list of time zones, sections,
+and a server-rendered preview of the description."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_event
+from turnout.events.models import Event
+
+NEW = "/organise/groups/uig/events/new/"
+TIME_ZONE_MESSAGE = "“%s” is not a time zone. Pick one from the list, e.g. Europe/London."
+
+
+@pytest.fixture
+def form_data(venue):
+    day = timezone.localdate() + dt.timedelta(days=30)
+
+    def data(**changes) -> dict:
+        return {
+            "title": "What internationalism means", "tagline": "", "slug": "",
+            "description": "A public meeting.", "start_date": day.isoformat(),
+            "start_time": "19:00", "end_date": "", "end_time": "21:00",
+            "time_zone": "Europe/London", "language": "en", "venue": str(venue.pk),
+            "online_url": "", "capacity": "40", "max_guests": "0",
+            "confirmation_required": "on", "registration_opens_at": "",
+            "registration_closes_at": "", "public_counts": "capacity", **changes,
+        }  # fmt: skip
+
+    return data
+
+
+def zone_options(html: str) -> list[str]:
+    select = re.search(r'<select name="time_zone".*?</select>', html, re.S)[0]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_zone_menu_is_short_and_leads_with_the_groups_zone(organiser_client, group):
+    html = organiser_client.get(NEW).content.decode()
+
+    options = zone_options(html)
+    assert options[0] == group.time_zone == "Europe/London"
+    assert 40 <= len(options) <= 90
+    assert "UTC" in options and "America/New_York" in options and "Africa/Lagos" in options
+    assert not [z for z in options if z in ("Factory", "localtime") or z.startswith("Etc/")]
+    select = re.search(r'<select name="time_zone".*?</select>', html, re.S)[0]
+    for region in ("Europe", "Americas", "Africa", "Asia", "Oceania"):
+        assert f'<optgroup label="{region}">' in select
+
+
+def test_a_meeting_keeps_its_own_zone_selectable_even_off_the_list(organiser_client, group):
+    event = make_event(group=group, time_zone="Etc/GMT+5")
+
+    html = organiser_client.get(f"/organise/groups/uig/events/{event.slug}/").content.decode()
+
+    assert "Etc/GMT+5" in zone_options(html)
+    assert '<option value="Etc/GMT+5" selected>' in html
+
+
+def test_a_typed_zone_off_the_list_is_accepted(organiser_client, group, form_data):
+    response = organiser_client.post(NEW, form_data(time_zone="America/Argentina/Ushuaia"))
+
+    assert response.status_code == 302
+    assert Event.objects.get().time_zone == "America/Argentina/Ushuaia"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "localtime ", "../etc"])
+def test_a_zone_not_in_zoneinfo_is_refused_and_nothing_is_saved(
+    organiser_client, group, form_data, zone
+):
+    response = organiser_client.post(NEW, form_data(time_zone=zone))
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors["time_zone"]) == [TIME_ZONE_MESSAGE % zone]
+    assert not Event.objects.exists()
