@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.forms import PictureForm
 from turnout.core.slugs import SLUG_MESSAGE
-from turnout.core.timezones import time_zone_choices, to_aware
+from turnout.core.timezones import available_time_zones, to_aware, zone_menu
 from turnout.events.models import (
     AREA_MAX_LENGTH,
     REMINDER_MAX_HOURS,
@@ -54,6 +54,14 @@ class PlainTextField(forms.CharField):
         self.validators = []  # not Django's null-character and length messages
 
 
+class TimeZoneField(forms.ChoiceField):
+    """A menu of common zones (set by the form) that still accepts any other IANA name
+    posted: one typed, or a meeting's own zone from before the menu was short."""
+
+    def valid_value(self, value) -> bool:
+        return value in available_time_zones()
+
+
 class EventForm(forms.ModelForm):
     address_area = PlainTextField(
         label=_("Area shown to the public"),
@@ -68,9 +76,8 @@ class EventForm(forms.ModelForm):
         max_length=200,
         help_text=Event._meta.get_field("online_url").help_text,
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"),
-        choices=time_zone_choices,
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
@@ -162,6 +169,9 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
+        # The meeting's own zone and one typed stay selectable when the form is shown again.
+        keep = (self.instance.time_zone, self.data.get("time_zone", ""))
+        self.fields["time_zone"].choices = zone_menu(first=group.time_zone, keep=keep)
         self.fields["venue"].queryset = group.venues.all()
         self.fields["venue"].empty_label = _("No venue (online only)")
         self.fields["end_date"].required = False
