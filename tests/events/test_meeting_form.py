@@ -75,3 +75,45 @@ def test_a_zone_not_in_zoneinfo_is_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert list(response.context["form"].errors["time_zone"]) == [TIME_ZONE_MESSAGE % zone]
     assert not Event.objects.exists()
+
+
+# --- sections ---
+
+
+def sections(html: str) -> dict[str, str]:
+    """Each <fieldset>'s legend and the HTML inside it."""
+    found = re.findall(r"<fieldset[^>]*>\s*<legend>(.*?)</legend>(.*?)</fieldset>", html, re.S)
+    return dict(found)
+
+
+def test_the_form_is_in_sections_with_the_rare_ones_folded(organiser_client, group):
+    html = organiser_client.get(NEW).content.decode()
+
+    parts = sections(html)
+    assert list(parts) == ["What", "When", "Where", "Registration", "Reminders"]
+    assert 'name="title"' in parts["What"] and 'name="description"' in parts["What"]
+    assert 'name="start_date"' in parts["When"] and 'name="time_zone"' in parts["When"]
+    assert 'name="venue"' in parts["Where"] and 'name="online_url"' in parts["Where"]
+    assert 'name="capacity"' in parts["Registration"]
+    folded = re.findall(r"<details[^>]*>.*?</details>", html, re.S)
+    assert any('name="max_guests"' in d and 'name="approval_required"' in d for d in folded)
+    assert any('name="reminder_hours"' in d for d in folded)
+    assert any('name="slug"' in d and 'name="unlisted"' in d for d in folded)
+    assert not [d for d in folded if d.startswith("<details open")]  # all folded at first
+    assert 'name="capacity"' not in "".join(folded)
+
+
+def test_every_field_is_in_exactly_one_section(organiser_client, group):
+    form = organiser_client.get(NEW).context["form"]
+
+    placed = [f.name for s in form.sections() for f in (*s["fields"], *s["folded"])]
+    assert sorted(placed) == sorted(f.name for f in form.visible_fields())
+
+
+def test_a_folded_section_with_an_error_is_open(organiser_client, group, form_data):
+    response = organiser_client.post(NEW, form_data(reminder_hours="0"))
+
+    html = response.content.decode()
+    opened = re.findall(r"<details open>.*?</details>", html, re.S)
+    assert len(opened) == 1 and 'name="reminder_hours"' in opened[0]
+    assert not Event.objects.exists()
