@@ -62,6 +62,22 @@ class TimeZoneField(forms.ChoiceField):
         return value in available_time_zones()
 
 
+# The form's sections: (legend, fields shown, summary of the folded ones, fields folded).
+# The folded ones are rarely changed; a <details> holding an error is shown open.
+SECTIONS = (
+    (_("What"), ("title", "tagline", "description", "topics"),
+     _("Language, web address and listing"), ("language", "slug", "unlisted")),
+    (_("When"), ("start_date", "all_day", "start_time", "end_date", "end_time", "time_zone"),
+     None, ()),
+    (_("Where"), ("venue", "address_private", "address_area", "online_url"), None, ()),
+    (_("Registration"), ("capacity",),
+     _("Guests, confirmation, approval, dates and numbers shown"),
+     ("max_guests", "confirmation_required", "approval_required", "registration_opens_at",
+      "registration_closes_at", "public_counts")),
+    (_("Reminders"), (), _("The reminder email"), ("reminder_hours",)),
+)  # fmt: skip
+
+
 class EventForm(forms.ModelForm):
     address_area = PlainTextField(
         label=_("Area shown to the public"),
@@ -201,6 +217,26 @@ class EventForm(forms.ModelForm):
                 self.initial[name] = local_naive(
                     getattr(self.instance, name), self.instance.time_zone
                 )
+
+    def sections(self) -> list[dict]:
+        """The fields by section, for the template; a field no section names (one added
+        later) is folded into the last, so that none is ever left out."""
+        placed = {name for _l, shown, _s, folded in SECTIONS for name in (*shown, *folded)}
+        rest = tuple(f.name for f in self.visible_fields() if f.name not in placed)
+        result = []
+        for i, (legend, shown, summary, folded) in enumerate(SECTIONS):
+            if i == len(SECTIONS) - 1:
+                folded += rest
+            result.append(
+                {
+                    "legend": legend,
+                    "fields": [self[name] for name in shown if name in self.fields],
+                    "summary": summary,
+                    "folded": [self[name] for name in folded if name in self.fields],
+                    "open": any(name in self.errors for name in folded),
+                }
+            )
+        return result
 
     def clean_max_guests(self) -> int:
         return self.cleaned_data["max_guests"] or 0
