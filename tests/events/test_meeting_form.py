@@ -117,3 +117,52 @@ def test_a_folded_section_with_an_error_is_open(organiser_client, group, form_da
     opened = re.findall(r"<details open>.*?</details>", html, re.S)
     assert len(opened) == 1 and 'name="reminder_hours"' in opened[0]
     assert not Event.objects.exists()
+
+
+# --- the description's preview ---
+
+MARKDOWN = "Bring **ID** for the building.\n\n<script>alert(1)</script>[x](javascript:alert(2))"
+
+
+def preview_of(html: str) -> str:
+    return re.search(r'<div class="prose description-preview"[^>]*>(.*?)</div>', html, re.S)[1]
+
+
+def test_the_form_has_a_preview_button(organiser_client, group):
+    html = organiser_client.get(NEW).content.decode()
+
+    assert re.search(r'<button type="submit" name="preview"[^>]*>Preview</button>', html)
+    assert "description-preview" not in html
+
+
+def test_preview_renders_the_description_like_the_public_page_and_saves_nothing(
+    organiser_client, group, form_data
+):
+    response = organiser_client.post(NEW, form_data(description=MARKDOWN, preview="1"))
+
+    assert response.status_code == 200
+    shown = preview_of(response.content.decode())
+    assert "<strong>ID</strong>" in shown
+    assert "<script" not in shown and 'href="javascript' not in shown  # same sanitiser
+    assert response.context["form"]["description"].value() == MARKDOWN  # kept in the field
+    assert not Event.objects.exists()
+
+
+def test_preview_of_a_meeting_changes_nothing(organiser_client, group, form_data):
+    event = make_event(group=group, description="Before.")
+    url = f"/organise/groups/uig/events/{event.slug}/"
+
+    response = organiser_client.post(url, form_data(description="*After*", preview="1"))
+
+    assert response.status_code == 200
+    assert "<em>After</em>" in preview_of(response.content.decode())
+    event.refresh_from_db()
+    assert event.description == "Before."
+
+
+def test_preview_of_an_empty_or_invalid_form_is_no_error_page(organiser_client, group):
+    response = organiser_client.post(NEW, {"preview": "1", "description": ""})
+
+    assert response.status_code == 200
+    assert "Nothing to preview yet" in preview_of(response.content.decode())
+    assert not Event.objects.exists()
