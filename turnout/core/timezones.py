@@ -19,6 +19,55 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(available_time_zones())]
 
 
+# The zones offered in the meeting form's menu, by region: the cities most organisers
+# live near, one per offset and country where we could. Any other IANA name is still
+# accepted when typed or already stored (``zone_menu`` keeps it selectable).
+COMMON_ZONES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (_("Europe"), (
+        "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Madrid", "Europe/Paris",
+        "Europe/Brussels", "Europe/Amsterdam", "Europe/Berlin", "Europe/Rome", "Europe/Vienna",
+        "Europe/Warsaw", "Europe/Prague", "Europe/Stockholm", "Europe/Helsinki", "Europe/Athens",
+        "Europe/Bucharest", "Europe/Kyiv", "Europe/Chisinau", "Europe/Istanbul", "Europe/Moscow",
+    )),
+    (_("Americas"), (
+        "America/St_Johns", "America/Halifax", "America/Toronto", "America/New_York",
+        "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+        "America/Anchorage", "America/Mexico_City", "America/Bogota", "America/Lima",
+        "America/Santiago", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
+    )),
+    (_("Africa"), (
+        "Africa/Casablanca", "Africa/Lagos", "Africa/Cairo", "Africa/Johannesburg",
+        "Africa/Nairobi", "Africa/Addis_Ababa",
+    )),
+    (_("Asia"), (
+        "Asia/Jerusalem", "Asia/Gaza", "Asia/Beirut", "Asia/Amman", "Asia/Baghdad",
+        "Asia/Riyadh", "Asia/Tehran", "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata",
+        "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta", "Asia/Manila", "Asia/Shanghai",
+        "Asia/Hong_Kong", "Asia/Seoul", "Asia/Tokyo",
+    )),
+    (_("Oceania"), (
+        "Australia/Perth", "Australia/Adelaide", "Australia/Brisbane", "Australia/Sydney",
+        "Pacific/Auckland", "Pacific/Honolulu",
+    )),
+    (_("Other"), ("UTC",)),
+)  # fmt: skip
+
+
+def _zone_label(zone: str) -> str:
+    return zone.replace("_", " ")
+
+
+def zone_menu(*, first: str, keep: tuple[str, ...] = ()) -> list:
+    """The choices of a time-zone menu: ``first`` (the group's zone) and any zone in
+    ``keep`` (the meeting's own, or one typed) at the top, then ``COMMON_ZONES`` by
+    region. Names outside zoneinfo are never offered."""
+    top = [z for z in dict.fromkeys((first, *keep)) if z in available_time_zones()]
+    menu: list = [(z, _zone_label(z)) for z in top]
+    for region, zones in COMMON_ZONES:
+        menu.append((region, [(z, _zone_label(z)) for z in zones if z not in top]))
+    return menu
+
+
 def validate_time_zone(value: str) -> None:
     if value not in available_time_zones():
         raise ValidationError(

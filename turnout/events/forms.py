@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.forms import PictureForm
 from turnout.core.slugs import SLUG_MESSAGE
-from turnout.core.timezones import time_zone_choices, to_aware
+from turnout.core.timezones import available_time_zones, to_aware, zone_menu
 from turnout.events.models import (
     AREA_MAX_LENGTH,
     REMINDER_MAX_HOURS,
@@ -54,6 +54,30 @@ class PlainTextField(forms.CharField):
         self.validators = []  # not Django's null-character and length messages
 
 
+class TimeZoneField(forms.ChoiceField):
+    """A menu of common zones (set by the form) that still accepts any other IANA name
+    posted: one typed, or a meeting's own zone from before the menu was short."""
+
+    def valid_value(self, value) -> bool:
+        return value in available_time_zones()
+
+
+# The form's sections: (legend, fields shown, summary of the folded ones, fields folded).
+# The folded ones are rarely changed; a <details> holding an error is shown open.
+SECTIONS = (
+    (_("What"), ("title", "tagline", "description", "topics"),
+     _("Language, web address and listing"), ("language", "slug", "unlisted")),
+    (_("When"), ("start_date", "all_day", "start_time", "end_date", "end_time", "time_zone"),
+     None, ()),
+    (_("Where"), ("venue", "address_private", "address_area", "online_url"), None, ()),
+    (_("Registration"), ("capacity",),
+     _("Guests, confirmation, approval, dates and numbers shown"),
+     ("max_guests", "confirmation_required", "approval_required", "registration_opens_at",
+      "registration_closes_at", "public_counts")),
+    (_("Reminders"), (), _("The reminder email"), ("reminder_hours",)),
+)  # fmt: skip
+
+
 class EventForm(forms.ModelForm):
     address_area = PlainTextField(
         label=_("Area shown to the public"),
@@ -68,9 +92,8 @@ class EventForm(forms.ModelForm):
         max_length=200,
         help_text=Event._meta.get_field("online_url").help_text,
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"),
-        choices=time_zone_choices,
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
@@ -162,6 +185,9 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
+        # The meeting's own zone and one typed stay selectable when the form is shown again.
+        keep = (self.instance.time_zone, self.data.get("time_zone", ""))
+        self.fields["time_zone"].choices = zone_menu(first=group.time_zone, keep=keep)
         self.fields["venue"].queryset = group.venues.all()
         self.fields["venue"].empty_label = _("No venue (online only)")
         self.fields["end_date"].required = False
@@ -191,6 +217,26 @@ class EventForm(forms.ModelForm):
                 self.initial[name] = local_naive(
                     getattr(self.instance, name), self.instance.time_zone
                 )
+
+    def sections(self) -> list[dict]:
+        """The fields by section, for the template; a field no section names (one added
+        later) is folded into the last, so that none is ever left out."""
+        placed = {name for _l, shown, _s, folded in SECTIONS for name in (*shown, *folded)}
+        rest = tuple(f.name for f in self.visible_fields() if f.name not in placed)
+        result = []
+        for i, (legend, shown, summary, folded) in enumerate(SECTIONS):
+            if i == len(SECTIONS) - 1:
+                folded += rest
+            result.append(
+                {
+                    "legend": legend,
+                    "fields": [self[name] for name in shown if name in self.fields],
+                    "summary": summary,
+                    "folded": [self[name] for name in folded if name in self.fields],
+                    "open": any(name in self.errors for name in folded),
+                }
+            )
+        return result
 
     def clean_max_guests(self) -> int:
         return self.cleaned_data["max_guests"] or 0

@@ -20,7 +20,8 @@ from turnout.groups import selectors as groups
 def event_new(request: HttpRequest, group: str) -> HttpResponse:
     found = groups.group_for_organiser(user=request.user, slug=group)
     form = EventForm(request.POST or None, group=found)
-    if request.method == "POST" and form.is_valid():
+    preview = "preview" in request.POST  # the description shown rendered; nothing saved
+    if request.method == "POST" and not preview and form.is_valid():
         try:
             event = events.create_event(group=found, allow_past_start=False, **form.cleaned_data)
         except ValidationError as exc:
@@ -28,7 +29,8 @@ def event_new(request: HttpRequest, group: str) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved. Publish it when it is ready."))
             return redirect("organise:event_edit", group=found.slug, event=event.slug)
-    return render(request, "events/organise/event_form.html", {"form": form, "group": found})
+    context = {"form": form, "group": found, "preview": preview}
+    return render(request, "events/organise/event_form.html", context)
 
 
 def _published_message(event) -> str:

@@ -64,7 +64,8 @@ def event_edit(request: HttpRequest, group: str, event: str) -> HttpResponse:
     )
     unsaved = Event.objects.get(pk=found.pk)  # the form may change it before it is rejected
     form = EventForm(request.POST or None, instance=unsaved, group=found.group)
-    if request.method == "POST" and form.is_valid():
+    preview = "preview" in request.POST  # the description shown rendered; nothing saved
+    if request.method == "POST" and not preview and form.is_valid():
         try:
             found = events.update_event(event=found, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -77,6 +78,7 @@ def event_edit(request: HttpRequest, group: str, event: str) -> HttpResponse:
             return redirect("organise:event_edit", group=found.group.slug, event=found.slug)
     context = {
         "form": form,
+        "preview": preview,
         "group": found.group,
         "event": found,
         "notice": notices.pending_notice(event=found),
