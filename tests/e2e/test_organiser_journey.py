@@ -82,7 +82,12 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Published: the meeting is now on the public pages.")).to_be_visible()
-    public_link = page.get_by_role("link", name="See the public page").get_attribute("href")
+    # Publishing leads to "Now spread it", which starts with the meeting's own link.
+    public_link = (
+        page.get_by_role("region", name="The meeting’s page")
+        .get_by_role("link")
+        .get_attribute("href")
+    )
     event_path = urlsplit(public_link).path
     assert event_path == f"/riverside-solidarity/events/rent-rise-what-we-can-do-{meeting_day}/"
 
