@@ -19,7 +19,7 @@ from tests.mail import outbox
 from tests.migrations import migrate
 from tests.processes import wait_for
 from turnout.core.models import Message
-from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import event_when
 from turnout.events import services as events
 from turnout.rsvp import notices, reminders
 from turnout.rsvp import services as rsvp

@@ -15,7 +15,7 @@ from tests.factories import make_event, make_group, make_venue
 from tests.mail import outbox
 from tests.rsvp.helpers import confirmed, day_of
 from turnout.core.models import Message
-from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import event_when
 from turnout.events import services as events
 from turnout.events.models import Event
 from turnout.rsvp import notices

@@ -21,8 +21,7 @@ from tests.factories import make_event, make_group, make_venue
 from tests.mail import calendar_of, outbox
 from tests.processes import wait_for
 from turnout.core.models import Message, ScheduledJob
-from turnout.core.templatetags.turnout import event_when
-from turnout.core.timefmt import clock
+from turnout.core.timefmt import clock, event_when
 from turnout.events import services as events
 from turnout.events.models import Event
 from turnout.rsvp import reminders, tasks

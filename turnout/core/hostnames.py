@@ -53,37 +53,35 @@ def _not_a_name() -> ValidationError:
 
 
 def _check_shape(text: str) -> None:
-    """Refuse anything but a bare name, saying what is in the way."""
-    if "@" in text:
-        raise ValidationError(
+    """Refuse anything but a bare name, saying what is in the way (the first that is)."""
+    without_scheme = _("Type only the server’s name, like mastodon.social, without https://.")
+    problems = [
+        (
+            "@" in text,
+            "userinfo",
             _("Type only the server’s name, like mastodon.social: not your user name."),
-            code="userinfo",
-        )
-    if "://" in text:
-        raise ValidationError(
-            _("Type only the server’s name, like mastodon.social, without https://."),
-            code="scheme",
-        )
-    if any(c in text for c in "/\\?#"):
-        raise ValidationError(
+        ),
+        ("://" in text, "scheme", without_scheme),
+        (
+            any(c in text for c in "/\\?#"),
+            "path",
             _("Type only the server’s name, like mastodon.social, without a path after it."),
-            code="path",
-        )
-    if text.startswith("[") or _is_ip_address(text):
-        raise ValidationError(
+        ),
+        (
+            text.startswith("[") or _is_ip_address(text),
+            "address",
             _("Type your server’s name, like mastodon.social: not an IP address."),
-            code="address",
-        )
-    if _PORT.fullmatch(text):
-        raise ValidationError(
+        ),
+        (
+            bool(_PORT.fullmatch(text)),
+            "port",
             _("Type only the server’s name, like mastodon.social, without a port."),
-            code="port",
-        )
-    if ":" in text:
-        raise ValidationError(
-            _("Type only the server’s name, like mastodon.social, without https://."),
-            code="scheme",
-        )
+        ),
+        (":" in text, "scheme", without_scheme),
+    ]
+    for found, code, message in problems:
+        if found:
+            raise ValidationError(message, code=code)
 
 
 def clean_public_host(typed: str) -> str:

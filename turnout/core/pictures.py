@@ -13,7 +13,8 @@ image that has no ``info`` at all and saved as JPEG in three sizes (``VARIANTS``
 The files go through Django's storage API (``STORAGES["default"]``: ``MEDIA_ROOT`` on
 disk, or an S3-compatible store), under random names that say nothing of the meeting,
 so an unlisted meeting's picture cannot be found without its page. They are deleted
-once the transaction that replaced or removed the picture commits.
+once the transaction that replaced or removed the picture commits, and every cached
+public page goes with them rather than show a picture that is gone.
 """
 
 import base64
@@ -28,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from turnout.core import pagecache
 from turnout.core.models import Picture
 from turnout.core.uploads import MB
 
@@ -72,6 +74,30 @@ def store(*, upload, alt_text: str) -> Picture:
     picture.social = _save(ImageOps.fit(image, SOCIAL, Image.Resampling.LANCZOS), "social")
     picture.save()
     return picture
+
+
+def attach(owner, *, upload, alt_text: str, **fields) -> None:
+    """Give ``owner`` (a meeting or a group: a model with a ``picture`` field) a picture:
+    a new upload replaces the old one; without one, only the description changes. Other
+    ``fields`` of the owner are saved with it."""
+    with transaction.atomic():
+        owner.picture = replace(current=owner.picture, upload=upload, alt_text=alt_text)
+        for name, value in fields.items():
+            setattr(owner, name, value)
+        owner.save(update_fields=["picture", *fields])
+        transaction.on_commit(pagecache.drop_all)
+
+
+def detach(owner, **fields) -> None:
+    """Remove ``owner``'s picture (if any), saving other ``fields`` with it."""
+    with transaction.atomic():
+        if owner.picture is not None:
+            discard(owner.picture)
+        owner.picture = None
+        for name, value in fields.items():
+            setattr(owner, name, value)
+        owner.save(update_fields=["picture", *fields])
+        transaction.on_commit(pagecache.drop_all)
 
 
 def replace(*, current: Picture | None, upload, alt_text: str) -> Picture:

@@ -156,3 +156,17 @@ def days(first: dt.date, end: dt.date) -> str:
 def all_day(first: dt.date, end: dt.date) -> str:
     """An all-day meeting: "Saturday 5 December, all day"."""
     return _("%(days)s, all day") % {"days": days(first, end)}
+
+
+def event_when(event) -> str:
+    """The event's time in its own zone, naming it ("Tuesday 8 December, 7pm – 9pm London
+    time"); an all-day meeting's days ("Saturday 5 December, all day"), which are the same
+    anywhere."""
+    if event.all_day:
+        return all_day(event.start_date, event.end_date)
+    return in_zone(when(event.local_start, event.local_end), event.time_zone)
+
+
+def event_moment(event, value: dt.datetime) -> str:
+    """An instant about the event (registration opens, a hold expires) in the event's zone."""
+    return moment(value, event.time_zone)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from turnout.core import pagecache, pictures, search
+from turnout.core import pictures, search
 from turnout.core.formats import grouped
 from turnout.core.timezones import available_time_zones, to_aware
 from turnout.events import addresses, hooks, places
@@ -368,23 +368,11 @@ def duplicate_event(*, event: Event) -> Event:
 
 
 def set_picture(*, event: Event, upload=None, alt_text: str, on_flyer: bool = False) -> Event:
-    """The meeting's picture (``turnout.core.pictures``): a new upload replaces the old
-    one, whose files go once this commits; without one, only the description and the
-    A4 flyer's choice change. The cached public pages go too, rather than show a picture
-    that is gone."""
-    with transaction.atomic():
-        event.picture = pictures.replace(current=event.picture, upload=upload, alt_text=alt_text)
-        event.picture_on_flyer = on_flyer
-        event.save(update_fields=["picture", "picture_on_flyer"])
-        transaction.on_commit(pagecache.drop_all)
+    """The meeting's picture (``turnout.core.pictures``) and whether the A4 flyer shows it."""
+    pictures.attach(event, upload=upload, alt_text=alt_text, picture_on_flyer=on_flyer)
     return event
 
 
 def remove_picture(*, event: Event) -> Event:
-    with transaction.atomic():
-        if event.picture is not None:
-            pictures.discard(event.picture)
-        event.picture, event.picture_on_flyer = None, False
-        event.save(update_fields=["picture", "picture_on_flyer"])
-        transaction.on_commit(pagecache.drop_all)
+    pictures.detach(event, picture_on_flyer=False)
     return event

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from turnout.core.hostnames import clean_public_host
 from turnout.core.links import absolute_url
-from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import event_when
 from turnout.events import places
 from turnout.events.ical import plain
 from turnout.events.models import Event

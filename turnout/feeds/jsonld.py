@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from turnout.core import timefmt
 from turnout.core.links import absolute_file_url, absolute_url
 from turnout.core.markdown import render_markdown
-from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import event_when
 from turnout.events import places
 from turnout.events.models import Event, PublicCounts
 

@@ -98,7 +98,7 @@ class Group(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    # Set through turnout.groups.pictures (turnout.core.pictures).
+    # Set through turnout.core.pictures.attach and detach.
     picture = models.OneToOneField(
         "core.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

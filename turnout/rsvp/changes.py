@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import event_when
 from turnout.events.models import Event
 
 WHEN, VENUE, ONLINE = "when", "venue", "online_url"  # the "field" of each change, in order

@@ -10,7 +10,7 @@ from turnout.core import languages, timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.text import shorten
-from turnout.core.timefmt import all_day, in_utc, in_zone, moment, when
+from turnout.core.timefmt import all_day, in_utc
 from turnout.core.timezones import is_utc
 
 register = template.Library()
@@ -65,14 +65,8 @@ def group_link(group) -> str:
     return format_html('<a href="{}"><bdi>{}</bdi></a>', url, group.name)
 
 
-@register.simple_tag
-def event_when(event) -> str:
-    """The event's time in its own zone, naming it ("Tuesday 8 December, 7pm – 9pm London
-    time"); an all-day meeting's days ("Saturday 5 December, all day"), which are the same
-    anywhere."""
-    if event.all_day:
-        return all_day(event.start_date, event.end_date)
-    return in_zone(when(event.local_start, event.local_end), event.time_zone)
+register.simple_tag(timefmt.event_when, name="event_when")
+register.simple_tag(timefmt.event_moment, name="event_moment")
 
 
 def _utc_instant(value: dt.datetime) -> str:
@@ -90,7 +84,7 @@ def event_time(event) -> dict:
         return {"text": all_day(event.start_date, event.end_date)}
     online = bool(event.online_url) and not is_utc(event.time_zone)
     return {
-        "text": event_when(event),
+        "text": timefmt.event_when(event),
         "start": _utc_instant(event.starts_at),
         "end": _utc_instant(event.ends_at),
         "zone": event.time_zone,
@@ -100,12 +94,6 @@ def event_time(event) -> dict:
             "the visitor's own time, after the meeting's", "(%(time)s your time)"
         ),
     }
-
-
-@register.simple_tag
-def event_moment(event, value) -> str:
-    """An instant about the event (registration opens, a hold expires) in the event's zone."""
-    return moment(value, event.time_zone)
 
 
 @register.simple_tag

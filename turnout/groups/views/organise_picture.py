@@ -9,15 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from turnout.core import pictures as core_pictures
-from turnout.core import uploads
+from turnout.core import pictures, uploads
 from turnout.core.forms import PictureForm, add_service_errors
-from turnout.groups import pictures, selectors
+from turnout.groups import selectors
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@uploads.accepts_up_to(core_pictures.MAX_BYTES)
+@uploads.accepts_up_to(pictures.MAX_BYTES)
 def group_picture(request: HttpRequest, group: str) -> HttpResponse:
     found = selectors.group_for_owner(user=request.user, slug=group)
     if request.method == "GET":
@@ -26,8 +25,8 @@ def group_picture(request: HttpRequest, group: str) -> HttpResponse:
         form = PictureForm(request.POST, request.FILES, too_large=uploads.too_large(request))
         if form.is_valid():
             try:
-                pictures.set_picture(
-                    group=found,
+                pictures.attach(
+                    found,
                     upload=form.cleaned_data["picture"],
                     alt_text=form.cleaned_data["alt_text"],
                 )
@@ -45,6 +44,6 @@ def group_picture(request: HttpRequest, group: str) -> HttpResponse:
 @require_POST
 def group_picture_remove(request: HttpRequest, group: str) -> HttpResponse:
     found = selectors.group_for_owner(user=request.user, slug=group)
-    pictures.remove_picture(group=found)
+    pictures.detach(found)
     messages.success(request, _("Picture removed."))
     return redirect("organise:group_edit", group=found.slug)

@@ -6,7 +6,7 @@ The organiser reads and changes it before anything is sent."""
 from django.utils import translation
 
 from turnout.core.links import absolute_url
-from turnout.core.templatetags.turnout import event_when
+from turnout.core.timefmt import event_when
 from turnout.events import places
 from turnout.events.models import Event
 from turnout.groups.models import Group

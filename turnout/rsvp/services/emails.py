@@ -16,8 +16,7 @@ import datetime as dt
 
 from turnout.core import outbox
 from turnout.core.models import Message
-from turnout.core.templatetags.turnout import event_moment, event_when
-from turnout.core.timefmt import day
+from turnout.core.timefmt import day, event_moment, event_when
 from turnout.events.ical import event_ics
 from turnout.groups.sending import name_for_strangers, sender_for_strangers
 from turnout.rsvp.changes import described
