@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.concurrency import race
 from tests.factories import make_event
 from tests.mail import outbox
-from tests.rsvp.helpers import confirmed
+from tests.rsvp.helpers import confirmed, fan_out_all
 from turnout.core.models import Message
 from turnout.events import services as events
 from turnout.groups import sending
@@ -59,13 +59,6 @@ def send(meeting, organiser, **fields):
 def local(meeting, moment: dt.datetime) -> str:
     """``moment`` as the organiser types it: the meeting's wall clock, to the minute."""
     return moment.astimezone(ZoneInfo(meeting.time_zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def fan_out_all() -> int:
-    return sum(
-        messages_sending.fan_out(message=m)
-        for m in MeetingMessage.objects.filter(status=Status.SENDING)
-    )
 
 
 def addressees() -> list[str]:

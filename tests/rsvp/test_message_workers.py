@@ -20,7 +20,7 @@ from turnout.rsvp import messages
 from turnout.rsvp.links import new_link
 from turnout.rsvp.models import MeetingMessage, Registration
 
-PEOPLE = 3000
+PEOPLE = 2000
 
 
 def register_many(event, count: int) -> list[str]:
