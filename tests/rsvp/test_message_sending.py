@@ -276,3 +276,31 @@ def test_any_typed_send_at_is_scheduled_or_refused_with_a_reason(meeting, organi
     else:
         assert timezone.now() < scheduled.send_at < meeting.starts_at
         scheduled.delete()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    moment=st.datetimes(
+        min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31, 23, 59)
+    ),
+    zone=st.sampled_from(["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/London"]),
+)
+def test_any_well_formed_time_in_any_zone_is_scheduled_or_refused(meeting, organiser, moment, zone):
+    """The ends of the calendar in zones far from UTC, and skipped hours: never a crash."""
+    meeting.time_zone = zone
+    try:
+        scheduled = send(meeting, organiser, send_at=moment.strftime("%Y-%m-%dT%H:%M"))
+    except ValidationError as exc:
+        assert exc.message_dict["send_at"]
+    else:
+        assert timezone.now() < scheduled.send_at < meeting.starts_at
+        scheduled.delete()
+
+
+def test_an_hour_the_clocks_skip_is_refused(meeting, organiser):
+    meeting.time_zone = "Europe/London"
+    meeting.starts_at = dt.datetime(2099, 6, 1, tzinfo=dt.UTC)
+    with pytest.raises(ValidationError, match="does not exist"):
+        send(meeting, organiser, send_at="2099-03-29T01:30")
