@@ -157,6 +157,7 @@ def world_data(world: World) -> list[str]:
         world.import_source.name, "Picnic", "Allied picnic calendar", world.comparison.title,
         "Cost", "A", world.statement_block.statement.title, "Not yet.", "Secret words.",
         world.quote.speaker, "Olena Organiser", "Group", "London", "Why *these* cases.",
+        world.meeting_message.subject,
         "Why these cases.",
     ]  # fmt: skip
 

@@ -32,6 +32,7 @@ from turnout.mailing.services import announcements, subscriptions
 from turnout.pages import urls
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import check_in_url, token_for
+from turnout.rsvp.models import MeetingMessage
 
 HOSTILE = [
     "..",
@@ -86,6 +87,9 @@ def valid(organiser, group, venue, event):
     )
     registration, _created = rsvp.register(event=event, name="Ann", email="ann@example.org")
     attendee = token_for(registration)
+    message = MeetingMessage.objects.create(
+        event=event, subject="Moved", body="Upstairs.", audience="all", send_key="hostile"
+    )
     table = make_table(group=group, criteria=["Cost"], cases=["A"])
     block = flyers.add_statement(event=event, title="Ours", body="Words.", dated="2024-03-01")
     quote = flyers.create_quote(group=group, text="Words.", speaker="Someone")
@@ -100,6 +104,7 @@ def valid(organiser, group, venue, event):
         "venue": str(venue.pk),
         "announcement": str(announcement.pk),
         "registration": str(registration.pk),
+        "message": str(message.pk),
         "source": str(source.pk),
         "comparison": table.slug,
         "path": "pictures/none.jpg",  # /media/: served in the tests, as in the demo

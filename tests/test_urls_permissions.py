@@ -30,6 +30,7 @@ from turnout.mailing.services import announcements
 from turnout.pages import organise_urls
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.links import check_in_url
+from turnout.rsvp.models import MeetingMessage
 
 # Routes whose secret token is the credential: whoever holds the emailed link may open
 # it, logged in or not (only the invited account accepts an invitation). Every other
@@ -66,8 +67,8 @@ ALLIED_ICS = (
 
 class World:
     """One group with a venue, a published meeting, a draft, an open invitation, a
-    draft announcement, a calendar import, a comparison table, and a statement and a quote
-    the meeting shows."""
+    draft announcement, a message to the people registered, a calendar import, a
+    comparison table, and a statement and a quote the meeting shows."""
 
     def __init__(self, *, organiser, group, venue, event):
         self.group, self.venue, self.event = group, venue, event
@@ -82,6 +83,13 @@ class World:
         )
         self.registration, _created = rsvp.register(
             event=event, name="Ann Attendee", email="ann.attendee@example.org"
+        )
+        self.meeting_message = MeetingMessage.objects.create(
+            event=event,
+            subject="Our secret message",
+            body="Secret words.",
+            audience="all",
+            send_key="world",
         )
         self.import_source = imports.create_from_file(
             group=group, file=io.BytesIO(ALLIED_ICS), mode="allied"
@@ -108,6 +116,7 @@ KWARGS = {
     "venue": lambda world, name: world.venue.pk,
     "announcement": lambda world, name: world.announcement.pk,
     "registration": lambda world, name: world.registration.pk,
+    "message": lambda world, name: world.meeting_message.pk,
     "source": lambda world, name: world.import_source.pk,
     "comparison": lambda world, name: world.comparison.slug,
     "kind": lambda world, name: "statement" if name == "organise:block_new" else "criterion",

@@ -30,6 +30,7 @@ def test_each_app_registered_its_jobs_with_their_periods(settings):
         ("send-rsvp-reminders", rsvp_tasks.send_reminders, 60),
         ("anonymise-attendees", rsvp_tasks.anonymise_attendees, 3600),
         ("send-organiser-digests", rsvp_tasks.send_organiser_digests, 3600),
+        ("send-meeting-messages", rsvp_tasks.send_due_messages, 60),
         ("refresh-ics-imports", feeds_tasks.refresh_subscribed, 3600),
     ]
 

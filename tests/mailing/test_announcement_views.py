@@ -294,7 +294,7 @@ def test_send_hands_it_to_the_worker_and_shows_progress(organiser_client, announ
     html = flash(organiser_client, response)
     assert "Sending. You can leave this page: it goes on without you." in html
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
-    assert '<script src="/static/mailing/progress.js" defer></script>' in html
+    assert '<script src="/static/turnout/progress.js" defer></script>' in html
     assert "Preparing 2 emails…" in html
 
 
@@ -360,7 +360,7 @@ def test_progress_counts_and_lists_failed_addresses_with_the_error(
         in html
     )
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
-    assert '<script src="/static/mailing/progress.js" defer></script>' in html
+    assert '<script src="/static/turnout/progress.js" defer></script>' in html
 
 
 def test_progress_when_nothing_is_queued_shows_sent_and_stops_refreshing(

@@ -29,3 +29,12 @@ def held(event) -> tuple[int, int]:
 def day_of(event) -> str:
     """The meeting's day as the brief emails to unconfirmed addresses name it."""
     return timefmt.day(event.local_start, with_year=False)
+
+
+def fan_out_all() -> int:
+    """Run the worker's fan-out of every message being sent (as its task would)."""
+    from turnout.rsvp import messages_sending
+    from turnout.rsvp.models import MeetingMessage
+
+    sending = MeetingMessage.objects.filter(status=MeetingMessage.Status.SENDING)
+    return sum(messages_sending.fan_out(message=m) for m in sending)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import make_event
 from tests.mail import outbox
-from tests.rsvp.helpers import confirmed
+from tests.rsvp.helpers import confirmed, fan_out_all
 from turnout.core.models import Message
 from turnout.groups.models import AuditEntry
 from turnout.rsvp import messages
@@ -39,9 +39,13 @@ def meeting(group, venue):
 
 
 def send(meeting, organiser, audience="all", subject="We moved upstairs", body="Room **2**."):
-    return messages.send_message(
+    """Send now, and run the worker's fan-out that writes the emails."""
+    sent = messages.send_message(
         event=meeting, by=organiser, subject=subject, body=body, audience=audience
     )
+    fan_out_all()
+    sent.refresh_from_db()
+    return sent
 
 
 def addressees() -> set[str]:
@@ -95,6 +99,7 @@ def test_a_double_click_sends_once(meeting, organiser):
         messages.send_message(
             event=meeting, by=organiser, subject="S", body="B", audience="all", key=token
         )
+    fan_out_all()
     assert MeetingMessage.objects.count() == 1
     assert len(outbox()) == 3
 

@@ -196,3 +196,33 @@ def site_quota_message(*, left: int, needed: int = 1) -> str:
         "in a day, and this needs %(needed)s. Try again tomorrow.",
         left,
     ) % {"left": left, "needed": needed}
+
+
+def group_quota_message(*, quota: int, left: int, needed: int) -> str:
+    """Why mail cannot go when the group's own daily quota is what runs out."""
+    if left <= 0:
+        return _(
+            "This group has used all %(quota)s emails of its daily limit. Send it tomorrow, "
+            "or ask the instance admin to raise the limit."
+        ) % {"quota": quota}
+    return ngettext(
+        "Only %(left)s email is left of this group's daily limit of %(quota)s, and this "
+        "needs %(needed)s. Send it tomorrow, or ask the instance admin to raise the limit.",
+        "Only %(left)s emails are left of this group's daily limit of %(quota)s, and this "
+        "needs %(needed)s. Send it tomorrow, or ask the instance admin to raise the limit.",
+        left,
+    ) % {"left": left, "quota": quota, "needed": needed}
+
+
+def check_quota(*, group: Group, needed: int) -> None:
+    """A ValidationError (code ``over_quota``) saying which limit, if ``needed`` more
+    emails on the group's behalf would go over what is left today. The caller holds the
+    group's row lock, so two sends cannot both pass."""
+    left = emails_left_today(group=group)
+    if needed <= left:
+        return
+    if site_limit_binds(group=group):
+        message = site_quota_message(left=left, needed=needed)
+    else:
+        message = group_quota_message(quota=daily_quota(group=group), left=left, needed=needed)
+    raise ValidationError(message, code="over_quota")

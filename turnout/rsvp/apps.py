@@ -9,7 +9,8 @@ class RsvpConfig(AppConfig):
         # Imported here, not at the top: they load models, which an app's configuration
         # module may not do while Django is still loading the apps.
         from turnout.core import schedule
-        from turnout.rsvp import messages, notify, receivers, tasks
+        from turnout.groups import sending
+        from turnout.rsvp import messages, messages_sending, notify, receivers, tasks
         from turnout.rsvp.services import emails
 
         receivers.connect()
@@ -20,6 +21,8 @@ class RsvpConfig(AppConfig):
         schedule.register(
             name="send-organiser-digests", task=tasks.send_organiser_digests, every=3600
         )
+        schedule.register(name="send-meeting-messages", task=tasks.send_due_messages, every=60)
+        sending.count_usage(messages_sending.quota_usage)
         emails.register_renderers()
         notify.register_renderers()
         messages.register_renderers()

@@ -9,54 +9,37 @@ cancelled, declined or anonymised registrations either. These are practical mess
 about a meeting the person registered for, so there is no list unsubscribe: each says
 why it came and links to the attendee's page, where they can cancel.
 
-Each recipient's email is queued in the outbox in the registration's language, in the
-transaction that records the message (``MeetingMessage``) and the audit entry: all or
-nothing. The compose form carries a one-time key; a second submission finds it taken
-and emails nobody.
+Composing happens here; the sending (quota, the worker's fan-out, "send at" a time,
+progress) in turnout.rsvp.messages_sending, as announcements are sent. The compose form
+carries a one-time key; a second submission finds it taken and emails nobody.
 """
 
+import datetime as dt
+import re
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnout.core import outbox
+from turnout.core import outbox, timefmt
 from turnout.core.markdown import render_markdown
+from turnout.core.models import Message
 from turnout.events.models import Event
-from turnout.groups import audit
 from turnout.rsvp.links import manage_url
+from turnout.rsvp.messages_sending import KIND, lock_group, recipients, start
 from turnout.rsvp.models import MeetingMessage, Registration
 
 Audience = MeetingMessage.Audience
-Status = Registration.Status
-KIND = "rsvp/email/message"
+Status = MeetingMessage.Status
 SUBJECT_MAX_LENGTH = MeetingMessage._meta.get_field("subject").max_length
 BODY_MAX_LENGTH = 20_000  # characters: a long letter; far beyond it is a mistake
-_WHO = {
-    Audience.CONFIRMED: Q(status=Status.CONFIRMED),
-    Audience.WAITLISTED: Q(status=Status.WAITLISTED),
-    Audience.CHECKED_IN: Q(attended_at__isnull=False),
-}
-_WHO[Audience.ALL] = (
-    _WHO[Audience.CONFIRMED] | _WHO[Audience.WAITLISTED] | _WHO[Audience.CHECKED_IN]
-)
-
-
-def recipients(*, event: Event, audience: str) -> QuerySet:
-    """The registrations a message to ``audience`` goes to: only confirmed addresses."""
-    return (
-        Registration.objects.filter(
-            _WHO[audience],
-            event_id=event.pk,
-            email_confirmed_at__isnull=False,
-            anonymised_at__isnull=True,
-        )
-        .exclude(status__in=[Status.CANCELLED, Status.DECLINED])
-        .exclude(email="")
-        .order_by("pk")
-    )
+SEND_AT_MAX_LENGTH = 40  # "2026-12-24T18:30" and room for seconds; longer is not a time
+# As a datetime-local field sends it (seconds optional), or typed with a space.
+SEND_AT_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 
 
 def audience_counts(*, event: Event) -> dict[str, int]:
@@ -93,18 +76,60 @@ def clean(*, subject: str, body: str, audience: str) -> tuple[str, str]:
     return subject, body
 
 
+def parse_send_at(*, event: Event, typed: str) -> dt.datetime:
+    """The time the organiser typed (the meeting's wall clock, as a datetime-local field
+    sends it) as an instant, or ValidationError saying what to fix: it must be a real
+    time, in the future, before the meeting starts, and the meeting not cancelled."""
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(
+            {"send_at": _("This meeting is cancelled: no message can be scheduled for it.")}
+        )
+    malformed = _("Enter the date and time it should go, such as 2026-12-24 18:30.")
+    text = typed.strip()
+    try:
+        if not SEND_AT_FORMAT.fullmatch(text):
+            raise ValueError(text)  # fromisoformat alone takes more (a trailing NUL, an offset)
+        wall = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+        zone = ZoneInfo(event.time_zone)
+        moment = wall.replace(second=0, microsecond=0, tzinfo=zone)
+        # The wall time back from UTC: another one if the clocks skip it there.
+        back = moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # not a time, or at the very ends of the calendar
+        raise ValidationError({"send_at": malformed}) from None
+    if back != moment.replace(tzinfo=None):
+        raise ValidationError(
+            {"send_at": _("That time does not exist there: the clocks change. Choose another.")}
+        )
+    if moment <= timezone.now():
+        raise ValidationError({"send_at": _("Choose a time in the future.")})
+    if moment >= event.starts_at:
+        raise ValidationError(
+            {
+                "send_at": _("Choose a time before the meeting starts (%(start)s).")
+                % {"start": timefmt.moment(event.starts_at, event.time_zone)}
+            }
+        )
+    return moment
+
+
 def send_message(
-    *, event: Event, by, subject: str, body: str, audience: str, key: str | None = None
+    *,
+    event: Event,
+    by,
+    subject: str,
+    body: str,
+    audience: str,
+    key: str | None = None,
+    send_at: str | None = None,
 ) -> MeetingMessage:
-    """Email the message to everyone in ``audience`` and record it; ValidationError
-    (nothing sent) for bad input, nobody to write to, or a ``key`` already used."""
+    """Record the message and hand it to the worker (turnout.rsvp.messages_sending), or,
+    with ``send_at`` (the meeting's wall clock), schedule it for then. ValidationError,
+    nothing recorded, for bad input, nobody to write to, over the daily quota, or a
+    ``key`` already used."""
     subject, body = clean(subject=subject, body=body, audience=audience)
+    moment = None if send_at is None else parse_send_at(event=event, typed=send_at)
     with transaction.atomic():
-        people = list(recipients(event=event, audience=audience))
-        if not people:
-            raise ValidationError(
-                {"audience": _("Nobody in this choice has a confirmed email address yet.")}
-            )
+        lock_group(event)
         try:
             with transaction.atomic():
                 message = MeetingMessage.objects.create(
@@ -113,29 +138,41 @@ def send_message(
                     body=body,
                     audience=audience,
                     sent_by=by,
-                    recipient_count=len(people),
+                    status=Status.SCHEDULED,
+                    send_at=moment,
+                    sent_at=moment or timezone.now(),
+                    recipient_count=recipients(event=event, audience=audience).count(),
                     send_key=key or new_send_key(),
                 )
         except IntegrityError:
-            raise ValidationError(
-                _("This message was already sent; nobody is emailed twice.")
-            ) from None
-        for registration in people:
-            outbox.queue(
-                kind=KIND,
-                to=registration.email,
-                about=registration,
-                params={"message": message.pk},
-                language=registration.language or event.language,
-            )
-        audit.record(
-            group=event.group,
-            actor=by,
-            action=audit.Action.MESSAGE_SENT,
-            subject=f"{event.title}: {subject}",
-            count=len(people),
-        )
+            raise ValidationError(already_sent_message(), code="already_sent") from None
+        if moment is None:
+            start(message=message, by=by)
     return message
+
+
+def already_sent_message() -> str:
+    return _("This message was already sent; nobody is emailed twice.")
+
+
+def cancel_scheduled(*, event: Event, message_id) -> MeetingMessage:
+    """Stop a scheduled message of this meeting before it goes, or ValidationError."""
+    with transaction.atomic():
+        found = (
+            MeetingMessage.objects.select_for_update()
+            .filter(event_id=event.pk, pk=message_id, status=Status.SCHEDULED)
+            .first()
+            if str(message_id).isdigit()
+            else None
+        )
+        if found is None:
+            raise ValidationError(
+                _("This message is no longer scheduled: it has gone or was cancelled already.")
+            )
+        found.status = Status.CANCELLED
+        found.not_sent_reason = MeetingMessage.NotSent.BY_ORGANISER
+        found.save(update_fields=["status", "not_sent_reason"])
+    return found
 
 
 def send_test(*, event: Event, by, subject: str, body: str) -> None:
@@ -149,9 +186,11 @@ def send_test(*, event: Event, by, subject: str, body: str) -> None:
 
 
 def messages_for(registration: Registration) -> QuerySet:
-    """The messages this attendee was sent, latest first (for their page)."""
-    sent = registration.messages.filter(kind=KIND).values_list("params__message", flat=True)
-    return MeetingMessage.objects.filter(event_id=registration.event_id, pk__in=list(sent))
+    """The messages actually sent to this attendee, latest first (for their page)."""
+    return MeetingMessage.objects.filter(
+        deliveries__registration=registration,
+        deliveries__message__status=Message.Status.SENT,
+    )
 
 
 # --- the email ---

@@ -254,8 +254,11 @@ class MeetingMessage(models.Model):
     Markdown body as sent), to whom (``audience``) and how many were emailed.
 
     ``send_key`` is the compose form's one-time key: a second submission of the same
-    form (a double click, a reload) finds it taken and emails nobody
-    (turnout.rsvp.messages.send_message).
+    form (a double click, a reload) finds it taken and emails nobody. It goes as an
+    announcement does (turnout.rsvp.messages_sending): SCHEDULED until ``send_at`` (if
+    the organiser chose a time), SENDING once counted against the quota and handed to
+    the worker, SENT when nothing is left queued; CANCELLED (with ``not_sent_reason``)
+    if it never went. ``sent_at``: when it went, or is to go.
     """
 
     class Audience(models.TextChoices):
@@ -263,6 +266,19 @@ class MeetingMessage(models.Model):
         WAITLISTED = "waitlisted", _("people on the waitlist")
         CHECKED_IN = "checked_in", _("people checked in at the door")
         ALL = "all", _("all of them")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        CANCELLED = "cancelled", _("not sent")
+
+    class NotSent(models.TextChoices):
+        BY_ORGANISER = "by_organiser", _("an organiser cancelled it")
+        MEETING_CANCELLED = "meeting_cancelled", _("the meeting was cancelled")
+        MEETING_STARTED = "meeting_started", _("the meeting had started")
+        OVER_QUOTA = "over_quota", _("the group's daily email limit was reached")
+        NOBODY = "nobody", _("nobody in its choice had a confirmed email address")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_messages")
     subject = models.CharField(_("subject"), max_length=200)
@@ -274,9 +290,36 @@ class MeetingMessage(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
     recipient_count = models.PositiveIntegerField(default=0)
     send_key = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
+    send_at = models.DateTimeField(null=True, blank=True)  # the organiser's chosen time
+    not_sent_reason = models.CharField(max_length=24, choices=NotSent.choices, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["status", "send_at"])]
 
     def __str__(self) -> str:
         return f"{self.event}: {self.subject} ({self.sent_at:%Y-%m-%d %H:%M})"
+
+
+class MeetingMessageDelivery(models.Model):
+    """Who a meeting message went to: one row per recipient, written by the fan-out with
+    their email (``message``), so a re-run finds them and the attendee's page shows the
+    messages actually sent to them (the email's own params are cleared once sent).
+    Unique per recipient: nobody is written to twice."""
+
+    meeting_message = models.ForeignKey(
+        MeetingMessage, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting_message", "registration"], name="one_delivery_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_message_id} → registration {self.registration_id}"

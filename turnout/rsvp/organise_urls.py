@@ -22,6 +22,11 @@ urlpatterns = [
     path("notice/send/", notices.notice_send, name="change_notice_send"),
     path("notice/dismiss/", notices.notice_dismiss, name="change_notice_dismiss"),
     path("message/", organise_messages.message, name="meeting_message"),
+    path(
+        "message/<int:message>/",
+        organise_messages.progress,
+        name="meeting_message_progress",
+    ),
     path("door/", door.door, name="door"),
     path("door/counts.json", door.door_counts, name="door_counts"),
     path("door/walk-in/", door.walk_in, name="door_walk_in"),

@@ -1,4 +1,5 @@
-// While an announcement goes out, refresh its counts every 3 seconds in place.
+// While mail goes out (an announcement, a message to the people registered), refresh
+// the counts in the page's #progress every 3 seconds in place.
 // Without JavaScript, the page's <noscript> refresh reloads the whole page instead.
 (function () {
   "use strict";
