@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.forms import PictureForm
 from turnout.core.slugs import SLUG_MESSAGE
-from turnout.core.timezones import available_time_zones, to_aware, zone_menu
+from turnout.core.timezones import (
+    available_time_zones,
+    resolve_zone,
+    searchable_zones,
+    to_aware,
+    zone_menu,
+)
 from turnout.events.models import (
     AREA_MAX_LENGTH,
     REMINDER_MAX_HOURS,
@@ -67,8 +73,8 @@ class TimeZoneField(forms.ChoiceField):
 SECTIONS = (
     (_("What"), ("title", "tagline", "description", "topics"),
      _("Language, web address and listing"), ("language", "slug", "unlisted")),
-    (_("When"), ("start_date", "all_day", "start_time", "end_date", "end_time", "time_zone"),
-     None, ()),
+    (_("When"), ("start_date", "all_day", "start_time", "end_date", "end_time", "time_zone",
+                  "time_zone_typed"), None, ()),
     (_("Where"), ("venue", "address_private", "address_area", "online_url"), None, ()),
     (_("Registration"), ("capacity",),
      _("Guests, confirmation, approval, dates and numbers shown"),
@@ -99,6 +105,25 @@ class EventForm(forms.ModelForm):
                 "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
             )
         },
+    )
+    # The search of the zones: without JavaScript the browser suggests the names of the
+    # <datalist> as one types; the server finds the zone (turnout.core.timezones).
+    time_zone_typed = forms.CharField(
+        label=_("Or type a time zone"),
+        required=False,
+        help_text=_(
+            "Any zone, by its name or its city: “Kyiv” or “Europe/Kyiv”. "
+            "What you type here is used instead of the list."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "time-zone-names",
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "dir": "auto",
+            }
+        ),
     )
     capacity = forms.IntegerField(
         label=_("Capacity"),
@@ -238,6 +263,13 @@ class EventForm(forms.ModelForm):
             )
         return result
 
+    def zone_names(self) -> list[str]:
+        return searchable_zones()
+
+    def clean_time_zone_typed(self) -> str:
+        typed = self.cleaned_data["time_zone_typed"]
+        return resolve_zone(typed) if typed else ""
+
     def clean_max_guests(self) -> int:
         return self.cleaned_data["max_guests"] or 0
 
@@ -258,6 +290,8 @@ class EventForm(forms.ModelForm):
             for name in ("start_time", "end_time"):
                 if cleaned.get(name) is None and name not in self.errors:
                     self.add_error(name, _("Enter a time, like 19:00, or tick “All day”."))
+        if typed := cleaned.pop("time_zone_typed", ""):  # used instead of the menu
+            cleaned["time_zone"] = typed
         zone = cleaned.get("time_zone")
         for name in ("registration_opens_at", "registration_closes_at"):
             if cleaned.get(name) and zone:
