@@ -216,9 +216,7 @@ def test_an_unknown_typed_zone_is_refused_clearly_and_kept(
 
 
 def test_an_empty_typed_zone_leaves_the_menu_choice(organiser_client, group, form_data):
-    response = organiser_client.post(
-        NEW, form_data(time_zone="Asia/Tokyo", time_zone_typed="   ")
-    )
+    response = organiser_client.post(NEW, form_data(time_zone="Asia/Tokyo", time_zone_typed="   "))
 
     assert response.status_code == 302
     assert Event.objects.get().time_zone == "Asia/Tokyo"

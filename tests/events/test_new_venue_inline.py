@@ -168,7 +168,10 @@ def test_a_forged_or_stale_key_is_no_error_page(organiser_client, group, key):
     assert form.status_code == 200 and GONE in form.content.decode()
 
     venue = organiser_client.get(f"/organise/groups/uig/venues/new/{key}/", follow=True)
-    assert venue.status_code == 200 and GONE in venue.content.decode()
+    if "%2F" in key:  # a slash: no such address
+        assert venue.status_code == 404
+    else:
+        assert venue.status_code == 200 and GONE in venue.content.decode()
     assert organiser_client.post(
         f"/organise/groups/uig/venues/new/{key}/", NEW_VENUE
     ).status_code in (302, 404)

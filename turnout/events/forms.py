@@ -208,10 +208,13 @@ class EventForm(forms.ModelForm):
         }
         error_messages = {"slug": {"invalid": SLUG_MESSAGE}}
 
-    def __init__(self, *args, group: Group, **kwargs):
+    def __init__(self, *args, group: Group, typed: tuple | None = None, **kwargs):
+        """``typed``: what was typed before “New venue…” and the venue then added
+        (turnout.events.venue_drafts), shown as it was, not yet checked."""
         super().__init__(*args, **kwargs)
+        values, new_venue = typed or (self.data, None)
         # The meeting's own zone and one typed stay selectable when the form is shown again.
-        keep = (self.instance.time_zone, self.data.get("time_zone", ""))
+        keep = (self.instance.time_zone, values.get("time_zone", ""))
         self.fields["time_zone"].choices = zone_menu(first=group.time_zone, keep=keep)
         self.fields["venue"].queryset = group.venues.all()
         self.fields["venue"].empty_label = _("No venue (online only)")
@@ -242,6 +245,13 @@ class EventForm(forms.ModelForm):
                 self.initial[name] = local_naive(
                     getattr(self.instance, name), self.instance.time_zone
                 )
+        if typed:
+            for name, field in self.fields.items():
+                self.initial[name] = field.widget.value_from_datadict(
+                    values, {}, self.add_prefix(name)
+                )
+            if new_venue:
+                self.initial["venue"] = new_venue
 
     def sections(self) -> list[dict]:
         """The fields by section, for the template; a field no section names (one added
