@@ -239,3 +239,31 @@ def test_only_a_few_drafts_are_kept_per_session(organiser_client, group, typed):
 
     assert organiser_client.get(urls[0], follow=True).content.decode().count(GONE) == 1
     assert organiser_client.get(urls[-1]).status_code == 200
+
+
+def test_a_draft_in_the_session_is_found_only_for_its_user_and_group(organiser, group, outsider):
+    """Even were a session shared (it is flushed when another user logs in), a draft
+    answers only to the user and the group it was made for."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import QueryDict
+
+    from turnout.events import venue_drafts
+    from turnout.events.forms import EventForm
+
+    session = SessionStore()
+    data = QueryDict("title=Secret+plans&csrfmiddlewaretoken=x&evil=1")
+    key = venue_drafts.keep(
+        session,
+        user=organiser,
+        group=group,
+        event_slug=None,
+        data=data,
+        fields=EventForm.base_fields,
+    )
+    theirs = outsider.memberships.get().group
+
+    assert venue_drafts.find(session, key=key, user=outsider, group=group) is None
+    assert venue_drafts.find(session, key=key, user=organiser, group=theirs) is None
+    assert venue_drafts.take(session, key=key, user=organiser, group=group, event_slug="x") is None
+    draft = venue_drafts.find(session, key=key, user=organiser, group=group)
+    assert draft["data"] == {"title": ["Secret plans"]}  # only the form's own fields
