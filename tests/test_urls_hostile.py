@@ -119,6 +119,7 @@ def valid(organiser, group, venue, event):
         "item": str(table.criteria.get().pk),
         "cell": str(Cell.objects.get(criterion__comparison=table).pk),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
+        "key": "a-draft-key",  # "New venue…": a draft's key, stale (the page says so)
         "token": {
             "invitation": invitation,
             "verify": email_verification_token.make_token(newcomer),

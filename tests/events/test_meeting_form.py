@@ -166,3 +166,57 @@ def test_preview_of_an_empty_or_invalid_form_is_no_error_page(organiser_client, 
     assert response.status_code == 200
     assert "Nothing to preview yet" in preview_of(response.content.decode())
     assert not Event.objects.exists()
+
+
+# --- a zone typed (the search) ---
+def test_the_form_offers_a_typed_zone_with_the_names_to_search(organiser_client, group):
+    html = organiser_client.get(NEW).content.decode()
+
+    field = re.search(r'<input type="text" name="time_zone_typed"[^>]*>', html)[0]
+    assert 'list="time-zone-names"' in field
+    names = re.search(r'<datalist id="time-zone-names">.*?</datalist>', html, re.S)[0]
+    assert '<option value="Europe/Kyiv">' in names
+    assert "Etc/" not in names and "Factory" not in names and "localtime" not in names
+    assert '<label for="id_time_zone_typed">' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("kyiv", "Europe/Kyiv"), ("Etc/GMT-3", "Etc/GMT-3"), ("new york", "America/New_York")],
+)
+def test_a_typed_zone_wins_over_the_menu(organiser_client, group, form_data, typed, zone):
+    response = organiser_client.post(NEW, form_data(time_zone_typed=typed))
+
+    assert response.status_code == 302
+    assert Event.objects.get().time_zone == zone
+
+
+def test_a_typed_zone_changes_a_meetings_zone(organiser_client, group, form_data):
+    event = make_event(group=group, published=False)
+
+    url = f"/organise/groups/uig/events/{event.slug}/"
+    response = organiser_client.post(url, form_data(slug=event.slug, time_zone_typed="TOKYO"))
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.time_zone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("typed", ["Mars/Base", "localtime", "x" * 3000, "<b>Lon</b>"])
+def test_an_unknown_typed_zone_is_refused_clearly_and_kept(
+    organiser_client, group, form_data, typed
+):
+    response = organiser_client.post(NEW, form_data(time_zone_typed=typed))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["time_zone_typed"]
+    assert len(errors) == 1 and "is not a time zone we know" in errors[0]
+    assert not Event.objects.exists()
+    assert response.context["form"]["time_zone_typed"].value() == typed
+
+
+def test_an_empty_typed_zone_leaves_the_menu_choice(organiser_client, group, form_data):
+    response = organiser_client.post(NEW, form_data(time_zone="Asia/Tokyo", time_zone_typed="   "))
+
+    assert response.status_code == 302
+    assert Event.objects.get().time_zone == "Asia/Tokyo"

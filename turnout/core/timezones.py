@@ -53,6 +53,9 @@ COMMON_ZONES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
+_COMMON = frozenset(zone for _region, zones in COMMON_ZONES for zone in zones)
+
+
 def _zone_label(zone: str) -> str:
     return zone.replace("_", " ")
 
@@ -75,6 +78,65 @@ def validate_time_zone(value: str) -> None:
             code="invalid_time_zone",
             params={"zone": value},
         )
+
+
+# Never a meeting's zone, even typed: whatever zone the server happens to be set to.
+_NOT_A_PLACE = frozenset({"localtime"})
+# What ``resolve_zone`` reads at most: the longest IANA name is 32 characters.
+_TYPED_MAX = 64
+
+
+def searchable_zones() -> list[str]:
+    """The names offered while a zone is typed: every place's zone, and UTC; the odd
+    ones (Factory, localtime, Etc/*, the old country names like "GB") only when typed
+    in full."""
+    return sorted(
+        zone
+        for zone in available_time_zones()
+        if zone == "UTC" or ("/" in zone and not zone.startswith("Etc/"))
+    )
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+@cache
+def _by_name_and_city() -> tuple[dict[str, str], dict[str, list[str]]]:
+    names, cities = {}, {}
+    for zone in sorted(available_time_zones() - _NOT_A_PLACE):
+        names[_folded(zone)] = zone
+        if city(zone):
+            cities.setdefault(_folded(city(zone)), []).append(zone)
+    return names, cities
+
+
+def resolve_zone(typed: str) -> str:
+    """The zone someone typed: its full IANA name in any case ("etc/gmt+5"), or the city
+    only one zone is named after ("kyiv" → Europe/Kyiv; where two are, the one in
+    ``COMMON_ZONES``). Anything else is a ``ValidationError`` saying what to type."""
+    names, cities = _by_name_and_city()
+    key = _folded(typed) if len(typed) <= _TYPED_MAX else ""  # longer: no zone's name
+    if key in names:
+        return names[key]
+    found = cities.get(key, [])
+    common = [z for z in found if z in _COMMON]
+    if len(found) == 1 or len(common) == 1:
+        return (common or found)[0]
+    if found:
+        raise ValidationError(
+            _("“%(typed)s” could be %(zones)s. Type the full name of the one you mean."),
+            code="ambiguous_time_zone",
+            params={"typed": typed.strip(), "zones": ", ".join(found)},
+        )
+    raise ValidationError(
+        _(
+            "“%(typed)s” is not a time zone we know. Type its full name, like "
+            "Europe/Kyiv, or its city, like Kyiv; or pick one from the list."
+        ),
+        code="unknown_time_zone",
+        params={"typed": typed.strip()[:_TYPED_MAX]},
+    )
 
 
 def to_aware(day: dt.date, time: dt.time, zone: str) -> dt.datetime:

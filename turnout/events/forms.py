@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from turnout.core.forms import PictureForm
 from turnout.core.slugs import SLUG_MESSAGE
-from turnout.core.timezones import available_time_zones, to_aware, zone_menu
+from turnout.core.timezones import (
+    available_time_zones,
+    resolve_zone,
+    searchable_zones,
+    to_aware,
+    zone_menu,
+)
 from turnout.events.models import (
     AREA_MAX_LENGTH,
     REMINDER_MAX_HOURS,
@@ -67,8 +73,8 @@ class TimeZoneField(forms.ChoiceField):
 SECTIONS = (
     (_("What"), ("title", "tagline", "description", "topics"),
      _("Language, web address and listing"), ("language", "slug", "unlisted")),
-    (_("When"), ("start_date", "all_day", "start_time", "end_date", "end_time", "time_zone"),
-     None, ()),
+    (_("When"), ("start_date", "all_day", "start_time", "end_date", "end_time", "time_zone",
+                  "time_zone_typed"), None, ()),
     (_("Where"), ("venue", "address_private", "address_area", "online_url"), None, ()),
     (_("Registration"), ("capacity",),
      _("Guests, confirmation, approval, dates and numbers shown"),
@@ -99,6 +105,25 @@ class EventForm(forms.ModelForm):
                 "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
             )
         },
+    )
+    # The search of the zones: without JavaScript the browser suggests the names of the
+    # <datalist> as one types; the server finds the zone (turnout.core.timezones).
+    time_zone_typed = forms.CharField(
+        label=_("Or type a time zone"),
+        required=False,
+        help_text=_(
+            "Any zone, by its name or its city: “Kyiv” or “Europe/Kyiv”. "
+            "What you type here is used instead of the list."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "time-zone-names",
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "dir": "auto",
+            }
+        ),
     )
     capacity = forms.IntegerField(
         label=_("Capacity"),
@@ -183,10 +208,13 @@ class EventForm(forms.ModelForm):
         }
         error_messages = {"slug": {"invalid": SLUG_MESSAGE}}
 
-    def __init__(self, *args, group: Group, **kwargs):
+    def __init__(self, *args, group: Group, typed: tuple | None = None, **kwargs):
+        """``typed``: what was typed before “New venue…” and the venue then added
+        (turnout.events.venue_drafts), shown as it was, not yet checked."""
         super().__init__(*args, **kwargs)
+        values, new_venue = typed or (self.data, None)
         # The meeting's own zone and one typed stay selectable when the form is shown again.
-        keep = (self.instance.time_zone, self.data.get("time_zone", ""))
+        keep = (self.instance.time_zone, values.get("time_zone", ""))
         self.fields["time_zone"].choices = zone_menu(first=group.time_zone, keep=keep)
         self.fields["venue"].queryset = group.venues.all()
         self.fields["venue"].empty_label = _("No venue (online only)")
@@ -217,6 +245,13 @@ class EventForm(forms.ModelForm):
                 self.initial[name] = local_naive(
                     getattr(self.instance, name), self.instance.time_zone
                 )
+        if typed:
+            for name, field in self.fields.items():
+                self.initial[name] = field.widget.value_from_datadict(
+                    values, {}, self.add_prefix(name)
+                )
+            if new_venue:
+                self.initial["venue"] = new_venue
 
     def sections(self) -> list[dict]:
         """The fields by section, for the template; a field no section names (one added
@@ -238,6 +273,13 @@ class EventForm(forms.ModelForm):
             )
         return result
 
+    def zone_names(self) -> list[str]:
+        return searchable_zones()
+
+    def clean_time_zone_typed(self) -> str:
+        typed = self.cleaned_data["time_zone_typed"]
+        return resolve_zone(typed) if typed else ""
+
     def clean_max_guests(self) -> int:
         return self.cleaned_data["max_guests"] or 0
 
@@ -258,6 +300,8 @@ class EventForm(forms.ModelForm):
             for name in ("start_time", "end_time"):
                 if cleaned.get(name) is None and name not in self.errors:
                     self.add_error(name, _("Enter a time, like 19:00, or tick “All day”."))
+        if typed := cleaned.pop("time_zone_typed", ""):  # used instead of the menu
+            cleaned["time_zone"] = typed
         zone = cleaned.get("time_zone")
         for name in ("registration_opens_at", "registration_closes_at"):
             if cleaned.get(name) and zone:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from turnout.events.views import organise as events
 from turnout.events.views import organise_picture as event_pictures
+from turnout.events.views import organise_venue as meeting_venue
 from turnout.groups.views import organise as groups
 from turnout.pages.views import organise as pages
 from turnout.pages.views import organise_publishing as publishing
@@ -24,6 +25,11 @@ urlpatterns = [
     path("groups/<slug:group>/", pages.group_home, name="group"),
     path("groups/<slug:group>/settings/", pages.group_settings, name="group_settings"),
     path("groups/<slug:group>/events/new/", events.event_new, name="event_new"),
+    path(
+        "groups/<slug:group>/venues/new/<str:key>/",
+        meeting_venue.meeting_venue_new,
+        name="meeting_venue_new",
+    ),
     path("groups/<slug:group>/events/<slug:event>/", pages.event_edit, name="event_edit"),
     path(
         "groups/<slug:group>/events/<slug:event>/publish/",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from turnout.events import selectors
 from turnout.events import services as events
 from turnout.events.forms import EventForm
+from turnout.events.views import organise_venue as meeting_venue
 from turnout.groups import selectors as groups
 
 
@@ -19,7 +20,10 @@ from turnout.groups import selectors as groups
 @require_http_methods(["GET", "POST"])
 def event_new(request: HttpRequest, group: str) -> HttpResponse:
     found = groups.group_for_organiser(user=request.user, slug=group)
-    form = EventForm(request.POST or None, group=found)
+    if meeting_venue.BUTTON in request.POST:
+        return meeting_venue.to_new_venue(request, group=found)
+    typed = meeting_venue.restored(request, group=found)
+    form = EventForm(request.POST or None, group=found, typed=typed)
     preview = "preview" in request.POST  # the description shown rendered; nothing saved
     if request.method == "POST" and not preview and form.is_valid():
         try:

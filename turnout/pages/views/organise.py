@@ -14,6 +14,7 @@ from turnout.events import selectors as events_selectors
 from turnout.events import services as events
 from turnout.events.forms import EventForm
 from turnout.events.models import Event
+from turnout.events.views import organise_venue as meeting_venue
 from turnout.groups import selectors as groups
 from turnout.pages import selectors
 from turnout.rsvp import notices
@@ -62,8 +63,11 @@ def event_edit(request: HttpRequest, group: str, event: str) -> HttpResponse:
     found = events_selectors.event_for_organiser(
         user=request.user, group_slug=group, event_slug=event
     )
+    if meeting_venue.BUTTON in request.POST:
+        return meeting_venue.to_new_venue(request, group=found.group, event=found)
+    typed = meeting_venue.restored(request, group=found.group, event=found)
     unsaved = Event.objects.get(pk=found.pk)  # the form may change it before it is rejected
-    form = EventForm(request.POST or None, instance=unsaved, group=found.group)
+    form = EventForm(request.POST or None, instance=unsaved, group=found.group, typed=typed)
     preview = "preview" in request.POST  # the description shown rendered; nothing saved
     if request.method == "POST" and not preview and form.is_valid():
         try:
