@@ -1,4 +1,7 @@
-"""An organiser's first meeting, from sign-up to the public page, in a real browser."""
+"""An organiser's first meeting, from sign-up to the public page, in a real browser: a
+group, a meeting whose venue is added from its form, the draft seen at its address,
+published, found by a visitor, and a message to the people registered, followed as it
+goes."""
 
 import datetime as dt
 import re
@@ -10,6 +13,12 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_user
 from tests.mail import outbox
+from tests.rsvp.helpers import confirmed
+from turnout.core.models import Message
+from turnout.core.outbox import tasks as outbox_tasks
+from turnout.events.models import Event
+from turnout.rsvp import tasks
+from turnout.rsvp.models import MeetingMessage
 
 EMAIL = "ana@example.org"
 VERIFY_LINK = re.compile(r"https?://\S+/organise/verify/\S+/")
@@ -61,15 +70,7 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     expect(page.get_by_text("Your group is ready.")).to_be_visible()
     assert urlsplit(page.url).path == "/organise/groups/riverside-solidarity/"
 
-    page.get_by_role("link", name="Group settings").click()
-    page.get_by_role("link", name="New venue").click()
-    page.get_by_label("Name").fill("St Mark's Hall")
-    page.get_by_label("Street address").fill("12 Example Road")
-    page.get_by_label("Town or city").fill("London")
-    page.get_by_label("Postcode").fill("E1 6AN")
-    page.get_by_role("button", name="Save venue").click()
-    expect(page.get_by_text("Venue saved.")).to_be_visible()
-
+    # The meeting, with its venue added from the meeting form without leaving it.
     page.get_by_role("link", name="New meeting").click()
     page.get_by_label("Title").fill("Rent rise: what we can do")
     page.get_by_label("Tagline").fill("An open meeting for every tenant")
@@ -77,9 +78,22 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     page.get_by_label("Date:", exact=True).fill(meeting_day.isoformat())
     page.get_by_label("Start time").fill("19:00")
     page.get_by_label("End time").fill("21:00")
-    page.get_by_label("Venue").select_option(label="St Mark's Hall")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="New venue…").click()
+    page.get_by_label("Name").fill("St Mark's Hall")
+    page.get_by_label("Street address").fill("12 Example Road")
+    page.get_by_label("Town or city").fill("London")
+    page.get_by_label("Postcode").fill("E1 6AN")
+    page.get_by_role("button", name="Save venue").click()
+    expect(page.get_by_text("Venue saved and chosen.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Rent rise: what we can do")
+    page.get_by_role("button", name="Save draft").last.click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+    # The draft at its real address, as people will see it, under the band.
+    page.get_by_role("link", name="See the draft").click()
+    expect(page.get_by_text("Draft: only organisers see this")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rent rise: what we can do")
+    page.go_back()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Published: the meeting is now on the public pages.")).to_be_visible()
     # Publishing leads to "Now spread it", which starts with the meeting's own link.
@@ -115,6 +129,25 @@ def test_organiser_publishes_a_meeting_that_visitors_then_see(page, new_context)
     organise = "/organise/groups/riverside-solidarity/"
     for path in ("/organise/", organise, f"{organise}settings/", f"{organise}events/new/"):
         assert_fits_phone(phone, path)
+
+    # Someone registers and confirms; the organiser writes to the people confirmed and
+    # follows the sending (the worker's two steps run here, in the test's process).
+    meeting = Event.objects.get(slug=urlsplit(event_path).path.rstrip("/").split("/")[-1])
+    confirmed(meeting, "Rosa Attendee")
+    Message.objects.all().delete()
+    phone.goto(f"{organise}events/{meeting.slug}/registrations/")
+    phone.get_by_role("link", name="Write to the people registered").click()
+    phone.get_by_label("People with a confirmed place").check()
+    phone.get_by_label("Subject").fill("We moved upstairs")
+    phone.get_by_label("Message").fill("Room **2**, first floor.")
+    phone.get_by_role("button", name="Send", exact=True).click()
+    expect(phone.get_by_text("Preparing 1 email…")).to_be_visible()
+    tasks.fan_out_meeting_message.call(message_id=MeetingMessage.objects.get().pk)
+    outbox_tasks.deliver.call(message_ids=list(Message.objects.values_list("pk", flat=True)))
+    expect(phone.get_by_text("Nothing is waiting to go.")).to_be_visible(timeout=8_000)
+    assert list(Message.objects.values_list("to_email", "status")) == [
+        ("rosa@example.org", Message.Status.SENT)
+    ]
 
 
 def test_login_works_without_javascript(new_context):
