@@ -1,5 +1,6 @@
 """An attendee's journey on a 375 px phone: RSVP, confirm from the email, add to a
-calendar, bring fewer guests then more, cancel; and the same without JavaScript.
+calendar, bring fewer guests then more (and not once it is full), cancel; and the same
+without JavaScript.
 
 The emails are delivered for real: a ``turnout worker`` process (tests/processes.py)
 takes them from the outbox and sends them over SMTP to an aiosmtpd server on
@@ -154,13 +155,24 @@ def test_attendee_registers_confirms_changes_and_cancels_on_a_phone(
     expect(page.get_by_text("One seat, for you.")).to_be_visible()
     assert seats_taken(meeting) == 1
 
-    # Then two friends want to come: the party grows while seats are free, without
+    # Then a friend wants to come: the party grows while seats are free, without
     # cancelling (which would lose the place).
-    page.get_by_label("Guests you are bringing").fill("2")
+    page.get_by_label("Guests you are bringing").fill("1")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Your changes are saved.")).to_be_visible()
-    expect(page.get_by_text("3 seats, for you and your guests.")).to_be_visible()
-    assert seats_taken(meeting) == 3
+    expect(page.get_by_text("2 seats, for you and your guests.")).to_be_visible()
+    assert seats_taken(meeting) == 2
+
+    # The meeting fills up: the page says so, and asking for one more guest is refused
+    # with a reason and changes nothing (the place is kept).
+    Event.objects.filter(pk=meeting.pk).update(capacity=2)
+    page.reload()
+    expect(page.get_by_text("you can bring fewer guests, not more.")).to_be_visible()
+    page.get_by_label("Guests you are bringing").fill("2")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("there is no free seat for another guest.")).to_be_visible()
+    expect(page.get_by_text("2 seats, for you and your guests.")).to_be_visible()
+    assert seats_taken(meeting) == 2
 
     # Cannot come: a second step (a mis-tap gives nothing away), then the last seat is freed.
     page.get_by_text("Cancel my place…").click()
