@@ -16,6 +16,7 @@ def test_the_layers_run_from_core_up_to_pages():
         "feeds": 3,
         "flyers": 3,
         "comparisons": 3,
+        "federation": 3,
         "pages": 4,
     }
 

@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "turnout.feeds",
     "turnout.comparisons",
     "turnout.flyers",
+    "turnout.federation",
     "turnout.pages",  # last: it composes the others' pages (turnout/pages/__init__.py)
 ]
 

@@ -18,7 +18,7 @@ RESERVED_GROUP_SLUGS = frozenset(
         "events", "feed", "groups", "widget", "login", "logout", "signup",
         "about", "help", "search", "robots.txt", "favicon.ico", "sitemap.xml",
         "healthz", "new", "www", "mail", "flyers", "comparisons", "subscriptions",
-        "language", "past",
+        "language", "past", "federation",
     }
 )  # fmt: skip
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -255,6 +256,9 @@ class Event(models.Model):
     picture_on_flyer = models.BooleanField(
         _("show the picture on the A4 flyer"), default=False, db_default=False
     )
+    # What federation calls the meeting (its ActivityPub id is built on it): unlike the
+    # slug it never changes, so followers elsewhere keep one identity for it.
+    federation_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)

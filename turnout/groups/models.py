@@ -1,3 +1,4 @@
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -102,6 +103,9 @@ class Group(models.Model):
     picture = models.OneToOneField(
         "core.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What federation calls the group (its ActivityPub id is built on it): unlike the
+    # slug it never changes, so followers elsewhere keep one identity for it.
+    federation_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     # When TURNOUT_REQUIRE_GROUP_APPROVAL is on, announcements wait for the instance admin.
     email_approved_at = models.DateTimeField(null=True, blank=True)

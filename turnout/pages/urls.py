@@ -48,6 +48,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organise/", include("turnout.groups.accounts_urls")),
     path("organise/", include("turnout.pages.organise_urls")),
+    path("", include("turnout.federation.urls")),
     path("", include("turnout.mailing.urls")),
     path("", include("turnout.rsvp.urls")),
     path("", include(public)),
