@@ -92,7 +92,8 @@ def test_key_id_to_fetch(scheme):
     assert signatures.key_id_of(signed(scheme)) == KEY_ID
 
 
-def test_incoming_from_a_django_request():
+def test_incoming_from_a_django_request(settings):
+    settings.ALLOWED_HOSTS = ["turnout.example"]
     private, public = keypair("ana")
     headers = signatures.sign(
         method="POST", url=INBOX, headers={}, body=BODY, private_key_pem=private,

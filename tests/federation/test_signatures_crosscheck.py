@@ -3,6 +3,7 @@
 And hostile Signature headers: whatever the text, a SignatureRefused, never anything else.
 """
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -76,9 +77,7 @@ def test_rfc9421_made_by_http_message_signatures_verifies_with_turnout(component
     signer = HTTPMessageSigner(
         signature_algorithm=algorithms.RSA_V1_5_SHA256, key_resolver=Keys(private, public)
     )
-    signer.sign(
-        message, key_id=KEY_ID, covered_component_ids=components, body=BODY, label="sig1"
-    )
+    signer.sign(message, key_id=KEY_ID, covered_component_ids=components, body=BODY, label="sig1")
 
     incoming = Incoming("POST", INBOX, message.headers, BODY)
     verified = signatures.verify(incoming, public_key_pem=public)
@@ -127,7 +126,9 @@ def test_cavage_made_by_httpsig_verifies_with_turnout(algorithm_name):
             'algorithm="rsa-sha256",', ""
         )
 
-    verified = signatures.verify(Incoming("POST", INBOX, signed_headers, BODY), public_key_pem=public)
+    verified = signatures.verify(
+        Incoming("POST", INBOX, signed_headers, BODY), public_key_pem=public
+    )
 
     assert (verified.key_id, verified.scheme) == (KEY_ID, "cavage")
 
@@ -144,10 +145,8 @@ def test_arbitrary_cavage_signature_header_is_refused_cleanly(text):
 
     with pytest.raises(SignatureRefused):
         signatures.verify(incoming, public_key_pem=keypair("ana")[1])
-    try:
+    with contextlib.suppress(SignatureRefused):
         signatures.key_id_of(incoming)
-    except SignatureRefused:
-        pass
 
 
 @settings(max_examples=300, deadline=None)
