@@ -216,3 +216,27 @@ def test_two_different_signed_requests_are_not_replays():
         signatures.refuse_replay(
             signatures.verify(incoming, public_key_pem=keypair("ana")[1], now=NOW)
         )
+
+
+@pytest.mark.parametrize("scheme", ["cavage"])
+def test_signature_for_another_host_sent_to_turnout_refused(scheme):
+    elsewhere = signed(scheme, url="https://other.example/federation/inbox/")
+    relayed = Incoming("POST", INBOX, elsewhere.headers, BODY)
+
+    assert refusal(relayed) is Refusal.BAD_SIGNATURE
+
+
+@pytest.mark.django_db
+def test_a_replay_hours_later_lands_on_the_same_counter():
+    """Counted at the signature's own time, not the clock's: no window boundary between
+    the first sighting and the replay can let it through."""
+    verified = signatures.verify(signed("rfc9421"), public_key_pem=keypair("ana")[1], now=NOW)
+    signatures.refuse_replay(verified)
+
+    later = signatures.verify(
+        signed("rfc9421"), public_key_pem=keypair("ana")[1], now=NOW + dt.timedelta(hours=11)
+    )
+    with pytest.raises(SignatureRefused) as caught:
+        signatures.refuse_replay(later)
+
+    assert caught.value.reason is Refusal.REPLAY

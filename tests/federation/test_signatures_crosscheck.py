@@ -213,3 +213,17 @@ def test_a_future_date_beyond_the_window_is_refused():
 
     with pytest.raises(SignatureRefused):
         signatures.verify(Incoming("POST", INBOX, headers, BODY), public_key_pem=public)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_date_header_is_refused_cleanly(date):
+    private, public = keypair("ana")
+    headers = signatures.sign(
+        method="POST", url=INBOX, headers={}, body=BODY, private_key_pem=private,
+        key_id=KEY_ID, scheme="cavage",
+    )  # fmt: skip
+    headers["Date"] = date
+
+    with pytest.raises(SignatureRefused):
+        signatures.verify(Incoming("POST", INBOX, headers, BODY), public_key_pem=public)
