@@ -240,6 +240,8 @@ def _verify_cavage(incoming: Incoming, key, now: dt.datetime) -> Verified:
         created = _parse_http_date(incoming.header("Date"))
     _check_time(created, now)
     _check_digests(incoming, covered)
+    if (incoming.header("Host") or "").strip().lower() != authority(incoming.url):
+        raise SignatureRefused(Refusal.BAD_SIGNATURE, "signed for another host")
     if any(
         name.startswith("(") and name not in {"(request-target)", "(created)"} for name in names
     ):
