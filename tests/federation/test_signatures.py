@@ -240,3 +240,18 @@ def test_a_replay_hours_later_lands_on_the_same_counter():
         signatures.refuse_replay(later)
 
     assert caught.value.reason is Refusal.REPLAY
+
+
+def test_mastodon_style_request_target_without_the_query_accepted():
+    """Mastodon signs ``(request-target)`` as the verb and the URL's path alone, without its
+    query (mastodon/mastodon app/lib/request.rb, ``set_common_headers!``)."""
+    private, public = keypair("ana")
+    headers = signatures.sign(
+        method="GET", url="https://turnout.example/federation/groups/x/outbox/", headers={},
+        body=b"", private_key_pem=private, key_id=KEY_ID, scheme="cavage", now=NOW,
+    )  # fmt: skip
+    incoming = Incoming(
+        "GET", "https://turnout.example/federation/groups/x/outbox/?page=2", headers, b""
+    )
+
+    assert signatures.verify(incoming, public_key_pem=public, now=NOW).key_id == KEY_ID
