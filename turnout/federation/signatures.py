@@ -20,7 +20,6 @@ import binascii
 import datetime as dt
 import email.utils
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -33,7 +32,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from turnout.core import ratelimit
-from turnout.federation import rfc9421
+from turnout.federation import cavage, rfc9421
 from turnout.federation.digests import (
     DigestError,
     content_digest_header,
@@ -50,7 +49,6 @@ __all__ = ["Incoming", "Refusal", "SignatureRefused", "Verified", "authority", "
 WINDOW = dt.timedelta(hours=12)
 CAVAGE_COVERED = ("(request-target)", "host", "date", "digest")
 RFC9421_COVERED = ("@method", "@target-uri", "content-digest")
-_PARAM = re.compile(r'\s*([A-Za-z]+)\s*=\s*(?:"([^"\\]*)"|([0-9]+))\s*(?:,|$)')
 
 
 @dataclass(frozen=True)
@@ -84,11 +82,6 @@ class Verified:
 
 def _http_date(moment: dt.datetime) -> str:
     return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
-
-
-def _target(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
@@ -142,33 +135,13 @@ def sign(
 
 def _cavage_line(name, method, url, get, created) -> str:
     if name == "(request-target)":
-        return f"(request-target): {method.lower()} {_target(url)}"
+        return f"(request-target): {method.lower()} {cavage.target(url)}"
     if name == "(created)":
         return f"(created): {int(created.timestamp())}"
     value = get(name.title() if name != "digest" else "Digest")
     if value is None:
         raise SignatureRefused(Refusal.NOT_COVERED, f"no {name} header")
     return f"{name}: {value}"
-
-
-def _cavage_params(text: str) -> dict[str, str]:
-    text = text.strip()
-    if text.startswith("Signature "):  # old node-http-signature's prefix, as Mastodon allows
-        text = text[len("Signature ") :]
-    params: dict[str, str] = {}
-    position = 0
-    while position < len(text):
-        found = _PARAM.match(text, position)
-        if not found or found.end() == position:
-            raise SignatureRefused(Refusal.MALFORMED, 'Signature is not a list of name="value"')
-        name = found.group(1)
-        if name in params:
-            raise SignatureRefused(Refusal.MALFORMED, f"Signature gives {name} twice")
-        params[name] = found.group(2) if found.group(2) is not None else found.group(3)
-        position = found.end()
-    if not params.get("keyId") or not params.get("signature"):
-        raise SignatureRefused(Refusal.MALFORMED, "Signature needs keyId and signature")
-    return params
 
 
 def key_id_of(incoming: Incoming) -> str:
@@ -178,7 +151,7 @@ def key_id_of(incoming: Incoming) -> str:
     signature = incoming.header("Signature")
     if signature is None:
         raise SignatureRefused(Refusal.UNSIGNED)
-    return _cavage_params(signature)["keyId"]
+    return cavage.params(signature)["keyId"]
 
 
 def _public_key(pem: str) -> rsa.RSAPublicKey:
@@ -213,15 +186,16 @@ def _check_digests(incoming: Incoming, covered: set[str]) -> None:
             raise SignatureRefused(Refusal.DIGEST_MISMATCH, name)
 
 
-def _check_rsa(key, signature: bytes, base: str, pad) -> None:
+def _verifies(key, signature: bytes, base: str) -> bool:
     try:
-        key.verify(signature, base.encode(), pad, hashes.SHA256())
-    except InvalidSignature as error:
-        raise SignatureRefused(Refusal.BAD_SIGNATURE) from error
+        key.verify(signature, base.encode(), padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
 
 
 def _verify_cavage(incoming: Incoming, key, now: dt.datetime) -> Verified:
-    params = _cavage_params(incoming.header("Signature") or "")
+    params = cavage.params(incoming.header("Signature") or "")
     algorithm = params.get("algorithm", "hs2019").lower()
     if algorithm not in {"rsa-sha256", "hs2019"}:
         raise SignatureRefused(Refusal.UNSUPPORTED, algorithm)
@@ -235,9 +209,9 @@ def _verify_cavage(incoming: Incoming, key, now: dt.datetime) -> Verified:
     if "(created)" in covered:
         if algorithm != "hs2019" or not (params.get("created") or "").isdigit():
             raise SignatureRefused(Refusal.MALFORMED, "(created) without hs2019 and created")
-        created = _from_timestamp(params["created"])
+        created = cavage.timestamp(params["created"])
     else:
-        created = _parse_http_date(incoming.header("Date"))
+        created = cavage.http_date(incoming.header("Date"))
     _check_time(created, now)
     _check_digests(incoming, covered)
     if (incoming.header("Host") or "").strip().lower() != authority(incoming.url):
@@ -246,40 +220,19 @@ def _verify_cavage(incoming: Incoming, key, now: dt.datetime) -> Verified:
         name.startswith("(") and name not in {"(request-target)", "(created)"} for name in names
     ):
         raise SignatureRefused(Refusal.UNSUPPORTED, "a pseudo-header other than these two")
-    lines = []
-    for name in names:
-        if name == "(request-target)":
-            lines.append(f"(request-target): {incoming.method.lower()} {_target(incoming.url)}")
-        elif name == "(created)":
-            lines.append(f"(created): {params['created']}")
-        else:
-            value = incoming.header(name)
-            if value is None:
-                raise SignatureRefused(Refusal.NOT_COVERED, f"no {name} header")
-            lines.append(f"{name}: {value}")
     try:
         signature = base64.b64decode(params["signature"], validate=True)
     except (binascii.Error, ValueError) as error:
         raise SignatureRefused(Refusal.MALFORMED, "signature is not base64") from error
-    _check_rsa(key, signature, "\n".join(lines), padding.PKCS1v15())
+    # The draft's target is the path and query; Mastodon signs the path alone
+    # (mastodon/mastodon app/lib/request.rb), so a URL with a query is tried both ways.
+    targets = [cavage.target(incoming.url)]
+    if urlsplit(incoming.url).query:
+        targets.append(urlsplit(incoming.url).path or "/")
+    bases = [cavage.base(incoming, names, params, target) for target in targets]
+    if not any(_verifies(key, signature, base) for base in bases):
+        raise SignatureRefused(Refusal.BAD_SIGNATURE)
     return Verified(params["keyId"], "cavage", created, signature)
-
-
-def _from_timestamp(value) -> dt.datetime:
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-    except (ValueError, OverflowError, OSError) as error:
-        raise SignatureRefused(Refusal.MALFORMED, "a time out of range") from error
-
-
-def _parse_http_date(value: str | None) -> dt.datetime:
-    if not value:
-        raise SignatureRefused(Refusal.NOT_COVERED, "no Date header")
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError) as error:
-        raise SignatureRefused(Refusal.MALFORMED, "Date is not an HTTP date") from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _verify_rfc9421(incoming: Incoming, key, now: dt.datetime) -> Verified:
@@ -298,7 +251,8 @@ def _verify_rfc9421(incoming: Incoming, key, now: dt.datetime) -> Verified:
         parsed.components, parsed.serialised, incoming.method.upper(), incoming.url,
         incoming.headers,
     )  # fmt: skip
-    _check_rsa(key, parsed.signature, base, padding.PKCS1v15())
+    if not _verifies(key, parsed.signature, base):
+        raise SignatureRefused(Refusal.BAD_SIGNATURE)
     return Verified(parsed.key_id, "rfc9421", parsed.created, parsed.signature)
 
 
