@@ -114,7 +114,8 @@ def sign(
     key = _private_key(private_key_pem)
     if scheme == "cavage":
         names = covered or [n for n in CAVAGE_COVERED if n != "digest" or method == "POST"]
-        base = "\n".join(_cavage_line(n, method, url, out.get, now) for n in names)
+        lookup = {name.lower(): value for name, value in out.items()}.get
+        base = "\n".join(_cavage_line(n, method, url, lookup, now) for n in names)
         value = base64.b64encode(key.sign(base.encode(), padding.PKCS1v15(), hashes.SHA256()))
         out["Signature"] = (
             f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
@@ -138,7 +139,7 @@ def _cavage_line(name, method, url, get, created) -> str:
         return f"(request-target): {method.lower()} {cavage.target(url)}"
     if name == "(created)":
         return f"(created): {int(created.timestamp())}"
-    value = get(name.title() if name != "digest" else "Digest")
+    value = get(name)
     if value is None:
         raise SignatureRefused(Refusal.NOT_COVERED, f"no {name} header")
     return f"{name}: {value}"
