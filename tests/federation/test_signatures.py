@@ -255,3 +255,17 @@ def test_mastodon_style_request_target_without_the_query_accepted():
     )
 
     assert signatures.verify(incoming, public_key_pem=public, now=NOW).key_id == KEY_ID
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_verifying_stores_nothing_only_the_replay_check_counts(scheme, django_assert_num_queries):
+    incoming = signed(scheme)
+    tampered = Incoming(incoming.method, incoming.url, incoming.headers, b"{}")
+
+    with django_assert_num_queries(0):
+        verified = signatures.verify(incoming, public_key_pem=keypair("ana")[1], now=NOW)
+        with pytest.raises(SignatureRefused):
+            signatures.verify(tampered, public_key_pem=keypair("ana")[1], now=NOW)
+    with django_assert_num_queries(1):
+        signatures.refuse_replay(verified)
