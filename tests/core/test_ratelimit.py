@@ -1,5 +1,6 @@
 """Rate limits count in shared database rows that hold no personal data."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -159,3 +160,13 @@ def test_hits_at_the_same_moment_from_many_connections_each_count_once():
 
     assert sorted(counts) == list(range(1, 21))  # nobody saw the same count as another
     assert RateCounter.objects.get().count == 20
+
+
+@pytest.mark.django_db
+def test_hit_at_a_given_moment_counts_in_that_moments_window():
+    moment = dt.datetime(2026, 6, 11, 23, 59, 59, tzinfo=dt.UTC)
+    for _ in range(2):
+        count = ratelimit.hit(action="seen", subject="x", window_seconds=1, at=moment)
+
+    assert count == 2
+    assert list(RateCounter.objects.values_list("window_start", flat=True)) == [moment]

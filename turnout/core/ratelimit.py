@@ -61,18 +61,22 @@ def _key(action: str, subject: str) -> str:
     return f"{action}:{digest}"
 
 
-def hit(*, action: str, subject: str, window_seconds: int) -> int:
+def hit(*, action: str, subject: str, window_seconds: int, at: dt.datetime | None = None) -> int:
     """Count one attempt and return how many this window now holds."""
-    return hits([(action, subject, window_seconds)])[0]
+    return hits([(action, subject, window_seconds)], at=at)[0]
 
 
-def hits(attempts: list[tuple[str, str, int]]) -> list[int]:
+def hits(attempts: list[tuple[str, str, int]], *, at: dt.datetime | None = None) -> list[int]:
     """Count one attempt under each (action, subject, window in seconds); the counts.
 
     One statement for them all: insert each window's row, or add one to it if it is
     there already (``ON CONFLICT … DO UPDATE``, on PostgreSQL and SQLite alike).
+    ``at`` counts in the window of that moment instead of now's: a caller that must
+    recognise the same thing seen twice (a replayed signature) counts it at a moment
+    the thing itself fixes, so both sightings land on the same row whenever they come.
+    It must be within a day of now, or the daily purge may take the row early.
     """
-    now = timezone.now()
+    now = at or timezone.now()
     keys = [_key(action, subject) for action, subject, _window in attempts]
     params = []
     for key, (_action, _subject, window) in zip(keys, attempts, strict=True):
