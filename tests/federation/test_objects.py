@@ -278,3 +278,42 @@ def test_a_note_is_in_the_meeting_s_language_and_escapes_the_title(london):
         assert event_when(meeting) in note["content"]
     assert "<b>" not in note["content"] and "&lt;b&gt;" in note["content"]
     assert note["contentMap"] == {"uk": note["content"]}
+
+
+def test_the_picture_is_the_banner_with_its_description(london, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    meeting = make_event(group=london)
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1000), (0, 170, 0)).save(out, "PNG")
+    upload = SimpleUploadedFile("green.png", out.getvalue())
+    events.set_picture(event=meeting, upload=upload, alt_text="A green field")
+    (banner,) = event_object(meeting)["attachment"]
+    assert banner["type"] == "Document" and banner["name"] == "Banner"
+    assert banner["mediaType"] == "image/jpeg"
+    assert banner["url"].startswith(settings.BASE_URL) and banner["url"].endswith(".jpg")
+    assert (banner["width"], banner["height"]) == (1200, 750)
+    assert banner["summary"] == "A green field"  # Mastodon's description of the image
+
+
+def test_a_topic_that_maps_gives_mobilizon_a_category(london):
+    from turnout.events.models import Topic
+
+    housing = Topic.objects.create(slug="housing", name="Housing")
+    other = Topic.objects.create(slug="knitting", name="Knitting")
+    meeting = make_event(group=london, topics=[housing])
+    assert event_object(meeting)["category"] == "CAUSES"
+    unmapped = make_event(group=london, topics=[other])
+    assert "category" not in event_object(unmapped)
+
+
+def test_an_all_day_meeting(london):
+    meeting = make_event(group=london, all_day=True)
+    data = event_object(meeting)
+    assert "all day" in data["summary"]
+    assert data["startTime"] == meeting.local_start.isoformat()
+    assert data["endTime"] > data["startTime"]
