@@ -4,9 +4,11 @@
 whose Event says ``ical:status: CANCELLED``), ``delete`` when it is withdrawn or
 deleted, and ``tombstone`` for its object id afterwards.
 
-Mastodon notifies nobody of an ``Update`` (mastodon/mastodon
-app/lib/activitypub/activity/update.rb only refreshes the stored post), so a change
-of time or place, and a cancellation, also get ``note_about_change``: a short
+Mastodon's followers hear nothing of an ``Update`` (mastodon/mastodon
+app/lib/activitypub/activity/update.rb refreshes the stored post; recent versions tell
+only people who boosted it, older ones drop an Update of anything but a Note or a
+Question), so a change of time or place, and a cancellation, also get
+``note_about_change``: a short
 ``Create{Note}`` in the meeting's language with the link, which arrives in followers'
 home feeds like any post (activity/create.rb; the Note has the shape of
 app/serializers/activitypub/note_serializer.rb).
