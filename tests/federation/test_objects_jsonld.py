@@ -170,3 +170,12 @@ def _safe(html: str) -> bool:
     parser = _Tags()
     parser.feed(html)
     return not parser.bad
+
+
+def test_pyld_s_own_default_loader_fetches_nothing_either():
+    """Once Turnout's JSON-LD module is loaded, a pyld call that forgets the loader
+    option still gets the shipped contexts and refuses any other."""
+    (node,) = pyld.expand({"@context": "https://www.w3.org/ns/activitystreams", "type": "Note"})
+    assert node["@type"] == [AS + "Note"]
+    with pytest.raises(pyld.JsonLdError):
+        pyld.expand({"@context": "https://example.org/other", "type": "Note"})
