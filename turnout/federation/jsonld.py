@@ -102,6 +102,10 @@ def document_loader(url: str, options: dict | None = None) -> dict:
     }
 
 
+# pyld's default loader, for any call that does not pass one: the same, never the network.
+pyld.set_document_loader(document_loader)
+
+
 def expand(document: dict) -> list:
     """The document expanded with the shipped contexts only (pyld.JsonLdError if it
     names another or is not valid JSON-LD)."""
