@@ -150,3 +150,21 @@ def test_turnout_s_note_has_the_shape_of_mastodon_s(meeting):
     assert note["type"] == "Note"
     assert ours["actor"] == note["attributedTo"]
     expand(ours)
+
+
+# framasoft/mobilizon lib/mobilizon/events/categories.ex build_in_categories/0, upcased
+# as get_category/1 compares them (anything else becomes MEETING).
+MOBILIZON_CATEGORIES = {
+    "ARTS", "BOOK_CLUBS", "BUSINESS", "CAUSES", "COMEDY", "CRAFTS", "FOOD_DRINK", "HEALTH",
+    "MUSIC", "AUTO_BOAT_AIR", "COMMUNITY", "FAMILY_EDUCATION", "FASHION_BEAUTY",
+    "FILM_MEDIA", "GAMES", "LANGUAGE_CULTURE", "LEARNING", "LGBTQ", "MOVEMENTS_POLITICS",
+    "NETWORKING", "PARTY", "PERFORMING_VISUAL_ARTS", "PETS", "PHOTOGRAPHY",
+    "OUTDOORS_ADVENTURE", "SPIRITUALITY_RELIGION_BELIEFS", "SCIENCE_TECH", "SPORTS",
+    "THEATRE", "MEETING",
+}  # fmt: skip
+
+
+def test_every_category_sent_is_one_mobilizon_knows():
+    from turnout.federation.objects import CATEGORIES
+
+    assert set(CATEGORIES.values()) <= MOBILIZON_CATEGORIES
