@@ -1,0 +1,130 @@
+"""The activities about a meeting that a group sends its followers (issue 21, item 3).
+
+``create`` when it is published, ``update`` when it changes (cancelling is an update
+whose Event says ``ical:status: CANCELLED``), ``delete`` when it is withdrawn or
+deleted, and ``tombstone`` for its object id afterwards.
+
+Mastodon's followers hear nothing of an ``Update`` (mastodon/mastodon
+app/lib/activitypub/activity/update.rb refreshes the stored post; recent versions tell
+only people who boosted it, older ones drop an Update of anything but a Note or a
+Question), so a change of time or place, and a cancellation, also get
+``note_about_change``: a short
+``Create{Note}`` in the meeting's language with the link, which arrives in followers'
+home feeds like any post (activity/create.rb; the Note has the shape of
+app/serializers/activitypub/note_serializer.rb).
+
+Ids are stable and unique per change: ``<object id>#create``, ``#update-<when it was
+last changed>``, ``#delete``; a note's id names the change and its moment, so
+a delivery retried is the same activity and a second change is a new one.
+"""
+
+import datetime as dt
+
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from turnout.core.timefmt import event_when
+from turnout.events.models import Event
+from turnout.federation import ids
+from turnout.federation.jsonld import CONTEXT
+from turnout.federation.objects import NotFederated, event_object, page_url, place_text
+
+CHANGES = ("time", "place", "cancelled")
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _addressed(event: Event) -> dict:
+    return {"to": [ids.PUBLIC], "cc": [ids.group_followers(event.group)]}
+
+
+def _activity(event: Event, kind: str, activity_id: str, obj, published: str) -> dict:
+    return {
+        "@context": CONTEXT,
+        "id": activity_id,
+        "type": kind,
+        "actor": ids.group_id(event.group),
+        "published": published,
+        **_addressed(event),
+        "object": obj,
+    }
+
+
+def _bare(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "@context"}
+
+
+def create(event: Event) -> dict:
+    """``Create{Event}``: the meeting is published."""
+    obj = _bare(event_object(event))
+    return _activity(event, "Create", obj["id"] + "#create", obj, obj["published"])
+
+
+def update(event: Event) -> dict:
+    """``Update{Event}``: the meeting changed (or was cancelled)."""
+    obj = _bare(event_object(event))
+    activity_id = f"{obj['id']}#update-{_stamp(event.updated_at)}"
+    return _activity(event, "Update", activity_id, obj, obj["updated"])
+
+
+def _note_text(event: Event, what: str) -> str:
+    with translation.override(event.language):
+        if what == "time":
+            text = _("New time for %(title)s: %(when)s.") % {
+                "title": event.title,
+                "when": event_when(event),
+            }
+        elif what == "place":
+            text = _("New place for %(title)s: %(place)s.") % {
+                "title": event.title,
+                "place": place_text(event),
+            }
+        else:
+            text = _("Cancelled: %(title)s") % {"title": event.title}
+    page = page_url(event)
+    return f'<p>{escape(text)} <a href="{escape(page)}">{escape(page)}</a></p>'
+
+
+def note_about_change(event: Event, what: str) -> dict:
+    """``Create{Note}`` telling Mastodon followers of a change: ``what`` is "time",
+    "place" or "cancelled". NotFederated for a meeting that must not leave."""
+    if what not in CHANGES:
+        raise ValueError(f"A note is about one of {CHANGES}, not {what!r}.")
+    obj = _bare(event_object(event))  # refuses drafts and unlisted meetings
+    content = _note_text(event, what)
+    note_id = f"{obj['id']}#note-{what}-{_stamp(event.updated_at)}"
+    note = {
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": ids.group_id(event.group),
+        **_addressed(event),
+        "published": obj["updated"],
+        "url": obj["url"],
+        "content": content,
+        "contentMap": {event.language: content},
+        "sensitive": False,
+    }
+    return _activity(event, "Create", note_id + "-create", note, note["published"])
+
+
+def tombstone(event: Event, *, deleted: dt.datetime | None = None) -> dict:
+    """What the meeting's object id says once it is withdrawn or deleted (no context:
+    ``delete`` embeds it; a view serving it adds ``CONTEXT``)."""
+    return {
+        "id": ids.event_id(event),
+        "type": "Tombstone",
+        "formerType": "Event",
+        "deleted": (deleted or timezone.now()).isoformat(),
+    }
+
+
+def delete(event: Event, *, deleted: dt.datetime | None = None) -> dict:
+    """``Delete{Tombstone}``: the meeting is withdrawn or deleted. NotFederated for one
+    that was never published, of which nothing ever left."""
+    if event.published_at is None:
+        raise NotFederated(f"Meeting {event.pk} was never published: nothing to delete.")
+    tomb = tombstone(event, deleted=deleted)
+    return _activity(event, "Delete", tomb["id"] + "#delete", tomb, tomb["deleted"])
