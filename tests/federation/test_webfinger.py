@@ -44,7 +44,11 @@ def test_webfinger_for_a_group_answers_its_actor(client):
     assert jrd["aliases"] == [actor_id(group), f"{settings.BASE_URL}/riverside-tenants/"]
     assert jrd["links"] == [
         {"rel": "self", "type": "application/activity+json", "href": actor_id(group)},
-        {"rel": PROFILE_PAGE, "type": "text/html", "href": f"{settings.BASE_URL}/riverside-tenants/"},
+        {
+            "rel": PROFILE_PAGE,
+            "type": "text/html",
+            "href": f"{settings.BASE_URL}/riverside-tenants/",
+        },
     ]
 
 
@@ -141,7 +145,9 @@ def test_webfinger_refuses_hostile_resources(client, resource):
     assert len(response.content) < 200
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(resource=st.text(max_size=300))
 def test_webfinger_never_fails_on_any_text(client, resource):
     response = client.get(URL, {"resource": resource})
