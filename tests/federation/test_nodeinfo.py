@@ -14,12 +14,19 @@ pytestmark = pytest.mark.django_db
 SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 
 
-def test_well_known_nodeinfo_links_to_2_1(client):
+def test_well_known_nodeinfo_links_to_2_1_and_the_instance_actor(client):
     response = client.get("/.well-known/nodeinfo")
 
     assert response.status_code == 200
     assert json.loads(response.content) == {
-        "links": [{"rel": SCHEMA, "href": f"{settings.BASE_URL}/nodeinfo/2.1"}]
+        "links": [
+            {"rel": SCHEMA, "href": f"{settings.BASE_URL}/nodeinfo/2.1"},
+            # Where Mobilizon looks for an instance's relay actor (issue 21).
+            {
+                "rel": "https://www.w3.org/ns/activitystreams#Application",
+                "href": f"{settings.BASE_URL}/federation/actor/",
+            },
+        ]
     }
 
 
