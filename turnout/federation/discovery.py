@@ -26,6 +26,7 @@ from turnout.groups.models import Group
 MAX_RESOURCE = 500
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
+APPLICATION = "https://www.w3.org/ns/activitystreams#Application"
 SLUG = re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX_LENGTH - 1}}})")
 GROUP_ID = re.compile(r"/federation/groups/([0-9a-f-]{36})/")
 
@@ -102,7 +103,14 @@ def _instance_jrd() -> dict:
 
 
 def nodeinfo_links() -> dict:
-    return {"links": [{"rel": NODEINFO_SCHEMA, "href": f"{settings.BASE_URL}/nodeinfo/2.1"}]}
+    """NodeInfo's document, and the instance actor as FEP-2677 names it (the link Gancio
+    gives for its relay actor and Mobilizon looks for to follow an instance)."""
+    return {
+        "links": [
+            {"rel": NODEINFO_SCHEMA, "href": f"{settings.BASE_URL}/nodeinfo/2.1"},
+            {"rel": APPLICATION, "href": actors.instance_actor_id()},
+        ]
+    }
 
 
 def nodeinfo() -> dict:
