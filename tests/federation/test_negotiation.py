@@ -150,3 +150,19 @@ def test_the_meeting_page_hides_drafts_and_unlisted_meetings_from_activitypub(cl
 
 def test_an_unknown_group_page_is_404_to_activitypub(client):
     assert client.get("/nobody-here/", HTTP_ACCEPT=AP).status_code == 404
+
+
+def test_an_old_group_address_leads_activitypub_to_the_same_actor(client):
+    from turnout.groups import services as groups
+
+    group = make_group(slug="old-name")
+    groups.update_group(group=group, slug="new-name")
+
+    moved = client.get("/old-name/", HTTP_ACCEPT=AP)
+    actor = client.get(moved["Location"], HTTP_ACCEPT=AP)
+
+    assert moved.status_code == 301
+    assert moved["Location"] == "/new-name/"
+    assert json.loads(actor.content)["id"] == (
+        f"{settings.BASE_URL}/federation/groups/{group.federation_id}/"
+    )
