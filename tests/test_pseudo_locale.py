@@ -121,6 +121,7 @@ def public_paths(world: World) -> list[str]:
         "event": world.event.slug,
         "comparison": world.comparison.slug,
         "token": token_for(world.registration),
+        "federation_id": world.group.federation_id,  # the group's: its actor and collections
     }
     return [fill(path, **values) for _name, path in public_routes()]
 

@@ -101,6 +101,7 @@ def valid(organiser, group, venue, event):
     return {
         "group": group.slug,
         "event": event.slug,
+        "federation_id": str(group.federation_id),  # a group's: the actor and its collections
         "venue": str(venue.pk),
         "announcement": str(announcement.pk),
         "registration": str(registration.pk),

@@ -30,6 +30,16 @@ OWN = {
     "public:flyer_png",
     "public:share_mastodon",
 }
+# Federation's discovery, actors and collections (turnout.federation.urls): the group's
+# actor, never a meeting's title or place; the meeting's object by its own id.
+FEDERATION = {
+    "federation:webfinger", "federation:nodeinfo_links", "federation:nodeinfo",
+    "federation:instance_actor", "federation:instance_outbox", "federation:shared_inbox",
+    "federation:event_object", "federation:group_actor", "federation:group_inbox",
+    "federation:group_outbox", "federation:group_followers", "federation:group_members",
+    "federation:group_resources", "federation:group_todos", "federation:group_posts",
+    "federation:group_events", "federation:group_discussions",
+}  # fmt: skip
 BY_TOKEN = {"rsvp:registration", "rsvp:confirm", "rsvp:cancel", "rsvp:details", "rsvp:erase",
             "rsvp:calendar", "mailing:confirm_subscription", "mailing:unsubscribe"}  # fmt: skip
 
@@ -59,7 +69,7 @@ def test_the_walk_knows_every_public_route():
         "public:site_ics",
         "public:site_atom", "public:group", "public:group_ics", "public:group_atom",
         "public:widget", "public:comparison", "public:groups", "public:past", "public:group_past",
-    }  # fmt: skip
+    } | FEDERATION  # fmt: skip
 
     assert {name for name, _path in public_routes()} == known
 
@@ -78,6 +88,11 @@ def test_no_public_url_shows_the_address_nor_the_title_where_it_does_not_belong(
                 event=strictest.slug,
                 comparison="no-such-table",
                 token=token,
+                federation_id=(
+                    strictest.federation_id
+                    if name == "federation:event_object"
+                    else strictest.group.federation_id
+                ),
             )
             url += suffix
             response = client.get(url)

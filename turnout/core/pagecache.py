@@ -16,6 +16,12 @@ at once with ``drop_all``: every key holds a generation, kept in the cache (for 
 shared by several servers) and as the time stamp of a file in ``VAR_DIR`` (for the
 worker processes of one server, whose local caches it cannot reach). A new generation
 leaves every copy behind; a ``stat`` a request is its cost.
+
+Only HTML is kept. A page that answers something else under content negotiation (the
+group and meeting pages answer ActivityPub clients with JSON or a redirect) decides that
+before calling ``anonymous_page`` and never passes the other answer through it, and
+sends ``Vary: Accept`` on both, so that neither this cache nor one on the way serves
+one for the other.
 """
 
 import hashlib

@@ -112,7 +112,7 @@ class GroupForm(forms.ModelForm):
         model = Group
         fields = [
             "name", "slug", "about", "contact_email", "website", "time_zone", "language",
-            "anonymise_after_days", "require_two_factor",
+            "anonymise_after_days", "require_two_factor", "manually_approves_followers",
         ]  # fmt: skip
         widgets = {"about": forms.Textarea(attrs={"rows": 8})}
         error_messages = {

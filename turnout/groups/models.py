@@ -121,6 +121,16 @@ class Group(models.Model):
             "group's organiser pages."
         ),
     )
+    # Whether a follow from Mastodon or Mobilizon waits for an organiser (turnout.federation).
+    manually_approves_followers = models.BooleanField(
+        _("approve each new follower from the fediverse"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "People following the group from Mastodon, Mobilizon and other fediverse "
+            "servers wait until an organiser accepts them."
+        ),
+    )
     anonymise_after_days = models.PositiveSmallIntegerField(
         _("anonymise attendees after (days)"),
         default=90,

@@ -1,16 +1,17 @@
 """The meeting page: the event, its RSVP panel, its statements, tables and quotes, its
 JSON-LD and link preview, built by one function (``meeting_context``) for the GET, for
-an RSVP that failed and for an organiser looking at it; and the RSVP form's POST."""
+an RSVP that failed and for an organiser looking at it; and the RSVP form's POST. An
+ActivityPub client is sent (303) to the meeting's Event at its federation id."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,7 @@ from turnout.core.views import too_many_requests
 from turnout.events import places
 from turnout.events import selectors as events
 from turnout.events.models import Event
+from turnout.federation import ids, negotiation
 from turnout.feeds import jsonld
 from turnout.flyers import selectors as flyers
 from turnout.groups.selectors import TwoFactorRequired
@@ -71,6 +73,27 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
             raise Http404
         return _rsvp(request, found)
 
+    if negotiation.wants_activity_json(request):
+        response = _to_the_event_object(group, event)
+    else:
+        response = _page(request, group, event)
+    # Decided before the cache: HTML and ActivityPub are never served for each other.
+    patch_vary_headers(response, ("Accept",))
+    return response
+
+
+def _to_the_event_object(group: str, event: str) -> HttpResponse:
+    """A 303 to the meeting's Event for a listed meeting; 404 for anything else (a draft,
+    an unlisted meeting: never named to another server)."""
+    found = events.public_event(group_slug=group, event_slug=event)
+    if found is None or found.unlisted:
+        return JsonResponse({"error": "not found"}, status=404)
+    response = HttpResponse(status=303)
+    response["Location"] = ids.event_id(found)
+    return response
+
+
+def _page(request: HttpRequest, group: str, event: str) -> HttpResponse:
     if request.user.is_authenticated:
         own = _page_for_its_organisers(request, group, event)
         if own is not None:

@@ -1,11 +1,15 @@
-"""A group's public page, which shows meetings from several apps."""
+"""A group's public page, which shows meetings from several apps; to ActivityPub
+clients, the group's actor (turnout.federation.negotiation decides, before the cache)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 
 from turnout.core import pagecache
 from turnout.events import selectors as events
+from turnout.federation import negotiation
+from turnout.federation import views as federation
 from turnout.feeds import selectors as feeds
 from turnout.groups.models import Group
 
@@ -14,7 +18,14 @@ PAST_EVENTS_SHOWN = 10
 
 def group_page(request: HttpRequest, group: str) -> HttpResponse:
     """About the group, its meetings, its allies' and its follow form; anonymous visitors
-    may get a copy a few seconds old (``turnout.core.pagecache``)."""
+    may get a copy a few seconds old (``turnout.core.pagecache``). An ActivityPub client
+    gets the actor JSON instead, never cached; both vary on Accept, so that no cache on
+    the way serves one for the other."""
+    if negotiation.wants_activity_json(request):
+        found = get_object_or_404(Group.objects.select_related("picture"), slug=group)
+        response = federation.group_actor_response(found)
+        patch_vary_headers(response, ("Accept",))
+        return response
 
     def render_page(extra: dict) -> str:
         found = get_object_or_404(Group.objects.select_related("picture"), slug=group)
@@ -27,4 +38,6 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
         }
         return render_to_string("pages/group.html", context, request)
 
-    return pagecache.anonymous_page(request, f"group:{group}", render_page)
+    response = pagecache.anonymous_page(request, f"group:{group}", render_page)
+    patch_vary_headers(response, ("Accept",))
+    return response

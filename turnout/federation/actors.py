@@ -1,0 +1,115 @@
+"""The actors' JSON: each group a ``Group``, and the instance actor an ``Application``.
+
+Why ``Group`` with seven collections: Mobilizon's actor converter
+(framasoft/mobilizon lib/federation/activity_stream/converter/actor.ex,
+``as_to_model_data``) accepts Application, Group, Organization, Person and Service and
+reads ``members``, ``resources``, ``todos``, ``events``, ``posts`` and ``discussions``
+besides the outbox; a ``Group`` lacking them is not taken as a group, so it would not be
+listed as one nor its events shown as the group's. The six extra collections answer
+empty ``OrderedCollection``s (Turnout has no such things to share; ``events`` stays
+empty until the integrator fills the outbox). Mastodon shows a ``Group`` as an account
+that can be followed like any other (mastodon/mastodon
+app/services/activitypub/process_account_service.rb reads preferredUsername, name,
+summary, icon, url, inbox, outbox, followers, endpoints.sharedInbox, publicKey,
+manuallyApprovesFollowers, discoverable and published). ``discoverable`` is True:
+every group is listed on /groups/; Mobilizon reads it as the group's visibility.
+
+Nothing about people is in them: no organiser, no contact address, no followers' ids.
+"""
+
+from django.conf import settings
+
+from turnout.core.links import absolute_file_url, absolute_url, site_host
+from turnout.core.markdown import render_markdown
+from turnout.federation import ids, keys
+from turnout.groups.models import Group
+
+AS = "https://www.w3.org/ns/activitystreams"
+MOBILIZON_COLLECTIONS = ("members", "resources", "todos", "posts", "events", "discussions")
+ACTOR_CONTEXT = [
+    AS,
+    "https://w3id.org/security/v1",
+    {
+        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+        "toot": "http://joinmastodon.org/ns#",
+        "discoverable": "toot:discoverable",
+        # As Mobilizon's own context names its group collections.
+        "mz": "https://joinmobilizon.org/ns#",
+        **{name: {"@id": f"mz:{name}", "@type": "@id"} for name in MOBILIZON_COLLECTIONS},
+    },
+]
+
+
+def shared_inbox() -> str:
+    return f"{settings.BASE_URL}/federation/inbox/"
+
+
+def instance_actor_id() -> str:
+    return f"{settings.BASE_URL}/federation/actor/"
+
+
+def group_actor(group: Group) -> dict:
+    base = ids.group_id(group)
+    actor = {
+        "@context": ACTOR_CONTEXT,
+        "id": base,
+        "type": "Group",
+        "preferredUsername": group.slug,
+        "name": group.name,
+        "summary": str(render_markdown(group.about)),
+        "url": absolute_url("public:group", group=group.slug),
+        "inbox": base + "inbox/",
+        "outbox": base + "outbox/",
+        "followers": base + "followers/",
+        **{name: f"{base}{name}/" for name in MOBILIZON_COLLECTIONS},
+        "endpoints": {"sharedInbox": shared_inbox()},
+        "manuallyApprovesFollowers": group.manually_approves_followers,
+        "discoverable": True,
+        "published": _instant(group.created_at),
+        "publicKey": {
+            "id": ids.key_id(group),
+            "owner": base,
+            "publicKeyPem": keys.public_key_pem(group=group),
+        },
+    }
+    if group.picture is not None:
+        actor["icon"] = {
+            "type": "Image",
+            "mediaType": "image/jpeg",  # turnout.core.pictures stores JPEG only
+            "url": absolute_file_url(group.picture.small_url),
+        }
+    return actor
+
+
+def instance_actor() -> dict:
+    """The server's own actor, for relays (Mobilizon's ``relay@host``) and for fetches
+    that a remote server answers only when signed."""
+    base = instance_actor_id()
+    return {
+        "@context": ACTOR_CONTEXT,
+        "id": base,
+        "type": "Application",
+        "preferredUsername": site_host(),
+        "name": "Turnout",
+        "url": settings.BASE_URL + "/",
+        "inbox": shared_inbox(),
+        "outbox": base + "outbox/",
+        "endpoints": {"sharedInbox": shared_inbox()},
+        "manuallyApprovesFollowers": True,
+        "discoverable": False,
+        "publicKey": {
+            "id": base + "#main-key",
+            "owner": base,
+            "publicKeyPem": keys.public_key_pem(group=None),
+        },
+    }
+
+
+def collection(collection_id: str, total: int) -> dict:
+    """An ``OrderedCollection`` that gives its size and no items: the followers (a count,
+    never the list), and the collections with nothing in them yet."""
+    return {"@context": AS, "id": collection_id, "type": "OrderedCollection", "totalItems": total}
+
+
+def _instant(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
