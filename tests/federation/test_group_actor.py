@@ -132,6 +132,7 @@ def test_no_actor_json_holds_organisers_names_or_emails(client):
             "/federation/actor/",
             f"/federation/groups/{group.federation_id}/followers/",
             f"/federation/groups/{group.federation_id}/outbox/",
+            f"/federation/groups/{group.federation_id}/outbox/?page=1",
         )
     ]
 
@@ -160,16 +161,6 @@ def test_the_followers_collection_gives_a_count_never_the_list(client):
         "type": "OrderedCollection",
         "totalItems": 3,
     }
-
-
-def test_the_outbox_is_an_empty_ordered_collection_for_now(client):
-    group = make_group()
-
-    outbox = fetch(client, actor_id(group) + "outbox/")
-
-    assert outbox["type"] == "OrderedCollection"
-    assert outbox["id"] == actor_id(group) + "outbox/"
-    assert outbox["totalItems"] == 0
 
 
 @pytest.mark.parametrize("name", COLLECTIONS)

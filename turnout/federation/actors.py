@@ -40,12 +40,8 @@ ACTOR_CONTEXT = [
 ]
 
 
-def shared_inbox() -> str:
-    return f"{settings.BASE_URL}/federation/inbox/"
-
-
-def instance_actor_id() -> str:
-    return f"{settings.BASE_URL}/federation/actor/"
+shared_inbox = ids.shared_inbox
+instance_actor_id = ids.instance_actor
 
 
 def group_actor(group: Group) -> dict:
@@ -105,10 +101,32 @@ def instance_actor() -> dict:
     }
 
 
-def collection(collection_id: str, total: int) -> dict:
+def collection(collection_id: str, total: int, **more) -> dict:
     """An ``OrderedCollection`` that gives its size and no items: the followers (a count,
-    never the list), and the collections with nothing in them yet."""
-    return {"@context": AS, "id": collection_id, "type": "OrderedCollection", "totalItems": total}
+    never the list), the collections with nothing in them yet, and (with its ``first``
+    page in ``more``) the outbox."""
+    return {
+        "@context": AS,
+        "id": collection_id,
+        "type": "OrderedCollection",
+        "totalItems": total,
+        **more,
+    }
+
+
+def collection_page(collection_id: str, page: int, items: list, *, more: bool) -> dict:
+    """One page of an outbox, newest first; ``next`` while there are more."""
+    page_id = f"{collection_id}?page={page}"
+    document = {
+        "@context": AS,
+        "id": page_id,
+        "type": "OrderedCollectionPage",
+        "partOf": collection_id,
+        "orderedItems": items,
+    }
+    if more:
+        document["next"] = f"{collection_id}?page={page + 1}"
+    return document
 
 
 def _instant(value) -> str:

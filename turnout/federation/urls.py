@@ -21,7 +21,7 @@ urlpatterns = [
     path("federation/events/<uuid:federation_id>/", views.event_object, name="event_object"),
     path(GROUP, views.group_actor, name="group_actor"),
     path(GROUP + "inbox/", views.inbox, name="group_inbox"),
-    path(GROUP + "outbox/", views.group_collection, {"name": "outbox"}, name="group_outbox"),
+    path(GROUP + "outbox/", views.group_outbox, name="group_outbox"),
     path(GROUP + "followers/", views.group_followers, name="group_followers"),
     *(
         path(

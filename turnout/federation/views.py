@@ -1,24 +1,21 @@
 """Federation's HTTP side: discovery, the actors and their collections.
 
-Thin: the JSON is built in turnout.federation.actors and .discovery. The inboxes and
-the meetings' objects are placeholders with their final addresses (the ids point at
-them): the inbox answers 405 until the signed inbox is wired, the object 404 until the
-meetings' Events are.
+Thin: the JSON is built in turnout.federation.actors, .discovery, .objects and
+.activities. The inboxes are placeholders with their final addresses (the ids point at
+them): they answer 405 until the signed inbox is built.
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from turnout.federation import actors, discovery, ids
+from turnout.federation import activities, actors, discovery, ids, objects, selectors
 from turnout.federation.models import Follower
 from turnout.groups.models import Group
 
-ACTIVITY_JSON = "application/activity+json"
-
 
 def activity_response(data: dict, *, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, content_type=ACTIVITY_JSON)
+    return JsonResponse(data, status=status, content_type=ids.ACTIVITY_JSON)
 
 
 def _refusal(message: str, status: int) -> JsonResponse:
@@ -73,10 +70,31 @@ def group_followers(request: HttpRequest, federation_id) -> HttpResponse:
 
 @require_safe
 def group_collection(request: HttpRequest, federation_id, name: str) -> HttpResponse:
-    """The outbox (empty until meetings are published as Events) and Mobilizon's six
-    group collections (always empty: turnout.federation.actors says why they exist)."""
+    """Mobilizon's six group collections (always empty: turnout.federation.actors says
+    why they exist)."""
     group = _group(federation_id)
     return activity_response(actors.collection(f"{ids.group_id(group)}{name}/", 0))
+
+
+@require_safe
+def group_outbox(request: HttpRequest, federation_id) -> HttpResponse:
+    """The group's meetings as ``Create{Event}``, newest first: the collection with its
+    first page, or with ``?page=N`` that page (a page past the end is empty)."""
+    group = _group(federation_id)
+    outbox_id = ids.group_outbox(group)
+    events = selectors.federated_events(group)
+    page = request.GET.get("page", "")
+    if not page:
+        return activity_response(
+            actors.collection(outbox_id, events.count(), first=f"{outbox_id}?page=1")
+        )
+    if not (page.isascii() and page.isdecimal()) or not 0 < int(page) < 10_000:
+        return _refusal("bad page", 400)
+    start = (int(page) - 1) * selectors.OUTBOX_PAGE
+    found = list(events[start : start + selectors.OUTBOX_PAGE + 1])
+    items = [activities.create(event) for event in found[: selectors.OUTBOX_PAGE]]
+    more = len(found) > selectors.OUTBOX_PAGE
+    return activity_response(actors.collection_page(outbox_id, int(page), items, more=more))
 
 
 @require_safe
@@ -96,5 +114,11 @@ def inbox(request: HttpRequest, federation_id=None) -> HttpResponse:
 
 @require_safe
 def event_object(request: HttpRequest, federation_id) -> HttpResponse:
-    """The meeting's Event: served once turnout.federation's objects are wired here."""
-    return _refusal("not found", 404)
+    """The meeting's Event; 404 for a draft or an unlisted meeting, as for none at all."""
+    event = selectors.federated_event(federation_id)
+    if event is None:
+        return _refusal("not found", 404)
+    try:
+        return activity_response(objects.event_object(event))
+    except objects.NotFederated:
+        return _refusal("not found", 404)
