@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from turnout.core.forms import PictureForm
+from turnout.core.forms import LongSelect, PictureForm
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import (
     available_time_zones,
@@ -100,6 +100,7 @@ class EventForm(forms.ModelForm):
     )
     time_zone = TimeZoneField(
         label=_("Time zone"),
+        widget=LongSelect,
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."

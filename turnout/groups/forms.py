@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from turnout.core import ratelimit
+from turnout.core.forms import LongSelect
 from turnout.core.slugs import SLUG_MESSAGE
 from turnout.core.timezones import time_zone_choices
 from turnout.groups import addresses, logins, notifications
@@ -78,6 +79,7 @@ class GroupForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,
+        widget=LongSelect,
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
