@@ -270,15 +270,15 @@ def test_load_demo_a4_flyer_is_one_page_and_the_a5_one_loses_nothing(meeting):
         assert expected in text, expected
 
 
-def test_demo_runs_one_worker_for_email_and_one_for_imports():
+def test_demo_runs_one_worker_for_email_and_one_for_other_servers():
     """``turnout demo`` starts its workers as a deployment should: every queue taken,
-    and calendar imports apart from email, so a slow calendar server delays no email."""
+    and what waits on other servers (calendar imports, federation) apart from email."""
     from turnout.core.worker import queues
 
     taken = [set(args[1::2]) for args in DEMO_WORKERS]
 
     assert all(args[0::2] == ("--queue",) * len(taken[n]) for n, args in enumerate(DEMO_WORKERS))
-    assert taken == [{"default", "email"}, {"imports"}]
+    assert taken == [{"default", "email"}, {"imports", "federation"}]
     assert set().union(*taken) == set(queues())
 
 

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 DEMO_LOGIN = ("organiser@example.org", "turnout-demo")
-# The demo's workers: email (and other quick tasks) apart from calendar imports.
+# The demo's workers: email (and other quick tasks) apart from the queues that wait on
+# other servers (calendar imports, federation deliveries).
 DEMO_WORKERS = (
     ("--queue", "default", "--queue", "email"),
-    ("--queue", "imports"),
+    ("--queue", "imports", "--queue", "federation"),
 )
 
 

@@ -297,11 +297,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background work: Django's Tasks API on the database queue (see docs/admin-guide.md
 # for Redis). The task row is the outbox: it commits or rolls back with the change.
 # Calendar fetches have their own queue, "imports", so a worker waiting on a slow
-# calendar server is never the one that sends email (`turnout worker --queue NAME`).
+# calendar server is never the one that sends email (`turnout worker --queue NAME`);
+# deliveries to other fediverse servers have theirs, "federation", for the same reason.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email", "imports"],
+        "QUEUES": ["default", "email", "imports", "federation"],
     }
 }
 # A RUNNING task whose worker has sent no heartbeat for this long is run again.
@@ -336,6 +337,14 @@ TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool(
 )
 # The most a calendar fetch may take in all: name lookup, connection, headers and body.
 TURNOUT_IMPORT_TIMEOUT_SECONDS = float(os.environ.get("TURNOUT_IMPORT_TIMEOUT_SECONDS", "10"))
+# Federation: the most one request to another server may take (fetching an actor's key,
+# delivering an activity). Loopback and private addresses are never reached by federation
+# except in the tests, which alone turn TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES on (two
+# test servers on 127.0.0.2 and 127.0.0.3); no environment variable sets it.
+TURNOUT_FEDERATION_TIMEOUT_SECONDS = float(
+    os.environ.get("TURNOUT_FEDERATION_TIMEOUT_SECONDS", "10")
+)
+TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
 # Meetings are free (price 0), but search engines want a currency with every offer.
 TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
 # Whether a new group (or one renamed) waits for the instance admin's approval before it

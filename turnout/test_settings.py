@@ -35,3 +35,7 @@ if os.environ.get("TURNOUT_TEST_TICK_SECONDS"):
 
 # Tests make many groups for one organiser (the limit's own tests set it back).
 TURNOUT_NEW_GROUPS_PER_DAY = 1000
+
+# Federation tests run other servers on loopback (127.0.0.2, 127.0.0.3): only here may
+# federation reach loopback and private addresses.
+TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True

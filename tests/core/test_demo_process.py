@@ -88,11 +88,11 @@ def test_demo_serves_and_stops_with_its_server_and_worker_on_sigterm(tmp_path):
         assert _wait_for_page(f"http://127.0.0.1:{port}/", demo, seconds=120) == 200
         started = _descendants(demo.pid)
         commands = [_command(pid) for pid in started]
-        # Two background workers, one for email and quick tasks, one for imports...
+        # Two background workers, one for email and quick tasks, one for other servers...
         workers = sorted(c[c.index("worker") + 1 :] for c in commands if "worker" in c)
         assert workers == [
             ["--queue", "default", "--queue", "email"],
-            ["--queue", "imports"],
+            ["--queue", "imports", "--queue", "federation"],
         ]
         # ...and gunicorn's two workers beside them.
         assert len(started) - len(workers) >= 2

@@ -322,3 +322,61 @@ def test_fetch_in_production_judges_every_address_a_name_resolves_to(monkeypatch
         fetch.fetch("http://mixed.example/cal.ics")
 
     assert refused.value.code == "private"
+
+
+class PostHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        self.server.posted.append((self.path, dict(self.headers), self.rfile.read(length)))
+        status = {"/inbox": 202, "/moved": 301, "/gone": 410}.get(self.path, 404)
+        self.send_response(status)
+        if status == 301:
+            self.send_header("Location", "/inbox")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.fixture
+def post_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PostHandler)
+    server.posted = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_post_sends_the_body_and_headers_given(post_server):
+    url = f"http://127.0.0.1:{post_server.server_port}/inbox"
+    options = fetch.Options(headers=(("Signature", "sig"),), accept="application/activity+json")
+    answer = fetch.post(url, body=b'{"type":"Follow"}', options=options)
+    assert answer.status == 202
+    path, headers, body = post_server.posted[0]
+    assert (path, body, headers["Signature"]) == ("/inbox", b'{"type":"Follow"}', "sig")
+    assert headers["Accept"] == "application/activity+json"
+
+
+@pytest.mark.parametrize(("path", "status"), [("/moved", "301"), ("/gone", "410")])
+def test_post_refuses_a_redirect_or_an_error_and_follows_nothing(post_server, path, status):
+    url = f"http://127.0.0.1:{post_server.server_port}{path}"
+    with pytest.raises(fetch.FetchRefused) as refused:
+        fetch.post(url, body=b"{}", options=fetch.Options())
+    assert refused.value.code == "status" and status in refused.value.message
+    assert [p for p, _h, _b in post_server.posted] == [path]
+
+
+def test_allow_private_false_refuses_loopback_even_in_test_mode(post_server):
+    url = f"http://127.0.0.1:{post_server.server_port}/inbox"
+    with pytest.raises(fetch.FetchRefused) as refused:
+        fetch.post(url, body=b"{}", options=fetch.Options(allow_private=False))
+    assert refused.value.code == "private" and post_server.posted == []
+
+
+def test_a_smaller_limit_given_refuses_a_larger_answer(ics_server):
+    with pytest.raises(fetch.FetchRefused) as refused:
+        fetch.fetch(ics_server.url("/cal.ics"), options=fetch.Options(max_bytes=10))
+    assert refused.value.code == "too_large"

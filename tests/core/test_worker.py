@@ -348,7 +348,7 @@ def test_worker_takes_every_queue_by_default(started_on):
     assert cli.main(["worker"]) == 0
 
     assert started_on == [[]]  # run() then takes worker.queues()
-    assert worker.queues() == ["default", "email", "imports"]
+    assert worker.queues() == ["default", "email", "imports", "federation"]
 
 
 def test_worker_queue_option_is_repeatable(started_on):
@@ -363,7 +363,7 @@ def test_worker_refuses_a_queue_no_task_is_put_on(started_on, capsys):
 
     assert started_on == []
     assert capsys.readouterr().err == (
-        "turnout worker: no queue emails (queues: default, email, imports)\n"
+        "turnout worker: no queue emails (queues: default, email, imports, federation)\n"
     )
 
 

@@ -30,12 +30,14 @@ the worker that sends email is not the one waiting.
 ``TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES`` (off in production mode, on in debug,
 demo and test runs) lets a development machine import from a server on itself.
 
-Its one caller so far is the calendar import, which still shows in the User-Agent, the
-Accept header and the message for an answer too large: the next caller makes them
-arguments.
+The calendar import fetches with the defaults (``fetch(url)``). Federation passes its
+own Accept header, size limit, private-address setting and deadline, and POSTs signed
+deliveries with ``post`` (no redirects followed: an inbox that moves is not followed
+with a signed body).
 """
 
 import contextlib
+import dataclasses
 import http.client
 import ipaddress
 import math
@@ -54,6 +56,7 @@ MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 USER_AGENT = "Turnout calendar import (+https://github.com/turnout)"
+CALENDAR_ACCEPT = "text/calendar, */*;q=0.5"
 
 
 class FetchRefused(Exception):
@@ -69,6 +72,20 @@ class Fetched:
     url: str  # where the body came from, after redirects
     body: bytes
     content_type: str
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class Options:
+    """How one fetch is made; the defaults are the calendar import's."""
+
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None
+    accept: str = CALENDAR_ACCEPT
+    user_agent: str = USER_AGENT
+    max_bytes: int = MAX_BYTES
+    allow_private: bool | None = None  # None: TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES
 
 
 def allow_private_addresses() -> bool:
@@ -146,7 +163,7 @@ def _lookup(host: str, port: int, deadline: float) -> list:
     return outcome["infos"]
 
 
-def resolve(host: str, port: int, deadline: float) -> str:
+def resolve(host: str, port: int, deadline: float, *, allow_private: bool | None = None) -> str:
     """The one address to connect to, checked; FetchRefused when it may not be reached."""
     try:
         infos = _lookup(host, port, deadline)
@@ -163,7 +180,9 @@ def resolve(host: str, port: int, deadline: float) -> str:
             _("The host name “%(host)s” could not be found. Check the address.") % {"host": host},
             code="dns",
         )
-    if not allow_private_addresses() and not all(is_public_address(a) for a in addresses):
+    if allow_private is None:
+        allow_private = allow_private_addresses()
+    if not allow_private and not all(is_public_address(a) for a in addresses):
         raise FetchRefused(
             _("This address points inside the server's own network; it cannot be fetched."),
             code="private",
@@ -268,18 +287,21 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _too_large() -> FetchRefused:
-    return FetchRefused(
-        _("The calendar is larger than %(mb)s MB; it cannot be imported.")
-        % {"mb": MAX_BYTES // (1024 * 1024)},
-        code="too_large",
-    )
+def _too_large(max_bytes: int) -> FetchRefused:
+    if max_bytes == MAX_BYTES:
+        return FetchRefused(
+            _("The calendar is larger than %(mb)s MB; it cannot be imported.")
+            % {"mb": MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    # Federation logs it; no person reads it in a page.
+    return FetchRefused(f"The answer is larger than {max_bytes} bytes.", code="too_large")
 
 
-def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
+def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: int) -> bytes:
     length = response.getheader("Content-Length", "")
-    if length.strip().isdigit() and int(length) > MAX_BYTES:
-        raise _too_large()
+    if length.strip().isdigit() and int(length) > max_bytes:
+        raise _too_large(max_bytes)
     chunks, total = [], 0
     while True:
         chunk = (
@@ -290,52 +312,58 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
         if not chunk:
             break
         total += len(chunk)
-        if total > MAX_BYTES:
-            raise _too_large()
+        if total > max_bytes:
+            raise _too_large(max_bytes)
         chunks.append(chunk)
         _remaining(deadline)
     return b"".join(chunks)
 
 
-def _one_request(url: str, watchdog: _Watchdog):
+def _one_request(url: str, watchdog: _Watchdog, options: Options):
     """(status, location or None, Fetched or None) for one request, nothing followed."""
     scheme, host, port = check_url(url)
-    address = resolve(host, port, watchdog.deadline)
+    address = resolve(host, port, watchdog.deadline, allow_private=options.allow_private)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     kind = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     connection = kind(host, port, address=address, watchdog=watchdog)
+    headers = {"User-Agent": options.user_agent, "Accept": options.accept}
+    headers.update(options.headers)
     try:
-        connection.request(
-            "GET",
-            target,
-            headers={"User-Agent": USER_AGENT, "Accept": "text/calendar, */*;q=0.5"},
-        )
+        connection.request(options.method, target, body=options.body, headers=headers)
         response = connection.getresponse()
-        if response.status in REDIRECT_STATUSES:
+        if response.status in REDIRECT_STATUSES and options.method == "GET":
             return response.status, response.getheader("Location"), None
-        if response.status != 200:
+        if not (200 <= response.status < 300) or (
+            options.method == "GET" and response.status != 200
+        ):
             return response.status, None, None
-        body = _read_body(response, watchdog.deadline)
+        body = _read_body(response, watchdog.deadline, options.max_bytes)
         return (
-            200,
+            response.status,
             None,
-            Fetched(url=url, body=body, content_type=response.getheader("Content-Type", "")),
+            Fetched(
+                url=url,
+                body=body,
+                content_type=response.getheader("Content-Type", ""),
+                status=response.status,
+            ),
         )
     finally:
         watchdog.watch(None)
         connection.close()
 
 
-def fetch(url: str, *, timeout: float | None = None) -> Fetched:
+def fetch(url: str, *, timeout: float | None = None, options: Options | None = None) -> Fetched:
     """GET ``url`` under every rule above; FetchRefused with the organiser's message.
 
     ``timeout`` (by default the setting) bounds the whole fetch, redirects included."""
+    options = options or Options()
     seconds = timeout_seconds() if timeout is None else timeout
     with _Watchdog(time.monotonic() + seconds) as watchdog:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                status, location, fetched = _one_request(url, watchdog)
+                status, location, fetched = _one_request(url, watchdog, options)
             except FetchRefused:
                 raise
             except (OSError, http.client.HTTPException, ValueError) as exc:
@@ -357,6 +385,16 @@ def fetch(url: str, *, timeout: float | None = None) -> Fetched:
         _("The address redirected more than %(count)s times; it cannot be fetched.")
         % {"count": MAX_REDIRECTS},
         code="redirects",
+    )
+
+
+def post(url: str, *, body: bytes, options: Options, timeout: float | None = None) -> Fetched:
+    """POST ``body`` to ``url`` under the same rules; any 2xx answer is success, and a
+    redirect is refused like any other status (``code="status"``)."""
+    return fetch(
+        url,
+        timeout=timeout,
+        options=dataclasses.replace(options, method="POST", body=body),
     )
 
 
