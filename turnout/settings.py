@@ -337,10 +337,8 @@ TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool(
 )
 # The most a calendar fetch may take in all: name lookup, connection, headers and body.
 TURNOUT_IMPORT_TIMEOUT_SECONDS = float(os.environ.get("TURNOUT_IMPORT_TIMEOUT_SECONDS", "10"))
-# Federation: the most one request to another server may take (fetching an actor's key,
-# delivering an activity). Loopback and private addresses are never reached by federation
-# except in the tests, which alone turn TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES on (two
-# test servers on 127.0.0.2 and 127.0.0.3); no environment variable sets it.
+# Federation: the most one request to another server may take. Loopback and private
+# addresses are reached only in the tests (turnout/test_settings.py); no variable sets it.
 TURNOUT_FEDERATION_TIMEOUT_SECONDS = float(
     os.environ.get("TURNOUT_FEDERATION_TIMEOUT_SECONDS", "10")
 )
