@@ -40,10 +40,6 @@ ACTOR_CONTEXT = [
 ]
 
 
-shared_inbox = ids.shared_inbox
-instance_actor_id = ids.instance_actor
-
-
 def group_actor(group: Group) -> dict:
     base = ids.group_id(group)
     actor = {
@@ -58,7 +54,7 @@ def group_actor(group: Group) -> dict:
         "outbox": base + "outbox/",
         "followers": base + "followers/",
         **{name: f"{base}{name}/" for name in MOBILIZON_COLLECTIONS},
-        "endpoints": {"sharedInbox": shared_inbox()},
+        "endpoints": {"sharedInbox": ids.shared_inbox()},
         "manuallyApprovesFollowers": group.manually_approves_followers,
         "discoverable": True,
         "published": _instant(group.created_at),
@@ -80,7 +76,7 @@ def group_actor(group: Group) -> dict:
 def instance_actor() -> dict:
     """The server's own actor, for relays (Mobilizon's ``relay@host``) and for fetches
     that a remote server answers only when signed."""
-    base = instance_actor_id()
+    base = ids.instance_actor()
     return {
         "@context": ACTOR_CONTEXT,
         "id": base,
@@ -88,9 +84,9 @@ def instance_actor() -> dict:
         "preferredUsername": site_host(),
         "name": "Turnout",
         "url": settings.BASE_URL + "/",
-        "inbox": shared_inbox(),
+        "inbox": ids.shared_inbox(),
         "outbox": base + "outbox/",
-        "endpoints": {"sharedInbox": shared_inbox()},
+        "endpoints": {"sharedInbox": ids.shared_inbox()},
         "manuallyApprovesFollowers": True,
         "discoverable": False,
         "publicKey": {

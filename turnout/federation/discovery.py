@@ -19,7 +19,7 @@ from django.conf import settings
 from turnout.core.links import absolute_url, site_host
 from turnout.core.slugs import SLUG_MAX_LENGTH
 from turnout.events.models import Event
-from turnout.federation import actors, ids
+from turnout.federation import ids
 from turnout.groups import addresses
 from turnout.groups.models import Group
 
@@ -66,7 +66,7 @@ def _hosts() -> set[str]:
 
 
 def _by_url(resource: str) -> dict | None:
-    if resource == actors.instance_actor_id():
+    if resource == ids.instance_actor():
         return _instance_jrd()
     if not resource.startswith(settings.BASE_URL + "/"):
         return None
@@ -94,7 +94,7 @@ def _group_jrd(group: Group) -> dict:
 
 
 def _instance_jrd() -> dict:
-    actor = actors.instance_actor_id()
+    actor = ids.instance_actor()
     return {
         "subject": f"acct:{site_host()}@{site_host()}",
         "aliases": [actor],
@@ -108,7 +108,7 @@ def nodeinfo_links() -> dict:
     return {
         "links": [
             {"rel": NODEINFO_SCHEMA, "href": f"{settings.BASE_URL}/nodeinfo/2.1"},
-            {"rel": APPLICATION, "href": actors.instance_actor_id()},
+            {"rel": APPLICATION, "href": ids.instance_actor()},
         ]
     }
 
