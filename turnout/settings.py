@@ -37,6 +37,13 @@ DEBUG = env_bool("TURNOUT_DEBUG")
 PRODUCTION = MODE == "production" and not DEBUG
 
 SECRET_KEY = os.environ.get("TURNOUT_SECRET_KEY", "")
+# Old secrets, still accepted after a rotation (sessions, signed links, the federation
+# keys: docs/admin-guide.md, "Rotating the secret key"); commas or new lines between them.
+SECRET_KEY_FALLBACKS = [
+    old.strip()
+    for old in os.environ.get("TURNOUT_SECRET_KEY_FALLBACKS", "").replace("\n", ",").split(",")
+    if old.strip()
+]
 BASE_URL = os.environ.get("TURNOUT_BASE_URL", "").rstrip("/")
 if PRODUCTION:
     missing = [
