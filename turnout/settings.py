@@ -352,6 +352,8 @@ TURNOUT_FEDERATION_TIMEOUT_SECONDS = float(
     os.environ.get("TURNOUT_FEDERATION_TIMEOUT_SECONDS", "10")
 )
 TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
+# NodeInfo's counts of meetings and groups are counted at most this often (seconds).
+TURNOUT_NODEINFO_CACHE_SECONDS = 600
 # Meetings are free (price 0), but search engines want a currency with every offer.
 TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
 # Whether a new group (or one renamed) waits for the instance admin's approval before it

@@ -75,7 +75,14 @@ def group_actor(group: Group) -> dict:
 
 def instance_actor() -> dict:
     """The server's own actor, for relays (Mobilizon's ``relay@host``) and for fetches
-    that a remote server answers only when signed."""
+    that a remote server answers only when signed.
+
+    ``manuallyApprovesFollowers`` is True: a follow of it is a request, never accepted at
+    once. Mobilizon's relay never accepts one by itself either (framasoft/mobilizon
+    lib/federation/activity_pub/types/actors.ex, ``approve_if_manually_approves_followers``
+    leaves the relay actor to its admin, relay.ex ``accept/1``), and Turnout sends nothing
+    through this actor that a follower would receive: each group is followed on its own.
+    """
     base = ids.instance_actor()
     return {
         "@context": ACTOR_CONTEXT,
