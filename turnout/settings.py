@@ -37,6 +37,9 @@ DEBUG = env_bool("TURNOUT_DEBUG")
 PRODUCTION = MODE == "production" and not DEBUG
 
 SECRET_KEY = os.environ.get("TURNOUT_SECRET_KEY", "")
+# Old secrets still accepted after a rotation (docs/admin-guide.md); commas or new lines.
+_fallbacks = os.environ.get("TURNOUT_SECRET_KEY_FALLBACKS", "").replace("\n", ",").split(",")
+SECRET_KEY_FALLBACKS = [old.strip() for old in _fallbacks if old.strip()]
 BASE_URL = os.environ.get("TURNOUT_BASE_URL", "").rstrip("/")
 if PRODUCTION:
     missing = [
@@ -343,6 +346,7 @@ TURNOUT_FEDERATION_TIMEOUT_SECONDS = float(
     os.environ.get("TURNOUT_FEDERATION_TIMEOUT_SECONDS", "10")
 )
 TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
+TURNOUT_NODEINFO_CACHE_SECONDS = 600  # NodeInfo's counts are counted at most this often
 # Meetings are free (price 0), but search engines want a currency with every offer.
 TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
 # Whether a new group (or one renamed) waits for the instance admin's approval before it

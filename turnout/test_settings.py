@@ -16,6 +16,7 @@ from turnout.settings import *  # noqa: F403
 
 # Each test sees its own changes at once (tests/core/test_pagecache.py turns it on).
 TURNOUT_PAGE_CACHE_SECONDS = 0
+TURNOUT_NODEINFO_CACHE_SECONDS = 0  # tests/federation/test_nodeinfo.py turns it on
 TURNOUT_FLYER_CACHE_DIR = None  # tests that need the flyer cache give it a tmp_path
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="turnout-test-media-"))  # tests give a tmp_path

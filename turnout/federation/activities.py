@@ -25,10 +25,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from turnout.core.timefmt import event_when
+from turnout.events import places
 from turnout.events.models import Event
 from turnout.federation import ids
 from turnout.federation.jsonld import CONTEXT
-from turnout.federation.objects import NotFederated, event_object, page_url, place_text
+from turnout.federation.objects import NotFederated, event_object, page_url
 
 CHANGES = ("time", "place", "cancelled")
 
@@ -80,7 +81,7 @@ def _note_text(event: Event, what: str) -> str:
         elif what == "place":
             text = _("New place for %(title)s: %(place)s.") % {
                 "title": event.title,
-                "place": place_text(event),
+                "place": places.place_text(event),
             }
         else:
             text = _("Cancelled: %(title)s") % {"title": event.title}

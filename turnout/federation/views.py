@@ -104,7 +104,7 @@ def instance_actor(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def instance_outbox(request: HttpRequest) -> HttpResponse:
-    return activity_response(actors.collection(actors.instance_actor_id() + "outbox/", 0))
+    return activity_response(actors.collection(ids.instance_actor() + "outbox/", 0))
 
 
 def inbox(request: HttpRequest, federation_id=None) -> HttpResponse:
