@@ -297,11 +297,9 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("TURNOUT_FROM_EMAIL", f"Turnout <noreply@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work: Django's Tasks API on the database queue (see docs/admin-guide.md
-# for Redis). The task row is the outbox: it commits or rolls back with the change.
-# Calendar fetches have their own queue, "imports", so a worker waiting on a slow
-# calendar server is never the one that sends email (`turnout worker --queue NAME`);
-# deliveries to other fediverse servers have theirs, "federation", for the same reason.
+# Background work: Django's Tasks API on the database queue; the task row commits or
+# rolls back with the change. What waits on other servers (calendar "imports", fediverse
+# deliveries, "federation") has its own queue, never holding up email (docs/admin-guide.md).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -324,10 +322,9 @@ TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA = int(
     os.environ.get("TURNOUT_INSTANCE_DAILY_EMAIL_QUOTA", "20000")
 )
 # Account mail anyone can ask for (verification, its re-send, password reset, "someone
-# tried to sign up"): each kind at most this many to one address an hour, and all kinds
-# together this many an hour asked from one client address. Past either, nothing is sent
-# and the page answers as always (it must not tell whether an account exists). The same
-# two limits hold for invitations (to one address, from one client), with a message.
+# tried to sign up"): each kind at most this many to one address an hour, all kinds this
+# many an hour from one client. Past either, nothing is sent and the page answers as always
+# (it must not tell whether an account exists). Invitations too, with a message.
 TURNOUT_ACCOUNT_EMAILS_PER_ADDRESS = int(os.environ.get("TURNOUT_ACCOUNT_EMAILS_PER_ADDRESS", "3"))
 TURNOUT_ACCOUNT_EMAILS_PER_CLIENT = int(os.environ.get("TURNOUT_ACCOUNT_EMAILS_PER_CLIENT", "20"))
 # What one organiser account may do: invitations an hour, new groups a day.
