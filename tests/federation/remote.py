@@ -9,8 +9,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from turnout.federation import signatures
 from tests.federation.keys import keypair
+from turnout.federation import signatures
 
 
 class RemoteServer:
@@ -22,7 +22,7 @@ class RemoteServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 -- http.server's name
+            def do_GET(self):
                 server.requests.append((self.path, dict(self.headers.items())))
                 document = server.documents.get(urlsplit(self.path).path)
                 if document is None:

@@ -13,7 +13,9 @@ import uuid
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.federation import remote
 from turnout.federation import ids
@@ -144,11 +146,11 @@ def test_json_that_is_not_an_object_is_400_even_signed(client, group):
 
 
 def test_the_same_signed_request_twice_is_refused_once_the_first_is_verified(client, group):
-    from turnout.federation import signatures
+    from turnout.federation import inbox_worker, signatures
 
     body, headers = remote.signed(follow(group), url=SHARED, key="alice", key_id=ALICE + "#k")
     assert remote.post(client, SHARED, body, headers).status_code == 202
-    claimed = signatures.claim(InboxItem.objects.get().incoming())
+    claimed = signatures.claim(inbox_worker.incoming(InboxItem.objects.get()))
     signatures.refuse_replay(claimed)  # what the worker does once it has verified it
 
     assert remote.post(client, SHARED, body, headers).status_code == 401

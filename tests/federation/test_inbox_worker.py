@@ -193,9 +193,7 @@ def test_a_create_note_is_kept_unprocessed(client, group, server):
     assert item.status == InboxItem.Status.UNPROCESSED
 
 
-def test_an_actor_whose_key_cannot_be_fetched_is_refused_and_logged(
-    client, group, server, caplog
-):
+def test_an_actor_whose_key_cannot_be_fetched_is_refused_and_logged(client, group, server, caplog):
     actor = {"id": server.base + "/users/nobody"}  # the server answers 404
     with caplog.at_level(logging.INFO, logger="turnout.federation"):
         item = deliver(client, follow(actor, ids.group_id(group)), key="nobody")
@@ -265,7 +263,10 @@ def test_a_fresh_cached_key_is_not_fetched(client, group, server):
 def test_the_same_request_twice_before_the_worker_acts_once(client, group, server):
     alice = server.actor("alice")
     body, headers = remote.signed(
-        follow(alice, ids.group_id(group)), url=SHARED, key="alice", key_id=alice["id"] + "#main-key"
+        follow(alice, ids.group_id(group)),
+        url=SHARED,
+        key="alice",
+        key_id=alice["id"] + "#main-key",
     )
     for _ in range(2):
         assert remote.post(client, SHARED, body, headers).status_code == 202
@@ -283,14 +284,16 @@ def test_a_short_key_is_refused(client, group, server):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    short = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    short = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 -- the point of the test
     private = short.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()  # fmt: skip
-    public = short.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public = (
+        short.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     alice = server.actor("alice")
     alice["publicKey"]["publicKeyPem"] = public
     activity = follow(alice, ids.group_id(group))

@@ -276,7 +276,7 @@ def test_a_key_under_2048_bits_refused(scheme):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    short = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    short = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 -- the point of the test
     private = short.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

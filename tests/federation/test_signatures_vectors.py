@@ -63,7 +63,12 @@ def test_the_drafts_signature_with_a_changed_content_type_refused():
     headers = {**HEADERS, "Content-Type": "text/plain", "Signature": ALL_HEADERS}
 
     with pytest.raises(SignatureRefused) as caught:
-        signatures.verify(Incoming("POST", URL, headers, BODY), public_key_pem=PUBLIC_KEY, now=WHEN, min_key_bits=1024)
+        signatures.verify(
+            Incoming("POST", URL, headers, BODY),
+            public_key_pem=PUBLIC_KEY,
+            now=WHEN,
+            min_key_bits=1024,
+        )
 
     assert caught.value.reason is Refusal.BAD_SIGNATURE
 

@@ -44,7 +44,15 @@ from turnout.federation.digests import (
 from turnout.federation.refusals import Refusal, SignatureRefused
 from turnout.federation.rfc9421 import authority
 
-__all__ = ["Claimed", "Incoming", "Refusal", "SignatureRefused", "Verified", "authority", "digest_header"]
+__all__ = [
+    "Claimed",
+    "Incoming",
+    "Refusal",
+    "SignatureRefused",
+    "Verified",
+    "authority",
+    "digest_header",
+]
 
 WINDOW = dt.timedelta(hours=12)
 # Shorter RSA keys can be factored by a determined attacker; Mastodon and Mobilizon make
@@ -277,7 +285,7 @@ def _claim_rfc9421(incoming: Incoming, now: dt.datetime):
 
 
 def _verify_rfc9421(incoming: Incoming, key, now: dt.datetime) -> Verified:
-    claimed, parsed = _claim_rfc9421(incoming, now)
+    _claimed, parsed = _claim_rfc9421(incoming, now)
     base = rfc9421.signature_base(
         parsed.components, parsed.serialised, incoming.method.upper(), incoming.url,
         incoming.headers,
