@@ -9,9 +9,11 @@ again: once, never in a loop.
 The GET is signed by the instance actor: servers in "authorized fetch" mode (Mastodon's
 ``AUTHORIZED_FETCH``, mastodon/mastodon app/controllers/concerns/signature_verification.rb)
 answer only signed requests. A ``keyId`` is either the actor's id with a fragment
-(Mastodon, Mobilizon and Gancio: ``…/users/alice#main-key``) or a document of the key
-alone with an ``owner`` (GoToSocial's ``…/main-key``): both are followed to the actor.
-The key must name the actor as its owner, and the actor the key.
+(Mastodon, Mobilizon and Gancio: ``…/users/alice#main-key``), or the actor's id itself
+(older Gancio, lesion/gancio server/federation/helpers.js ``signAndSend``: the actor's
+one key is meant), or a document of the key alone with an ``owner`` (GoToSocial's
+``…/main-key``): each is followed to the actor. The key must name the actor as its
+owner, and the actor the key.
 """
 
 import datetime as dt
@@ -122,11 +124,10 @@ def _read_actor(document: dict, key_id: str) -> tuple[str, str, str, str]:
     if not actor_id:
         raise Unavailable(f"{key_id}: the actor has no id")
     found = document.get("publicKey")
-    candidates = found if isinstance(found, list) else [found]
-    key = next(
-        (k for k in candidates if isinstance(k, dict) and k.get("id") == key_id),
-        None,
-    )
+    candidates = [k for k in (found if isinstance(found, list) else [found]) if isinstance(k, dict)]
+    key = next((k for k in candidates if k.get("id") == key_id), None)
+    if key is None and key_id == actor_id and len(candidates) == 1:
+        key = candidates[0]  # older Gancio signs with the actor's id as its key id
     if key is None or not isinstance(key.get("publicKeyPem"), str):
         raise Unavailable(f"{key_id}: {actor_id} does not give this key")
     if key.get("owner") != actor_id:
