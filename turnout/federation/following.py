@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from turnout.federation import activities, ids, outgoing
 from turnout.federation.models import Follower, RemoteActor
@@ -102,6 +103,16 @@ def forget_actor(actor_id: str) -> int:
 def waiting(group: Group):
     """The follows waiting for the organisers' approval, oldest first."""
     return Follower.objects.filter(group=group, accepted_at__isnull=True).order_by("created_at")
+
+
+def accepted_count(group: Group) -> int:
+    return Follower.objects.filter(group=group, accepted_at__isnull=False).count()
+
+
+def waiting_note(group: Group) -> str:
+    """The people page's note beside its link here: how many wait, if any."""
+    count = waiting(group).count()
+    return _("Waiting for approval: %(count)s") % {"count": count} if count else ""
 
 
 def approve(follower: Follower) -> None:
