@@ -197,3 +197,27 @@ def test_whatever_the_headers_and_body_never_a_5xx(group, headers, body):
 
     assert response.status_code in {400, 401, 413, 429}
     assert not InboxItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"type": "Fol\u0000low"},
+        {"type": ["Follow"]},
+        {"type": "F" * 500},
+        {"actor": ALICE + "/\u0000"},
+        {"actor": ALICE + "/\n"},
+        {"actor": {"id": ALICE}},
+        {"actor": ["https://social.example/users/alice"]},
+        {"actor": "https://" + "a" * 3000 + ".example/"},
+    ],
+)
+def test_odd_but_signed_activities_are_kept_or_refused_never_a_5xx(client, group, change):
+    activity = {**follow(group), **change}
+    actor = activity["actor"]
+    key_id = (actor["id"] if isinstance(actor, dict) else ALICE) + "#main-key"
+    response = send(client, activity, key_id=key_id)
+
+    assert response.status_code in {202, 400, 401}
+    for item in InboxItem.objects.all():
+        assert "\u0000" not in item.actor_id + item.activity_type
