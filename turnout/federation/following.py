@@ -12,6 +12,7 @@ transaction as the row it answers for.
 
 import logging
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,7 @@ from turnout.groups.models import Group
 
 logger = logging.getLogger("turnout.federation")
 GROUPS_PATH = "/federation/groups/"
+URL_MAX = 2000
 
 
 class Refused(Exception):
@@ -35,6 +37,20 @@ def object_id(value) -> str:
     if isinstance(value, dict):
         value = value.get("id")
     return value if isinstance(value, str) else ""
+
+
+def is_url(value) -> bool:
+    """An http(s) URL with a host, at most 2000 characters, nothing unprintable in it
+    (PostgreSQL's text refuses NUL; a line break has no place in an id)."""
+    if not isinstance(value, str) or len(value) > URL_MAX or not value.isprintable():
+        return False
+    if " " in value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def group_of(actor_id: str) -> Group | None:
@@ -57,7 +73,7 @@ def follow(activity: dict, actor: RemoteActor) -> Follower:
     if group is None:
         raise Refused("a Follow of something that is not a group here")
     follow_id = object_id(activity)
-    if not follow_id or len(follow_id) > 2000 or not actor.inbox:
+    if not is_url(follow_id) or not actor.inbox:
         raise Refused("a Follow without an id, or from an actor without an inbox")
     with transaction.atomic():
         follower, _created = Follower.objects.select_for_update().update_or_create(

@@ -26,7 +26,7 @@ from django.http import HttpRequest
 
 from turnout.core import ratelimit
 from turnout.federation import signatures
-from turnout.federation.following import object_id
+from turnout.federation.following import is_url, object_id
 from turnout.federation.models import InboxItem
 from turnout.groups.models import Group
 
@@ -49,7 +49,7 @@ def receive(request: HttpRequest, *, group: Group | None) -> InboxItem:
     activity = _activity(body)
     url = request.build_absolute_uri()
     actor_id = object_id(activity.get("actor"))
-    if len(url) > URL_MAX or not _is_url(actor_id):
+    if len(url) > URL_MAX or not is_url(actor_id):
         raise Refused(400, "an activity needs an actor's URL")
     incoming = signatures.Incoming("POST", url, request.headers, body)
     try:
@@ -71,7 +71,7 @@ def receive(request: HttpRequest, *, group: Group | None) -> InboxItem:
         body=body.decode(),
         actor_id=actor_id,
         key_id=claimed.key_id,
-        activity_type=kind[:64] if isinstance(kind, str) else "",
+        activity_type=kind[:64] if isinstance(kind, str) and kind.isprintable() else "",
     )
     from turnout.federation import tasks  # the tasks name this module's neighbours
 
@@ -101,14 +101,6 @@ def _activity(body: bytes) -> dict:
     if not isinstance(activity, dict):
         raise Refused(400, "the body is not a JSON object")
     return activity
-
-
-def _is_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname) and len(value) <= URL_MAX
 
 
 def host_of(actor_id: str) -> str:

@@ -24,14 +24,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from turnout.core import fetch
-from turnout.federation import ids, keys, signatures
+from turnout.federation import following, ids, keys, signatures
 from turnout.federation.models import RemoteActor
 
 FRESH_FOR = dt.timedelta(days=1)
 MAX_BYTES = 1024 * 1024
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 USER_AGENT = "Turnout federation (+https://github.com/turnout)"
-URL_MAX = 2000
 
 
 class Unavailable(Exception):
@@ -110,13 +109,7 @@ def _signed_get(url: str) -> dict[str, str]:
 
 
 def _url(value) -> str:
-    if (
-        isinstance(value, str)
-        and value.startswith(("https://", "http://"))
-        and len(value) <= URL_MAX
-    ):
-        return value
-    return ""
+    return value if following.is_url(value) else ""
 
 
 def _read_actor(document: dict, key_id: str) -> tuple[str, str, str, str]:
@@ -128,7 +121,8 @@ def _read_actor(document: dict, key_id: str) -> tuple[str, str, str, str]:
     key = next((k for k in candidates if k.get("id") == key_id), None)
     if key is None and key_id == actor_id and len(candidates) == 1:
         key = candidates[0]  # older Gancio signs with the actor's id as its key id
-    if key is None or not isinstance(key.get("publicKeyPem"), str):
+    pem = key.get("publicKeyPem") if key is not None else None
+    if not isinstance(pem, str) or "\x00" in pem or len(pem) > 20_000:
         raise Unavailable(f"{key_id}: {actor_id} does not give this key")
     if key.get("owner") != actor_id:
         raise Unavailable(f"{key_id}: the key's owner is not {actor_id}")
