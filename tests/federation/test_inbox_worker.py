@@ -11,6 +11,9 @@ import logging
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.factories import make_event, make_group
 from tests.federation import remote
@@ -330,3 +333,44 @@ def test_old_items_are_purged_after_a_week(group):
 
 def test_a_missing_item_is_no_crash(db):
     assert tasks.work_inbox_item.call(999_999) == "gone"
+
+
+def test_the_accept_and_reject_expand_as_json_ld(group):
+    from turnout.federation import activities
+    from turnout.federation.jsonld import expand
+
+    follower = Follower.objects.create(
+        group=group,
+        actor_id="https://social.example/users/ana",
+        inbox="https://social.example/users/ana/inbox",
+        follow_id="https://social.example/follows/1",
+    )
+    for answer in (activities.accept(follower), activities.reject(follower)):
+        (node,) = expand(answer)
+        (embedded,) = node["http://www.w3.org/ns/activitystreams#object"]
+        assert embedded["@id"] == follower.follow_id
+
+
+ODD = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(max_size=30),
+    st.lists(st.text(max_size=10), max_size=3),
+    st.dictionaries(st.sampled_from(["id", "type", "actor", "object"]), st.text(max_size=20)),
+)
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    kind=st.sampled_from(["Follow", "Undo", "Delete", "Create", "Accept"]),
+    obj=ODD,
+    activity_id=ODD,
+)
+def test_whatever_a_verified_actor_sends_the_worker_never_crashes(
+    client, group, server, kind, obj, activity_id
+):
+    alice = server.actor("alice")
+    activity = {"id": activity_id, "type": kind, "actor": alice["id"], "object": obj}
+    item = deliver(client, activity, key="alice")
+
+    assert item.status in {"done", "refused", "unprocessed"}
