@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from turnout.core import ratelimit
-from turnout.federation import signatures
+from turnout.federation import signatures, tasks
 from turnout.federation.following import is_url, object_id
 from turnout.federation.models import InboxItem
 from turnout.groups.models import Group
@@ -73,8 +73,6 @@ def receive(request: HttpRequest, *, group: Group | None) -> InboxItem:
         key_id=claimed.key_id,
         activity_type=kind[:64] if isinstance(kind, str) and kind.isprintable() else "",
     )
-    from turnout.federation import tasks  # the tasks name this module's neighbours
-
     tasks.work_inbox_item.enqueue(item.pk)
     return item
 
