@@ -21,6 +21,7 @@ import json
 import logging
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from turnout.federation import following, remote_actors, signatures
@@ -73,6 +74,12 @@ def _acted_on(activity: dict, actor_id: str) -> bool:
 
 def _work(item: InboxItem, activity: dict) -> str:
     if not _acted_on(activity, item.actor_id):
+        logger.info(
+            "Inbox item %s (%s from %s) kept unprocessed.",
+            item.pk,
+            item.activity_type,
+            item.actor_id,
+        )
         return Status.UNPROCESSED
     if activity.get("type") == "Delete":
         actor, verified = _verified_by_cached_key(item)
@@ -128,6 +135,11 @@ def _check_owner(item: InboxItem, actor: RemoteActor) -> None:
 
 
 def purge() -> int:
-    """Periodic: items received more than a week ago go, whatever became of them."""
-    deleted, _ = InboxItem.objects.filter(received_at__lt=timezone.now() - KEPT_FOR).delete()
+    """Periodic: items received more than a week ago go, whatever became of them; how
+    many of each status is logged (what Turnout left unprocessed, counted)."""
+    old = InboxItem.objects.filter(received_at__lt=timezone.now() - KEPT_FOR)
+    counts = dict(old.values_list("status").annotate(n=Count("pk")).order_by())
+    deleted, _ = old.delete()
+    if deleted:
+        logger.info("Inbox items a week old deleted: %s (by status: %s)", deleted, counts)
     return deleted
