@@ -344,6 +344,10 @@ TURNOUT_FEDERATION_TIMEOUT_SECONDS = float(
 )
 TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
 TURNOUT_NODEINFO_CACHE_SECONDS = 600  # NodeInfo's counts are counted at most this often
+# POSTs a minute to the inboxes from one actor's host; then 429 (turnout.federation.inbox).
+TURNOUT_FEDERATION_INBOX_POSTS_PER_MINUTE = int(
+    os.environ.get("TURNOUT_FEDERATION_INBOX_POSTS_PER_MINUTE", "300")
+)
 # Meetings are free (price 0), but search engines want a currency with every offer.
 TURNOUT_PRICE_CURRENCY = os.environ.get("TURNOUT_PRICE_CURRENCY", "GBP")
 # Whether a new group (or one renamed) waits for the instance admin's approval before it

@@ -129,3 +129,39 @@ def delete(event: Event, *, deleted: dt.datetime | None = None) -> dict:
         raise NotFederated(f"Meeting {event.pk} was never published: nothing to delete.")
     tomb = tombstone(event, deleted=deleted)
     return _activity(event, "Delete", tomb["id"] + "#delete", tomb, tomb["deleted"])
+
+
+# Answers to a Follow (issue 21, item 4): the group accepts or rejects it. The Follow is
+# embedded whole (id, actor, object): Mastodon finds the follow request by the object's
+# id (mastodon/mastodon app/lib/activitypub/activity/accept.rb), Mobilizon reads the
+# embedded Follow's id too (framasoft/mobilizon
+# lib/federation/activity_pub/types/actors.ex, ``accept``/``reject``). The id names the
+# follower and the moment: a Follow answered again (sent twice) gets a new Accept.
+
+
+def _answer(kind: str, follower, *, now: dt.datetime | None = None) -> dict:
+    group_id = ids.group_id(follower.group)
+    stamp = _stamp(now or timezone.now())
+    return {
+        "@context": CONTEXT,
+        "id": f"{group_id}#{kind.lower()}s/follows/{follower.pk}-{stamp}",
+        "type": kind,
+        "actor": group_id,
+        "to": [follower.actor_id],
+        "object": {
+            "id": follower.follow_id,
+            "type": "Follow",
+            "actor": follower.actor_id,
+            "object": group_id,
+        },
+    }
+
+
+def accept(follower, *, now: dt.datetime | None = None) -> dict:
+    """``Accept{Follow}``: the group takes this follower."""
+    return _answer("Accept", follower, now=now)
+
+
+def reject(follower, *, now: dt.datetime | None = None) -> dict:
+    """``Reject{Follow}``: the group's organisers declined this follower."""
+    return _answer("Reject", follower, now=now)
