@@ -51,9 +51,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(workers, group, inboxes, cap
         lambda: all(len(set(s.ids())) == ACTIVITIES for s in inboxes), timeout=30, interval=0.1
     )
     wait_for(lambda: not Delivery.objects.exclude(status="sent").exists(), timeout=10)
-    duplicates = sum(
-        count - 1 for s in inboxes for count in Counter(s.ids()).values() if count > 1
-    )
+    duplicates = sum(count - 1 for s in inboxes for count in Counter(s.ids()).values() if count > 1)
     with capsys.disabled():
         print(f"\n{duplicates} duplicate(s) after one kill")
     assert duplicates <= len(HOSTS)
