@@ -211,3 +211,16 @@ def test_a_change_rolled_back_sends_nothing(group, followers):
         hooks.meeting_changed.disconnect(dispatch_uid="test.refuse")
 
     assert not SentActivity.objects.exists() and not Delivery.objects.exists()
+
+
+def test_every_activity_sent_expands_as_json_ld(group, followers):
+    from turnout.federation import jsonld
+
+    event = make_event(group=group, online_url=ONLINE)
+    events.update_event(event=event, start_time=dt.time(18, 0))
+    events.cancel_event(event=event)
+    publishing.delete_event(event=make_event(group=group), by=None)
+
+    assert len(sent()) == 7
+    for activity in sent():
+        assert jsonld.expand(activity), activity["id"]
