@@ -32,11 +32,17 @@ class Receipt:
 
 class InboxServer:
     def __init__(
-        self, address: str, keys: dict[str, str], answer: int | str = 202, delay: float = 0
+        self,
+        address: str,
+        keys: dict[str, str],
+        answer: int | str = 202,
+        delay: float = 0,
+        answer_body: bytes = b"",
     ) -> None:
         self.keys = keys  # key id -> public key PEM
         self.answer = answer
         self.delay = delay  # seconds before each answer
+        self.answer_body = answer_body
         self.receipts: list[Receipt] = []
         self.arrivals: list[float] = []  # every request, answered or not
         self.stopping = threading.Event()
@@ -121,7 +127,8 @@ class InboxServer:
                 )
                 time.sleep(outer.delay)
                 self.send_response(int(outer.answer))
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(outer.answer_body)))
                 self.end_headers()
+                self.wfile.write(outer.answer_body)
 
         return Handler

@@ -28,8 +28,8 @@ def servers(group):
     known = {ids.key_id(group): keys.public_key_pem(group=group)}
     known[ids.instance_actor() + "#main-key"] = keys.public_key_pem(group=None)
 
-    def start(address: str, answer=202) -> InboxServer:
-        server = InboxServer(address, known, answer).start()
+    def start(address: str, answer=202, **options) -> InboxServer:
+        server = InboxServer(address, known, answer, **options).start()
         started.append(server)
         return server
 
@@ -231,3 +231,25 @@ def test_old_sent_deliveries_and_their_activities_are_purged(group, servers):
 def test_the_schedule_spans_about_two_days():
     total = sum(delivery.BACKOFF, dt.timedelta(0))
     assert dt.timedelta(hours=20) < total < delivery.GIVE_UP
+
+
+def test_an_inbox_on_a_private_address_is_refused_for_good_and_never_reached(group, servers):
+    server = servers("127.0.0.2")
+    _send(group, [server.inbox(), "ftp://127.0.0.2/inbox"])
+
+    with override_settings(TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES=False):
+        delivery.deliver_due()
+
+    assert server.arrivals == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"failed"}
+    assert not RemoteHost.objects.filter(failing_since__isnull=False).exists()
+
+
+def test_an_accepted_delivery_with_a_huge_answer_is_sent_not_retried(group, servers):
+    server = servers("127.0.0.2", answer_body=b"x" * (2 * delivery.ANSWER_BYTES))
+    _send(group, [server.inbox()])
+
+    delivery.deliver_due()
+
+    assert len(server.arrivals) == 1
+    assert Delivery.objects.get().status == "sent"
