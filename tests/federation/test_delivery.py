@@ -8,6 +8,7 @@ committed rows.
 """
 
 import datetime as dt
+import logging
 
 import pytest
 from django.db import transaction
@@ -253,3 +254,29 @@ def test_an_accepted_delivery_with_a_huge_answer_is_sent_not_retried(group, serv
 
     assert len(server.arrivals) == 1
     assert Delivery.objects.get().status == "sent"
+
+
+@pytest.mark.parametrize("answer", [b"", b"garbage\r\n\r\n", b"HTTP/1.1 999 Odd\r\n\r\n"])
+def test_a_broken_answer_is_a_failure_logged_never_a_crash(group, answer, caplog):
+    import socketserver
+    import threading
+
+    class Broken(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.recv(65536)
+            self.request.sendall(answer)
+
+    caplog.set_level(logging.INFO, logger="turnout.federation")
+    server = socketserver.ThreadingTCPServer(("127.0.0.2", 0), Broken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _send(group, [f"http://127.0.0.2:{server.server_address[1]}/inbox"])
+        delivery.deliver_due()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert row.last_error
+    assert "failed" in caplog.text

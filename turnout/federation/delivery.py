@@ -30,6 +30,8 @@ Why it is built this way:
   (mastodon/mastodon app/lib/request.rb and app/workers/activitypub/delivery_worker.rb:
   ``response_error_unsalvageable?``: 4xx except 401, 408, 429 is not retried; Turnout
   does not retry 401 either, since its key does not change between attempts).
+- **Never inward.** An inbox on a loopback or private address, or not http(s), is
+  refused by turnout.core.fetch and fails for good at once: no retry makes it allowed.
 - ``last_error`` is short and holds no secret: the status, or the fetcher's reason.
 """
 
@@ -37,6 +39,7 @@ import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -62,6 +65,9 @@ DEAD_AFTER = dt.timedelta(days=2)
 DEAD_RETRY = dt.timedelta(days=1)
 KEEP_SENT = dt.timedelta(days=30)
 RETRYABLE_4XX = {408, 429}
+# The fetcher's refusals that no retry changes: an inbox that is not an http(s) URL, or
+# on a private address, which federation never reaches (server-side request forgery).
+FINAL_CODES = {"invalid", "scheme", "userinfo", "private"}
 BATCH = 200  # deliveries claimed by one round
 PER_HOST = 20  # of which to one host
 THREADS = 4  # hosts delivered to side by side
@@ -160,15 +166,15 @@ def _host_round(host: str, rows: list[Delivery], activities: dict, now: dt.datet
         rows = _dead_host_rows(host, rows, now)
         signers: dict = {}
         for index, row in enumerate(rows):
-            error, final = _attempt(row, activities[row.activity_id], signers)
-            if error is None:
+            outcome = _attempt(row, activities[row.activity_id], signers)
+            if outcome.answered:
+                _host_answered(host)
+            if outcome.error is None:
                 _sent(row, now)
-                _host_answered(host)
-            elif final:
-                _refused(row, error, now)
-                _host_answered(host)
+            elif outcome.final:
+                _refused(row, outcome.error, now)
             else:
-                wait_until = _failed(row, error, now)
+                wait_until = _failed(row, outcome.error, now)
                 _host_failed(host, now)
                 _put_back(rows[index + 1 :], wait_until)
                 return
@@ -198,8 +204,14 @@ def _signer(group) -> tuple[str, str]:
     return key_id, pair.private_key_pem.decode()
 
 
-def _attempt(row: Delivery, activity: SentActivity, signers: dict) -> tuple[str | None, bool]:
-    """POST one delivery: (None, _) when accepted, else (the error, whether it is final)."""
+class Outcome(NamedTuple):
+    error: str | None  # None: delivered
+    final: bool = False  # no retry will change it
+    answered: bool = True  # the host took the request (delivered, or refused it for good)
+
+
+def _attempt(row: Delivery, activity: SentActivity, signers: dict) -> Outcome:
+    """POST one delivery."""
     if activity.group_id not in signers:
         signers[activity.group_id] = _signer(activity.group)
     key_id, private_key_pem = signers[activity.group_id]
@@ -227,11 +239,14 @@ def _attempt(row: Delivery, activity: SentActivity, signers: dict) -> tuple[str 
             timeout=settings.TURNOUT_FEDERATION_TIMEOUT_SECONDS,
         )
     except fetch.FetchRefused as exc:
+        if exc.code == "too_large":  # only read after a 2xx: delivered, the rest unread
+            return Outcome(None)
         if exc.status is not None:
             final = 400 <= exc.status < 500 and exc.status not in RETRYABLE_4XX
-            return f"HTTP {exc.status}", final
-        return f"{exc.code}: {exc.message}"[:300], False
-    return None, False
+            return Outcome(f"HTTP {exc.status}", final, answered=final)  # 5xx: failing
+        error = f"{exc.code}: {exc.message}"[:300]
+        return Outcome(error, final=exc.code in FINAL_CODES, answered=False)
+    return Outcome(None)
 
 
 def _sent(row: Delivery, now: dt.datetime) -> None:
