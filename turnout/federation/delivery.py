@@ -78,7 +78,9 @@ USER_AGENT = "Turnout federation (+https://github.com/turnout)"
 
 def lease() -> dt.timedelta:
     """How long a claim lasts: longer than a round can take (PER_HOST deliveries, each
-    at most the timeout), so a live worker never loses its claim to another."""
+    at most the timeout), so a live worker never loses its claim to another: keep
+    TURNOUT_FEDERATION_DELIVERY_LEASE_SECONDS above 20 × TURNOUT_FEDERATION_TIMEOUT_SECONDS
+    (300 > 200 by default). A shorter lease costs duplicates, never losses."""
     return dt.timedelta(seconds=settings.TURNOUT_FEDERATION_DELIVERY_LEASE_SECONDS)
 
 
