@@ -21,5 +21,5 @@ class FederationConfig(AppConfig):
             every=settings.TURNOUT_FEDERATION_DELIVERY_EVERY_SECONDS,
         )
         schedule.register(
-            name="purge-federation-deliveries", task=tasks.purge_deliveries, every=86400
+            name="purge-federation-deliveries", task=tasks.purge_deliveries, every=3600
         )

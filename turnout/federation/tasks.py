@@ -18,5 +18,5 @@ def deliver() -> int:
 
 @task(queue_name=QUEUE)
 def purge_deliveries() -> int:
-    """Daily: forget deliveries settled more than 30 days ago."""
+    """Hourly: forget deliveries settled more than 30 days ago."""
     return delivery.purge()
