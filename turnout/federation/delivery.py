@@ -99,18 +99,14 @@ def next_attempt(*, created_at: dt.datetime, attempts: int, now: dt.datetime):
     return min(now + BACKOFF[min(attempts, len(BACKOFF)) - 1], give_up)
 
 
-def deliver_due(*, now: dt.datetime | None = None) -> int:
-    """Deliver everything due, round after round; returns how many were attempted or
-    settled. ``now`` (tests) fixes the clock of the schedule; signatures use the real one."""
-    done = 0
+def deliver_due(*, now: dt.datetime | None = None) -> None:
+    """Deliver everything due, round after round. ``now`` (tests) fixes the clock of the
+    schedule; signatures use the real one."""
     for _round in range(ROUNDS):
-        moment = now or timezone.now()
-        claimed = claim(now=moment)
+        claimed = claim(now=now or timezone.now())
         if not claimed:
             break
-        deliver(claimed, now=moment)
-        done += len(claimed)
-    return done
+        deliver(claimed, now=now)
 
 
 def _waiting_dead_hosts(now: dt.datetime):
@@ -137,12 +133,15 @@ def _capped(rows: list[Delivery]) -> list[Delivery]:
     return kept
 
 
-def claim(*, now: dt.datetime) -> list[Delivery]:
-    """Claim due deliveries until now + lease, in one transaction: rows locked with
-    SKIP LOCKED where the database has it (PostgreSQL), else (SQLite, which has one
-    writer at a time) each claimed by an UPDATE that re-checks it is still due."""
+def claim(*, now: dt.datetime, host: str | None = None) -> list[Delivery]:
+    """Claim due deliveries (to ``host`` only, if given) until now + lease, in one
+    transaction: rows locked with SKIP LOCKED where the database has it (PostgreSQL),
+    else (SQLite, which has one writer at a time) each claimed by an UPDATE that
+    re-checks it is still due."""
     until = now + lease()
     due = _due(now).order_by("next_attempt_at", "pk")
+    if host is not None:
+        due = due.filter(host=host)
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             rows = _capped(list(due.select_for_update(skip_locked=True)[:BATCH]))
@@ -153,37 +152,49 @@ def claim(*, now: dt.datetime) -> list[Delivery]:
     return rows
 
 
-def deliver(rows: list[Delivery], *, now: dt.datetime) -> None:
-    """Deliver claimed ``rows``: hosts side by side, each host's rows in turn."""
-    activities = SentActivity.objects.select_related("group").in_bulk({r.activity_id for r in rows})
+def deliver(rows: list[Delivery], *, now: dt.datetime | None = None) -> None:
+    """Deliver claimed ``rows``: hosts side by side, each host's rows in turn; a host
+    whose round went well claims its next ones itself, so a host that answers is not
+    held up by the round of one that hangs."""
     rows = sorted(rows, key=lambda r: (r.host, r.next_attempt_at, r.pk))
     by_host = [(host, list(group)) for host, group in groupby(rows, key=lambda r: r.host)]
     with ThreadPoolExecutor(max_workers=min(THREADS, len(by_host))) as pool:
         for host, host_rows in by_host:
-            pool.submit(_host_round, host, host_rows, activities, now)
+            pool.submit(_host_rounds, host, host_rows, now)
 
 
-def _host_round(host: str, rows: list[Delivery], activities: dict, now: dt.datetime) -> None:
+def _host_rounds(host: str, rows: list[Delivery], fixed_now: dt.datetime | None) -> None:
     try:
-        rows = _dead_host_rows(host, rows, now)
         signers: dict = {}
-        for index, row in enumerate(rows):
-            outcome = _attempt(row, activities[row.activity_id], signers)
-            if outcome.answered:
-                _host_answered(host)
-            if outcome.error is None:
-                _sent(row, now)
-            elif outcome.final:
-                _refused(row, outcome.error, now)
-            else:
-                wait_until = _failed(row, outcome.error, now)
-                _host_failed(host, now)
-                _put_back(rows[index + 1 :], wait_until)
-                return
+        for _round in range(ROUNDS):
+            now = fixed_now or timezone.now()
+            if not rows or not _host_round(host, rows, now, signers):
+                break
+            rows = claim(now=fixed_now or timezone.now(), host=host)
     except Exception:  # a bug must not stop the other hosts; the claims run out
         logger.exception("Delivering to %s failed; its deliveries wait for their claim.", host)
     finally:
         connection.close()
+
+
+def _host_round(host: str, rows: list[Delivery], now: dt.datetime, signers: dict) -> bool:
+    """Deliver one host's claimed rows in turn; False when it failed (round over)."""
+    rows = _dead_host_rows(host, rows, now)
+    activities = SentActivity.objects.select_related("group").in_bulk({r.activity_id for r in rows})
+    for index, row in enumerate(rows):
+        outcome = _attempt(row, activities[row.activity_id], signers)
+        if outcome.answered:
+            _host_answered(host)
+        if outcome.error is None:
+            _sent(row, now)
+        elif outcome.final:
+            _refused(row, outcome.error, now)
+        else:
+            wait_until = _failed(row, outcome.error, now)
+            _host_failed(host, now)
+            _put_back(rows[index + 1 :], wait_until)
+            return False
+    return True
 
 
 def _dead_host_rows(host: str, rows: list[Delivery], now: dt.datetime) -> list[Delivery]:

@@ -10,7 +10,7 @@ QUEUE = "federation"
 
 
 @task(queue_name=QUEUE)
-def deliver() -> int:
+def deliver() -> None:
     """Deliver what is due: enqueued when activities are written, and every minute
     (retries, and the claims of a worker that was killed)."""
     return delivery.deliver_due()
