@@ -64,6 +64,8 @@ GIVE_UP = dt.timedelta(days=2)
 DEAD_AFTER = dt.timedelta(days=2)
 DEAD_RETRY = dt.timedelta(days=1)
 KEEP_SENT = dt.timedelta(days=30)
+LEASE = dt.timedelta(minutes=5)  # a claim on a round's deliveries (see lease())
+EVERY = 60  # seconds between the periodic runs
 RETRYABLE_4XX = {408, 429}
 # The fetcher's refusals that no retry changes: an inbox that is not an http(s) URL, or
 # on a private address, which federation never reaches (server-side request forgery).
@@ -78,10 +80,20 @@ USER_AGENT = "Turnout federation (+https://github.com/turnout)"
 
 def lease() -> dt.timedelta:
     """How long a claim lasts: longer than a round can take (PER_HOST deliveries, each
-    at most the timeout), so a live worker never loses its claim to another: keep
-    TURNOUT_FEDERATION_DELIVERY_LEASE_SECONDS above 20 × TURNOUT_FEDERATION_TIMEOUT_SECONDS
-    (300 > 200 by default). A shorter lease costs duplicates, never losses."""
-    return dt.timedelta(seconds=settings.TURNOUT_FEDERATION_DELIVERY_LEASE_SECONDS)
+    at most the timeout), so a live worker never loses its claim to another: five
+    minutes, or more if TURNOUT_FEDERATION_TIMEOUT_SECONDS was raised past 12 s. Only
+    the tests shorten it (turnout/test_settings.py). Too short costs duplicates, never
+    losses."""
+    shortened = getattr(settings, "TURNOUT_TEST_DELIVERY_SECONDS", None)
+    if shortened:
+        return dt.timedelta(seconds=shortened)
+    longest_round = PER_HOST * settings.TURNOUT_FEDERATION_TIMEOUT_SECONDS
+    return max(LEASE, dt.timedelta(seconds=longest_round + 60))
+
+
+def every() -> float:
+    """Seconds between the periodic runs (retries, a killed worker's claims)."""
+    return getattr(settings, "TURNOUT_TEST_DELIVERY_SECONDS", None) or EVERY
 
 
 def wake() -> None:

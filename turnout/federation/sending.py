@@ -21,9 +21,10 @@ import datetime as dt
 from django.utils import timezone
 
 from turnout.events.models import Event
+from turnout.events.places import place_text
 from turnout.federation import activities, outgoing
 from turnout.federation.models import DeletedObject, Follower, SentActivity
-from turnout.federation.objects import NotFederated, check_federated, place_text
+from turnout.federation.objects import NotFederated, check_federated
 
 
 def is_federated(event: Event) -> bool:
