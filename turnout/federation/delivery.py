@@ -26,10 +26,11 @@ Why it is built this way:
   fails that delivery at once: the receiver read it and said no (401 a signature it
   will not accept, 404 or 410 an inbox or actor that is gone, 400/422 an activity it
   cannot use), and the same bytes will get the same answer. The host answered, so it
-  is not failing. Mastodon's own delivery worker decides the same
-  (mastodon/mastodon app/lib/request.rb and app/workers/activitypub/delivery_worker.rb:
-  ``response_error_unsalvageable?``: 4xx except 401, 408, 429 is not retried; Turnout
-  does not retry 401 either, since its key does not change between attempts).
+  is not failing. Mastodon's own delivery worker decides much the same
+  (mastodon/mastodon app/workers/activitypub/delivery_worker.rb,
+  ``response_error_unsalvageable?``: 501, or a 4xx other than 401, 408 and 429, is not
+  retried). Turnout does not retry a 401 either (its key does not change between
+  attempts), and does retry a 501 like any 5xx.
 - **Never inward.** An inbox on a loopback or private address, or not http(s), is
   refused by turnout.core.fetch and fails for good at once: no retry makes it allowed.
 - ``last_error`` is short and holds no secret: the status, or the fetcher's reason.
