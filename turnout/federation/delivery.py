@@ -29,7 +29,7 @@ Why it is built this way:
   is not failing. Mastodon's own delivery worker decides much the same
   (mastodon/mastodon app/workers/activitypub/delivery_worker.rb,
   ``response_error_unsalvageable?``: 501, or a 4xx other than 401, 408 and 429, is not
-  retried). Turnout does not retry a 401 either (its key does not change between
+  retried). Turnout, unlike Mastodon, does not retry a 401 (its key does not change between
   attempts), and does retry a 501 like any 5xx.
 - **Never inward.** An inbox on a loopback or private address, or not http(s), is
   refused by turnout.core.fetch and fails for good at once: no retry makes it allowed.
