@@ -114,12 +114,21 @@ def note_about_change(event: Event, what: str) -> dict:
 def tombstone(event: Event, *, deleted: dt.datetime | None = None) -> dict:
     """What the meeting's object id says once it is withdrawn or deleted (no context:
     ``delete`` embeds it; a view serving it adds ``CONTEXT``)."""
+    return _tombstone(ids.event_id(event), deleted or timezone.now())
+
+
+def _tombstone(object_id: str, deleted: dt.datetime) -> dict:
     return {
-        "id": ids.event_id(event),
+        "id": object_id,
         "type": "Tombstone",
         "formerType": "Event",
-        "deleted": (deleted or timezone.now()).isoformat(),
+        "deleted": deleted.isoformat(),
     }
+
+
+def tombstone_of_deleted(deleted) -> dict:
+    """What a deleted meeting's id answers (410 Gone), from its ``DeletedObject``."""
+    return {"@context": CONTEXT, **_tombstone(ids.event_id(deleted), deleted.deleted_at)}
 
 
 def delete(event: Event, *, deleted: dt.datetime | None = None) -> dict:

@@ -19,6 +19,7 @@ import base64
 import binascii
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ def _http_date(moment: dt.datetime) -> str:
     return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
 
 
+@functools.lru_cache(maxsize=32)  # loading checks the key: ~80 ms, once per key and process
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
     key = load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):

@@ -130,9 +130,13 @@ def inbox(request: HttpRequest, federation_id=None) -> HttpResponse:
 
 @require_safe
 def event_object(request: HttpRequest, federation_id) -> HttpResponse:
-    """The meeting's Event; 404 for a draft or an unlisted meeting, as for none at all."""
+    """The meeting's Event; 404 for a draft or an unlisted meeting, as for none at all;
+    410 with a Tombstone for one deleted after it was federated."""
     event = selectors.federated_event(federation_id)
     if event is None:
+        deleted = selectors.deleted_event(federation_id)
+        if deleted is not None:
+            return activity_response(activities.tombstone_of_deleted(deleted), status=410)
         return _refusal("not found", 404)
     try:
         return activity_response(objects.event_object(event))

@@ -66,9 +66,10 @@ CALENDAR_ACCEPT = "text/calendar, */*;q=0.5"
 class FetchRefused(Exception):
     """The URL cannot be fetched; ``message`` says why, for the organiser."""
 
-    def __init__(self, message: str, *, code: str):
+    def __init__(self, message: str, *, code: str, status: int | None = None):
         super().__init__(message)
         self.message, self.code = message, code
+        self.status = status  # the HTTP status, when the server answered with an error
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,7 @@ def fetch(url: str, *, timeout: float | None = None, options: Options | None = N
                 raise FetchRefused(
                     _("The server answered with an error (HTTP %(status)s).") % {"status": status},
                     code="status",
+                    status=status,
                 )
             url = urljoin(url, location.strip())
     raise FetchRefused(
