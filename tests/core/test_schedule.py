@@ -35,6 +35,7 @@ def test_each_app_registered_its_jobs_with_their_periods(settings):
         ("refresh-ics-imports", feeds_tasks.refresh_subscribed, 3600),
         ("deliver-federation", federation_tasks.deliver, 60),
         ("purge-federation-deliveries", federation_tasks.purge_deliveries, 3600),
+        ("purge-inbox-items", federation_tasks.purge_inbox_items, 3600),
     ]
 
 
