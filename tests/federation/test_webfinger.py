@@ -153,3 +153,18 @@ def test_webfinger_never_fails_on_any_text(client, resource):
     response = client.get(URL, {"resource": resource})
 
     assert response.status_code in (200, 400, 404)
+
+
+def test_a_site_on_another_port_is_named_with_it_as_mastodon_checks(client, settings):
+    """Mastodon asks again for the subject's account when it is not the one it asked
+    for (mastodon/mastodon app/services/resolve_account_service.rb
+    ``process_webfinger!``): a site served on a port must keep it in the subject, or
+    ``@slug@host:port`` would be asked for at the port-less host, where nothing answers."""
+    settings.BASE_URL = "http://127.0.0.3:8123"
+    make_group(slug="riverside-tenants")
+
+    group = json.loads(finger(client, "acct:riverside-tenants@127.0.0.3:8123").content)
+    instance = json.loads(finger(client, "acct:127.0.0.3@127.0.0.3:8123").content)
+
+    assert group["subject"] == "acct:riverside-tenants@127.0.0.3:8123"
+    assert instance["subject"] == "acct:127.0.0.3@127.0.0.3:8123"
