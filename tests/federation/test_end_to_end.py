@@ -19,51 +19,21 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
-from pytest_django.live_server_helper import LiveServer
 
 from tests.factories import make_group, make_venue
-from tests.federation.peer.harness import PeerProcess
-from tests.processes import Workers, wait_for
+from tests.processes import wait_for
 from turnout.events import publishing
 from turnout.events import services as events
 from turnout.federation import ids
 from turnout.federation.models import Follower, InboxItem, SentActivity
 
-PEER_HOST = "127.0.0.2"
-TURNOUT_HOST = "127.0.0.3"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 STEP = 15  # seconds any one step may take; the whole test takes a few
-
-
-@pytest.fixture(scope="module")
-def peer(tmp_path_factory):
-    process = PeerProcess(host=PEER_HOST, state=tmp_path_factory.mktemp("peer")).start()
-    yield process
-    process.stop()
-    print(process.logs())
-
-
-@pytest.fixture
-def turnout(transactional_db, settings, tmp_path):
-    """Turnout on 127.0.0.3: the site (a live server) and a federation worker, both on
-    the test database, both knowing the site by its 127.0.0.3 address."""
-    server = LiveServer(f"{TURNOUT_HOST}:0")
-    settings.BASE_URL = server.url
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, TURNOUT_HOST]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    worker = Workers(queues=("federation",), TURNOUT_BASE_URL=server.url)
-    worker.start(1)
-    yield server.url
-    worker.stop_all()
-    server.stop()
-    print(worker.logs())
-    worker.remove_logs()
 
 
 def handle(group) -> str:

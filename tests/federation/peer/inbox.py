@@ -42,8 +42,8 @@ def verify(*, path: str, headers: dict, body: bytes) -> tuple[dict, dict]:
     header = _header(headers, "Signature")
     if not header:
         raise Refused("Request not signed")
-    params = parse_signature_header(header)
-    if not params.get("keyId") or not params.get("signature"):
+    params = {name.lower(): value for name, value in parse_signature_header(header).items()}
+    if not params.get("keyid") or not params.get("signature"):
         raise Refused("Incompatible request signature")
     covered = params.get("headers", "date").lower().split()
     missing = [name for name in REQUIRED if name not in covered]
@@ -51,7 +51,7 @@ def verify(*, path: str, headers: dict, body: bytes) -> tuple[dict, dict]:
         raise Refused(f"Mastodon requires the {', '.join(missing)} header(s) to be signed")
     _check_date(_header(headers, "Date"))
     _check_digest(_header(headers, "Digest"), body)
-    actor = fetch_key_owner(params["keyId"])
+    actor = fetch_key_owner(params["keyid"])
     verifier = httpsig.HeaderVerifier(
         headers=headers,
         secret=actor["publicKey"]["publicKeyPem"],
