@@ -16,6 +16,7 @@ from turnout.settings import *  # noqa: F403
 
 # Each test sees its own changes at once (tests/core/test_pagecache.py turns it on).
 TURNOUT_PAGE_CACHE_SECONDS = 0
+TURNOUT_NODEINFO_CACHE_SECONDS = 0  # tests/federation/test_nodeinfo.py turns it on
 TURNOUT_FLYER_CACHE_DIR = None  # tests that need the flyer cache give it a tmp_path
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="turnout-test-media-"))  # tests give a tmp_path
@@ -39,3 +40,8 @@ TURNOUT_NEW_GROUPS_PER_DAY = 1000
 # Federation tests run other servers on loopback (127.0.0.2, 127.0.0.3): only here may
 # federation reach loopback and private addresses.
 TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
+
+# The delivery tests with real workers (tests/federation/test_delivery_workers.py) shorten
+# the claim on a round of deliveries and the period of the delivery job to this.
+if os.environ.get("TURNOUT_TEST_DELIVERY_SECONDS"):
+    TURNOUT_TEST_DELIVERY_SECONDS = float(os.environ["TURNOUT_TEST_DELIVERY_SECONDS"])

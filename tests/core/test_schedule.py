@@ -10,6 +10,7 @@ from tests import jobs
 from turnout.core import schedule
 from turnout.core import tasks as core_tasks
 from turnout.core.outbox import tasks as outbox_tasks
+from turnout.federation import tasks as federation_tasks
 from turnout.feeds import tasks as feeds_tasks
 from turnout.groups import tasks as groups_tasks
 from turnout.rsvp import tasks as rsvp_tasks
@@ -32,6 +33,8 @@ def test_each_app_registered_its_jobs_with_their_periods(settings):
         ("send-organiser-digests", rsvp_tasks.send_organiser_digests, 3600),
         ("send-meeting-messages", rsvp_tasks.send_due_messages, 60),
         ("refresh-ics-imports", feeds_tasks.refresh_subscribed, 3600),
+        ("deliver-federation", federation_tasks.deliver, 60),
+        ("purge-federation-deliveries", federation_tasks.purge_deliveries, 3600),
     ]
 
 

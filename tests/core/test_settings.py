@@ -186,6 +186,30 @@ def test_calendar_imports_may_reach_private_addresses_only_outside_production(
     assert result.stdout.splitlines()[-1] == allowed  # after the shell's own banner
 
 
+@pytest.mark.parametrize(
+    ("fallbacks", "read"),
+    [
+        (None, "[]"),
+        ("", "[]"),
+        ("old-secret-one", "['old-secret-one']"),
+        (" old-one , old-two ", "['old-one', 'old-two']"),
+        ("old-one\nold-two\n\n", "['old-one', 'old-two']"),
+    ],
+)
+def test_old_secret_keys_are_read_from_turnout_secret_key_fallbacks(
+    production_env, tmp_path, fallbacks, read
+):
+    env = dict(production_env)
+    if fallbacks is not None:
+        env["TURNOUT_SECRET_KEY_FALLBACKS"] = fallbacks
+    code = "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)"
+
+    result = _turnout("manage", "shell", "-c", code, env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == read
+
+
 def test_production_refuses_an_http_base_url(production_env, tmp_path):
     env = {**production_env, "TURNOUT_BASE_URL": "http://events.example.org"}
 

@@ -198,3 +198,14 @@ def test_the_instance_actor_is_an_application_with_its_own_key(client):
     assert instance["outbox"] == f"{settings.BASE_URL}/federation/actor/outbox/"
     assert instance["publicKey"]["id"] == f"{settings.BASE_URL}/federation/actor/#main-key"
     assert instance["publicKey"]["publicKeyPem"] != group_key
+
+
+def test_the_instance_actor_says_it_approves_followers_itself(client):
+    """Following the instance actor is asking, never done at once: Mobilizon's relay
+    never accepts a follow by itself either (framasoft/mobilizon
+    lib/federation/activity_pub/types/actors.ex, approve_if_manually_approves_followers
+    skips the relay actor; its admin accepts through relay.ex ``accept/1``), and Turnout
+    sends nothing through its instance actor that a follower could receive."""
+    instance = fetch(client, f"{settings.BASE_URL}/federation/actor/")
+
+    assert instance["manuallyApprovesFollowers"] is True

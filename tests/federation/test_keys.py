@@ -74,3 +74,19 @@ def test_an_old_secret_in_the_fallbacks_still_reads_the_key(settings):
     settings.SECRET_KEY_FALLBACKS = [previous]
 
     assert keys.key_pair(group=group).public_key_pem == old
+
+
+@pytest.mark.django_db
+def test_a_key_read_through_a_fallback_is_re_encrypted_with_the_new_secret(settings):
+    group = make_group()
+    old = keys.key_pair(group=group)
+    previous = settings.SECRET_KEY
+
+    settings.SECRET_KEY = "another-secret-" + "y" * 40
+    settings.SECRET_KEY_FALLBACKS = [previous]
+    keys.key_pair(group=group)
+    settings.SECRET_KEY_FALLBACKS = []  # the admin drops the old secret afterwards
+
+    again = keys.key_pair(group=group)
+    assert again.public_key_pem == old.public_key_pem
+    assert again.private_key_pem == old.private_key_pem

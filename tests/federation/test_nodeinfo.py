@@ -7,6 +7,7 @@ from importlib.metadata import version
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import make_event, make_group
 
@@ -48,7 +49,41 @@ def test_nodeinfo_counts_groups_and_published_meetings_only(client):
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": True,
-        "usage": {"users": {}, "localPosts": 1, "groups": 2},
-        "metadata": {},
+        "usage": {"users": {}, "localPosts": 1},
+        "metadata": {"groups": 2},
     }
     assert "@" not in response.content.decode()
+
+
+def test_nodeinfo_keeps_to_the_2_1_schema(client):
+    """jhass/nodeinfo schemas/2.1/schema.json: ``usage`` and ``usage.users`` take no
+    other keys (additionalProperties false), so the groups' count is in ``metadata``,
+    the free-form part; ``users`` is required but none of its counts is."""
+    make_group()
+
+    info = json.loads(client.get("/nodeinfo/2.1").content)
+
+    assert set(info) == {
+        "version", "software", "protocols", "services", "openRegistrations", "usage",
+        "metadata",
+    }  # fmt: skip
+    assert set(info["usage"]) <= {"users", "localPosts", "localComments"}
+    assert set(info["usage"]["users"]) <= {"total", "activeHalfyear", "activeMonth"}
+    assert set(info["software"]) <= {"name", "version", "repository", "homepage"}
+    assert set(info["services"]) == {"inbound", "outbound"}
+
+
+def test_the_counts_are_kept_a_while_not_counted_each_request(
+    client, settings, django_assert_num_queries
+):
+    settings.TURNOUT_NODEINFO_CACHE_SECONDS = 600
+    cache.clear()
+    make_event(group=make_group())
+    assert json.loads(client.get("/nodeinfo/2.1").content)["metadata"] == {"groups": 1}
+    make_group()
+
+    with django_assert_num_queries(0):
+        info = json.loads(client.get("/nodeinfo/2.1").content)
+
+    assert (info["usage"]["localPosts"], info["metadata"]) == (1, {"groups": 1})
+    cache.clear()

@@ -269,3 +269,50 @@ def test_verifying_stores_nothing_only_the_replay_check_counts(scheme, django_as
             signatures.verify(tampered, public_key_pem=keypair("ana")[1], now=NOW)
     with django_assert_num_queries(1):
         signatures.refuse_replay(verified)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_key_under_2048_bits_refused(scheme):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    short = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 -- the point of the test
+    private = short.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        short.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    headers = signatures.sign(
+        method="POST", url=INBOX, headers={}, body=BODY, private_key_pem=private,
+        key_id=KEY_ID, scheme=scheme, now=NOW,
+    )  # fmt: skip
+    incoming = Incoming(method="POST", url=INBOX, headers=headers, body=BODY)
+    with pytest.raises(SignatureRefused) as caught:
+        signatures.verify(incoming, public_key_pem=public, now=NOW)
+
+    assert caught.value.reason == Refusal.BAD_KEY
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_claim_reads_key_id_time_and_digest_without_the_key(scheme):
+    claimed = signatures.claim(signed(scheme, now=dt.datetime.now(dt.UTC)))
+
+    assert claimed.key_id == KEY_ID
+    assert {"digest", "content-digest"} & set(claimed.covered)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_claim_refuses_a_stale_date_or_another_body_without_the_key(scheme):
+    with pytest.raises(SignatureRefused) as caught:
+        signatures.claim(signed(scheme), now=NOW + dt.timedelta(days=1))
+    assert caught.value.reason == Refusal.STALE
+    other = signed(scheme, now=NOW)
+    other = Incoming(other.method, other.url, other.headers, b"{}")
+    with pytest.raises(SignatureRefused) as caught:
+        signatures.claim(other, now=NOW)
+    assert caught.value.reason == Refusal.DIGEST_MISMATCH

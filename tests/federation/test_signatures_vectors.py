@@ -45,7 +45,7 @@ def test_the_digest_of_the_drafts_body_is_the_drafts():
 def test_the_drafts_all_headers_signature_verifies():
     incoming = Incoming("POST", URL, {**HEADERS, "Signature": ALL_HEADERS}, BODY)
 
-    verified = signatures.verify(incoming, public_key_pem=PUBLIC_KEY, now=WHEN)
+    verified = signatures.verify(incoming, public_key_pem=PUBLIC_KEY, now=WHEN, min_key_bits=1024)
 
     assert (verified.key_id, verified.scheme, verified.created) == ("Test", "cavage", WHEN)
 
@@ -54,7 +54,7 @@ def test_the_drafts_signature_over_another_body_refused():
     incoming = Incoming("POST", URL, {**HEADERS, "Signature": ALL_HEADERS}, b'{"hello": "mars"}')
 
     with pytest.raises(SignatureRefused) as caught:
-        signatures.verify(incoming, public_key_pem=PUBLIC_KEY, now=WHEN)
+        signatures.verify(incoming, public_key_pem=PUBLIC_KEY, now=WHEN, min_key_bits=1024)
 
     assert caught.value.reason is Refusal.DIGEST_MISMATCH
 
@@ -63,7 +63,12 @@ def test_the_drafts_signature_with_a_changed_content_type_refused():
     headers = {**HEADERS, "Content-Type": "text/plain", "Signature": ALL_HEADERS}
 
     with pytest.raises(SignatureRefused) as caught:
-        signatures.verify(Incoming("POST", URL, headers, BODY), public_key_pem=PUBLIC_KEY, now=WHEN)
+        signatures.verify(
+            Incoming("POST", URL, headers, BODY),
+            public_key_pem=PUBLIC_KEY,
+            now=WHEN,
+            min_key_bits=1024,
+        )
 
     assert caught.value.reason is Refusal.BAD_SIGNATURE
 
@@ -79,6 +84,7 @@ def test_the_drafts_basic_test_without_digest_refused_on_post():
             Incoming("POST", URL, {**HEADERS, "Signature": basic}, BODY),
             public_key_pem=PUBLIC_KEY,
             now=WHEN,
+            min_key_bits=1024,
         )
 
     assert caught.value.reason is Refusal.NOT_COVERED

@@ -85,6 +85,43 @@ def test_queue_in_a_rolled_back_transaction_queues_nothing(db):
     assert not DBTaskResult.objects.exists()
 
 
+def unsaved(count: int) -> list[Message]:
+    return [Message(kind="x/y", to_email=f"p{n}@example.org", bulk=True) for n in range(count)]
+
+
+def delivery_batches() -> list[list[int]]:
+    results = DBTaskResult.objects.filter(task_path="turnout.core.outbox.tasks.deliver")
+    return [r.args_kwargs["kwargs"]["message_ids"] for r in results.order_by("enqueued_at")]
+
+
+def test_queue_bulk_writes_a_batch_at_a_time_and_enqueues_every_delivery(db):
+    seen: list[list[int]] = []
+
+    ids = the_outbox.queue_bulk(
+        iter(unsaved(7)), each_batch=lambda saved: seen.append([m.pk for m in saved]), batch_size=3
+    )
+
+    assert [len(batch) for batch in seen] == [3, 3, 1]
+    assert ids == [pk for batch in seen for pk in batch]
+    assert sorted(Message.objects.values_list("pk", flat=True)) == sorted(ids)
+    assert [pk for batch in delivery_batches() for pk in batch] == ids
+
+
+def test_queue_bulk_of_nothing_writes_and_enqueues_nothing(db):
+    assert the_outbox.queue_bulk(iter([])) == []
+    assert not Message.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_queue_bulk_in_a_rolled_back_transaction_queues_nothing(db):
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        the_outbox.queue_bulk(unsaved(5), batch_size=2)
+        1 / 0  # noqa: B018
+
+    assert not Message.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
 def test_message_of_an_unknown_kind_cannot_be_rendered(db):
     message = Message.objects.create(kind="nobody/registered/this", to_email="a@example.org")
 

@@ -95,9 +95,10 @@ def hits(attempts: list[tuple[str, str, int]], *, at: dt.datetime | None = None)
     return [counts[key] for key in keys]
 
 
-def peek(*, action: str, subject: str, window_seconds: int) -> int:
-    """How many attempts this window holds, without counting one."""
-    start = _window_start(timezone.now(), window_seconds)
+def peek(*, action: str, subject: str, window_seconds: int, at: dt.datetime | None = None) -> int:
+    """How many attempts this window (or that of ``at``, as ``hits`` has it) holds,
+    without counting one."""
+    start = _window_start(at or timezone.now(), window_seconds)
     row = RateCounter.objects.filter(key=_key(action, subject), window_start=start).first()
     return row.count if row else 0
 

@@ -1,14 +1,14 @@
 """The hooks events sends when a meeting changes, so the apps above it can react.
 
-events sits below the apps that hang off a meeting (rsvp, and later federation) and
+events sits below the apps that hang off a meeting (rsvp, federation) and
 never imports them (STYLE.md habit 13: lower layers never call up; upper ones
 subscribe). When something must happen above because a meeting changed, events sends
 one of these ``django.dispatch.Signal``s and the app above reacts: it connects its
 receivers in its ``AppConfig.ready()``, each with a ``dispatch_uid`` (so connecting
 twice changes nothing), each receiver one call to a service of its own.
 
-Who sends: turnout.events.services, always inside the transaction of the change, with
-``sender=Event``. So:
+Who sends: turnout.events.services and turnout.events.publishing, always inside the
+transaction of the change, with ``sender=Event``. So:
 
 - what a receiver writes (an outbox row included) commits or rolls back with the
   change: a change rolled back leaves nothing behind and emails nobody;
@@ -50,6 +50,24 @@ Arguments are keywords, and receivers take ``**kwargs`` too (a hook may gain one
     must not write. Arguments: ``event`` and ``action`` (``"unpublish"`` or
     ``"delete"``). rsvp: anyone has ever registered (cancelled ones too: each was
     sent the meeting's link, so only a cancellation tells them honestly).
+
+``meeting_published``
+    Sent by ``publish_event`` after a draft became published (the first time, or again
+    after ``unpublish_event``); publishing a published meeting sends nothing.
+    Arguments: ``event`` (as published). Receivers may write. federation: Create{Event}
+    to the group's followers.
+
+``meeting_unpublished``
+    Sent by ``turnout.events.publishing.unpublish_event`` after a published meeting went
+    back to draft. Arguments: ``event`` (the draft, as saved) and ``before`` (as it was,
+    read under the row lock). Receivers may write. federation: Delete{Tombstone}.
+
+``meeting_deleting``
+    Sent by ``turnout.events.publishing.delete_event`` once the deletion is decided
+    (``meeting_withdrawing`` refused nothing), just before the row is deleted, under its
+    lock, so receivers still read it. Arguments: ``event`` and ``by``. Receivers may
+    write (not rows that point to the meeting: they go with it). federation:
+    Delete{Tombstone}, and the id kept to answer 410 Gone.
 """
 
 from django.dispatch import Signal
@@ -58,3 +76,6 @@ meeting_moving_to_past = Signal()
 meeting_changed = Signal()
 meeting_cancelled = Signal()
 meeting_withdrawing = Signal()
+meeting_published = Signal()
+meeting_unpublished = Signal()
+meeting_deleting = Signal()

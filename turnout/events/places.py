@@ -79,6 +79,19 @@ def public_place(event: Event) -> Place | None:
     return place(event, full=False)
 
 
+def place_text(event: Event) -> str:
+    """The public place as one line, in the active language: "Community Centre, 62
+    Marchmont St, London WC1N 1AB", the area of a private address, "Online", or a place
+    "; also online". For the feeds, the JSON-LD and the fediverse's summary."""
+    parts = []
+    shown = public_place(event)
+    if shown:
+        parts.append(shown.text)
+    if event.online_url:
+        parts.append(_("Online") if not parts else _("also online"))
+    return "; ".join(parts)
+
+
 def clean_area(event: Event) -> dict[str, str]:
     """Strip the area and check it: one line of plain text, short, and there when the
     address is private. Field-level errors, as ``{"address_area": message}``."""

@@ -40,6 +40,7 @@ def unpublish_event(*, event: Event) -> Event:
         updated_at=timezone.now(),
     )
     event.refresh_from_db()
+    hooks.meeting_unpublished.send(sender=Event, event=event, before=locked)
     transaction.on_commit(pagecache.drop_all)  # gone from the cached pages at once
     return event
 
@@ -53,5 +54,6 @@ def delete_event(*, event: Event, by: User | None) -> None:
     audit.record(
         group=event.group, actor=by, action=audit.Action.EVENT_DELETED, subject=locked.title
     )
+    hooks.meeting_deleting.send(sender=Event, event=locked, by=by)
     locked.delete()  # its address is kept by a pre_delete receiver (addresses.py)
     transaction.on_commit(pagecache.drop_all)

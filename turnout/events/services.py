@@ -319,6 +319,7 @@ def publish_event(*, event: Event) -> Event:
         event.published_at = event.updated_at = timezone.now()
         event.save(update_fields=["status", "published_at", "updated_at"])
         _bump_sequence(event)
+        hooks.meeting_published.send(sender=Event, event=event)
     return event
 
 

@@ -25,10 +25,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from turnout.core.timefmt import event_when
+from turnout.events import places
 from turnout.events.models import Event
 from turnout.federation import ids
 from turnout.federation.jsonld import CONTEXT
-from turnout.federation.objects import NotFederated, event_object, page_url, place_text
+from turnout.federation.objects import NotFederated, event_object, page_url
 
 CHANGES = ("time", "place", "cancelled")
 
@@ -80,7 +81,7 @@ def _note_text(event: Event, what: str) -> str:
         elif what == "place":
             text = _("New place for %(title)s: %(place)s.") % {
                 "title": event.title,
-                "place": place_text(event),
+                "place": places.place_text(event),
             }
         else:
             text = _("Cancelled: %(title)s") % {"title": event.title}
@@ -113,12 +114,21 @@ def note_about_change(event: Event, what: str) -> dict:
 def tombstone(event: Event, *, deleted: dt.datetime | None = None) -> dict:
     """What the meeting's object id says once it is withdrawn or deleted (no context:
     ``delete`` embeds it; a view serving it adds ``CONTEXT``)."""
+    return _tombstone(ids.event_id(event), deleted or timezone.now())
+
+
+def _tombstone(object_id: str, deleted: dt.datetime) -> dict:
     return {
-        "id": ids.event_id(event),
+        "id": object_id,
         "type": "Tombstone",
         "formerType": "Event",
-        "deleted": (deleted or timezone.now()).isoformat(),
+        "deleted": deleted.isoformat(),
     }
+
+
+def tombstone_of_deleted(deleted) -> dict:
+    """What a deleted meeting's id answers (410 Gone), from its ``DeletedObject``."""
+    return {"@context": CONTEXT, **_tombstone(ids.event_id(deleted), deleted.deleted_at)}
 
 
 def delete(event: Event, *, deleted: dt.datetime | None = None) -> dict:
@@ -128,3 +138,39 @@ def delete(event: Event, *, deleted: dt.datetime | None = None) -> dict:
         raise NotFederated(f"Meeting {event.pk} was never published: nothing to delete.")
     tomb = tombstone(event, deleted=deleted)
     return _activity(event, "Delete", tomb["id"] + "#delete", tomb, tomb["deleted"])
+
+
+# Answers to a Follow (issue 21, item 4): the group accepts or rejects it. The Follow is
+# embedded whole (id, actor, object): Mastodon finds the follow request by the object's
+# id (mastodon/mastodon app/lib/activitypub/activity/accept.rb), Mobilizon reads the
+# embedded Follow's id too (framasoft/mobilizon
+# lib/federation/activity_pub/types/actors.ex, ``accept``/``reject``). The id names the
+# follower and the moment: a Follow answered again (sent twice) gets a new Accept.
+
+
+def _answer(kind: str, follower, *, now: dt.datetime | None = None) -> dict:
+    group_id = ids.group_id(follower.group)
+    stamp = _stamp(now or timezone.now())
+    return {
+        "@context": CONTEXT,
+        "id": f"{group_id}#{kind.lower()}s/follows/{follower.pk}-{stamp}",
+        "type": kind,
+        "actor": group_id,
+        "to": [follower.actor_id],
+        "object": {
+            "id": follower.follow_id,
+            "type": "Follow",
+            "actor": follower.actor_id,
+            "object": group_id,
+        },
+    }
+
+
+def accept(follower, *, now: dt.datetime | None = None) -> dict:
+    """``Accept{Follow}``: the group takes this follower."""
+    return _answer("Accept", follower, now=now)
+
+
+def reject(follower, *, now: dt.datetime | None = None) -> dict:
+    """``Reject{Follow}``: the group's organisers declined this follower."""
+    return _answer("Reject", follower, now=now)

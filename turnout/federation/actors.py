@@ -40,10 +40,6 @@ ACTOR_CONTEXT = [
 ]
 
 
-shared_inbox = ids.shared_inbox
-instance_actor_id = ids.instance_actor
-
-
 def group_actor(group: Group) -> dict:
     base = ids.group_id(group)
     actor = {
@@ -58,7 +54,7 @@ def group_actor(group: Group) -> dict:
         "outbox": base + "outbox/",
         "followers": base + "followers/",
         **{name: f"{base}{name}/" for name in MOBILIZON_COLLECTIONS},
-        "endpoints": {"sharedInbox": shared_inbox()},
+        "endpoints": {"sharedInbox": ids.shared_inbox()},
         "manuallyApprovesFollowers": group.manually_approves_followers,
         "discoverable": True,
         "published": _instant(group.created_at),
@@ -79,8 +75,15 @@ def group_actor(group: Group) -> dict:
 
 def instance_actor() -> dict:
     """The server's own actor, for relays (Mobilizon's ``relay@host``) and for fetches
-    that a remote server answers only when signed."""
-    base = instance_actor_id()
+    that a remote server answers only when signed.
+
+    ``manuallyApprovesFollowers`` is True: a follow of it is a request, never accepted at
+    once. Mobilizon's relay never accepts one by itself either (framasoft/mobilizon
+    lib/federation/activity_pub/types/actors.ex, ``approve_if_manually_approves_followers``
+    leaves the relay actor to its admin, relay.ex ``accept/1``), and Turnout sends nothing
+    through this actor that a follower would receive: each group is followed on its own.
+    """
+    base = ids.instance_actor()
     return {
         "@context": ACTOR_CONTEXT,
         "id": base,
@@ -88,9 +91,9 @@ def instance_actor() -> dict:
         "preferredUsername": site_host(),
         "name": "Turnout",
         "url": settings.BASE_URL + "/",
-        "inbox": shared_inbox(),
+        "inbox": ids.shared_inbox(),
         "outbox": base + "outbox/",
-        "endpoints": {"sharedInbox": shared_inbox()},
+        "endpoints": {"sharedInbox": ids.shared_inbox()},
         "manuallyApprovesFollowers": True,
         "discoverable": False,
         "publicKey": {

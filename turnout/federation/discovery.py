@@ -15,11 +15,12 @@ from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 
 from turnout.core.links import absolute_url, site_host
 from turnout.core.slugs import SLUG_MAX_LENGTH
 from turnout.events.models import Event
-from turnout.federation import actors, ids
+from turnout.federation import ids
 from turnout.groups import addresses
 from turnout.groups.models import Group
 
@@ -27,6 +28,7 @@ MAX_RESOURCE = 500
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 APPLICATION = "https://www.w3.org/ns/activitystreams#Application"
+NODEINFO_COUNTS = "federation:nodeinfo:counts"  # the cache key
 SLUG = re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX_LENGTH - 1}}})")
 GROUP_ID = re.compile(r"/federation/groups/([0-9a-f-]{36})/")
 
@@ -73,7 +75,7 @@ def _hosts() -> set[str]:
 
 
 def _by_url(resource: str) -> dict | None:
-    if resource == actors.instance_actor_id():
+    if resource == ids.instance_actor():
         return _instance_jrd()
     if not resource.startswith(settings.BASE_URL + "/"):
         return None
@@ -101,7 +103,7 @@ def _group_jrd(group: Group) -> dict:
 
 
 def _instance_jrd() -> dict:
-    actor = actors.instance_actor_id()
+    actor = ids.instance_actor()
     return {
         "subject": f"acct:{site_host()}@{_domain()}",
         "aliases": [actor],
@@ -115,31 +117,44 @@ def nodeinfo_links() -> dict:
     return {
         "links": [
             {"rel": NODEINFO_SCHEMA, "href": f"{settings.BASE_URL}/nodeinfo/2.1"},
-            {"rel": APPLICATION, "href": actors.instance_actor_id()},
+            {"rel": APPLICATION, "href": ids.instance_actor()},
         ]
     }
 
 
 def nodeinfo() -> dict:
-    """NodeInfo 2.1: the software, and counts of groups and listed meetings only.
+    """NodeInfo 2.1: the software, and counts of listed meetings and groups only.
 
     ``openRegistrations`` is True: anyone may make an organiser account at
     /organise/signup/ (turnout.groups.views.organise_accounts.sign_up has no switch;
     TURNOUT_REQUIRE_GROUP_APPROVAL holds back a new group's email, not the sign-up).
+    The schema (jhass/nodeinfo schemas/2.1/schema.json) takes no other keys in ``usage``
+    or ``usage.users`` and requires none of the users' counts, so nothing is said of
+    people; meetings are the ``localPosts`` and the groups' count is in ``metadata``.
     """
+    meetings, groups = _counts()
     return {
         "version": "2.1",
         "software": {"name": "turnout", "version": _version()},
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": True,
-        "usage": {
-            "users": {},
-            "localPosts": Event.objects.listed().count(),
-            "groups": Group.objects.count(),
-        },
-        "metadata": {},
+        "usage": {"users": {}, "localPosts": meetings},
+        "metadata": {"groups": groups},
     }
+
+
+def _counts() -> tuple[int, int]:
+    """(listed meetings, groups), kept TURNOUT_NODEINFO_CACHE_SECONDS in the cache: a
+    crawler asking often costs no count each time."""
+    seconds = settings.TURNOUT_NODEINFO_CACHE_SECONDS
+    if seconds <= 0:
+        return _count()
+    return tuple(cache.get_or_set(NODEINFO_COUNTS, _count, timeout=seconds))
+
+
+def _count() -> tuple[int, int]:
+    return Event.objects.listed().count(), Group.objects.count()
 
 
 def _version() -> str:

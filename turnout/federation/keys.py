@@ -8,8 +8,10 @@ first time it is asked for; two requests racing to make it leave one row (the un
 The private key is stored only as a Fernet token (AES-128-CBC with HMAC-SHA256) under a
 key derived with HKDF-SHA256 from TURNOUT_SECRET_KEY, so that a copy of the database
 alone cannot sign as a group. It is read with the current secret or one of
-``SECRET_KEY_FALLBACKS``. When none of them can read it (the secret was replaced), the
-old key is lost for good: a new pair is made in its place and a warning logged;
+``SECRET_KEY_FALLBACKS`` (TURNOUT_SECRET_KEY_FALLBACKS), and one read with an old secret
+is encrypted again with the current one, so that the old one can be dropped. When none
+of them can read it (the secret was replaced), the old key is lost for good: a new pair
+is made in its place and a warning logged;
 servers that kept the old public key fetch the actor again when a signature does not
 verify with it (docs/federation.md, "Rotating TURNOUT_SECRET_KEY").
 """
@@ -55,7 +57,7 @@ def key_pair(*, group: Group | None) -> KeyPair:
     if row is None:
         row = _create(name, group)
     try:
-        return KeyPair(row.public_key_pem, _fernet().decrypt(row.private_key_encrypted.encode()))
+        return KeyPair(row.public_key_pem, _decrypted(row))
     except InvalidToken:
         logger.warning(
             "The private key of %s could not be decrypted with TURNOUT_SECRET_KEY (was it "
@@ -68,6 +70,21 @@ def key_pair(*, group: Group | None) -> KeyPair:
 def public_key_pem(*, group: Group | None) -> str:
     """The public half, as the actor JSON gives it (made, or made again, if need be)."""
     return key_pair(group=group).public_key_pem
+
+
+def _decrypted(row: ActorKey) -> bytes:
+    """The private key in PEM; one only a fallback secret reads is stored again under the
+    current one, so the old secret can be dropped later. InvalidToken if none reads it."""
+    token = row.private_key_encrypted.encode()
+    try:
+        return _current().decrypt(token)
+    except InvalidToken:
+        private = _fernet().decrypt(token)
+    ActorKey.objects.filter(pk=row.pk, private_key_encrypted=row.private_key_encrypted).update(
+        private_key_encrypted=_current().encrypt(private).decode()
+    )
+    logger.info("The private key of %s was encrypted again with the current secret.", row.actor)
+    return private
 
 
 def _create(name: str, group: Group | None) -> ActorKey:
@@ -103,6 +120,10 @@ def _new_pair() -> tuple[str, str]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return public_pem.decode(), _fernet().encrypt(private_pem).decode()
+
+
+def _current() -> Fernet:
+    return Fernet(_derived(settings.SECRET_KEY))
 
 
 def _fernet() -> MultiFernet:

@@ -26,7 +26,6 @@ shows, organisers' names and emails (the group is the author).
 """
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from turnout.core.links import absolute_file_url, absolute_url
 from turnout.core.markdown import render_markdown
@@ -74,22 +73,10 @@ def page_url(event: Event) -> str:
     return absolute_url("public:event", group=event.group.slug, event=event.slug)
 
 
-def place_text(event: Event) -> str:
-    """ "Community Centre, 62 Marchmont St, London WC1N 1AB", the area of a private
-    address, "Online", or a place "; also online"; in the active language."""
-    parts = []
-    shown = places.public_place(event)
-    if shown:
-        parts.append(shown.text)
-    if event.online_url:
-        parts.append(_("Online") if not parts else _("also online"))
-    return "; ".join(parts)
-
-
 def summary(event: Event) -> str:
     """The post Mastodon shows: when and where, in the meeting's language."""
     with translation.override(event.language):
-        return " · ".join(part for part in (event_when(event), place_text(event)) if part)
+        return " · ".join(part for part in (event_when(event), places.place_text(event)) if part)
 
 
 def _location(event: Event) -> dict | None:

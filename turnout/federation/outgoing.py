@@ -4,7 +4,7 @@
 signed and sent) and one ``Delivery`` per inbox, shared inboxes counted once, in the
 transaction of the change that caused it. So a change rolled back sends nothing, and a
 committed one is never lost: the worker (turnout.federation.delivery) signs and POSTs
-each delivery, and retries it, from these rows.
+each delivery, and retries it, from these rows; ``send`` wakes it on commit.
 """
 
 import json
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
+from turnout.federation import delivery
 from turnout.federation.models import Delivery, SentActivity
 
 
@@ -38,4 +39,5 @@ def send(*, group, activity: dict, inboxes: Iterable[str]) -> SentActivity:
             ],
             ignore_conflicts=True,
         )
+    delivery.wake()  # once the change commits; nothing if it rolls back
     return sent

@@ -4,6 +4,7 @@ listed (``turnout.federation.objects.check_federated`` refuses the others one by
 from django.db.models import QuerySet
 
 from turnout.events.models import Event
+from turnout.federation.models import DeletedObject
 from turnout.groups.models import Group
 
 OUTBOX_PAGE = 20
@@ -29,3 +30,8 @@ def federated_event(federation_id) -> Event | None:
         .filter(federation_id=federation_id)
         .first()
     )
+
+
+def deleted_event(federation_id) -> DeletedObject | None:
+    """The record of a meeting deleted after it was federated (its id answers 410)."""
+    return DeletedObject.objects.filter(federation_id=federation_id).first()

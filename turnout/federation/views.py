@@ -1,15 +1,17 @@
 """Federation's HTTP side: discovery, the actors and their collections.
 
 Thin: the JSON is built in turnout.federation.actors, .discovery, .objects and
-.activities. The inboxes are placeholders with their final addresses (the ids point at
-them): they answer 405 until the signed inbox is built.
+.activities; the inboxes' checks in turnout.federation.inbox.
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from turnout.federation import activities, actors, discovery, ids, objects, selectors
+from turnout.federation import inbox as inbox_service
 from turnout.federation.models import Follower
 from turnout.groups.models import Group
 
@@ -104,19 +106,37 @@ def instance_actor(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def instance_outbox(request: HttpRequest) -> HttpResponse:
-    return activity_response(actors.collection(actors.instance_actor_id() + "outbox/", 0))
+    return activity_response(actors.collection(ids.instance_actor() + "outbox/", 0))
 
 
+@csrf_exempt  # another server's POST: its signature is the check, not a CSRF token
+@never_cache
 def inbox(request: HttpRequest, federation_id=None) -> HttpResponse:
-    """Not accepting activities yet (the signed inbox comes with issue 21's inbox part)."""
-    return HttpResponseNotAllowed([])
+    """A group's inbox, or with no ``federation_id`` the shared inbox: the checks that
+    need no key (turnout.federation.inbox), then 202 and the rest in the worker."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    group = None
+    if federation_id is not None:
+        group = Group.objects.filter(federation_id=federation_id).first()
+        if group is None:
+            return _refusal("not found", 404)
+    try:
+        inbox_service.receive(request, group=group)
+    except inbox_service.Refused as refused:
+        return _refusal(refused.reason, refused.status)
+    return HttpResponse(status=202)
 
 
 @require_safe
 def event_object(request: HttpRequest, federation_id) -> HttpResponse:
-    """The meeting's Event; 404 for a draft or an unlisted meeting, as for none at all."""
+    """The meeting's Event; 404 for a draft or an unlisted meeting, as for none at all;
+    410 with a Tombstone for one deleted after it was federated."""
     event = selectors.federated_event(federation_id)
     if event is None:
+        deleted = selectors.deleted_event(federation_id)
+        if deleted is not None:
+            return activity_response(activities.tombstone_of_deleted(deleted), status=410)
         return _refusal("not found", 404)
     try:
         return activity_response(objects.event_object(event))

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from turnout.core.links import absolute_url, site_host
 from turnout.core.markdown import render_markdown
-from turnout.events import selectors
+from turnout.events import places, selectors
 from turnout.events.models import Event
-from turnout.feeds.jsonld import SITE_NAME, display_title, place_text, when_text
+from turnout.feeds.jsonld import SITE_NAME, display_title, when_text
 from turnout.groups.models import Group
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -107,7 +107,7 @@ def _author(parent: ET.Element, group: Group) -> None:
 
 
 def summary(event: Event) -> str:
-    lines = [when_text(event), place_text(event)]
+    lines = [when_text(event), places.place_text(event)]
     if event.shown_as_cancelled:
         lines.insert(0, _("This meeting has been cancelled."))
     if event.tagline:

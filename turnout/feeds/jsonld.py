@@ -68,18 +68,6 @@ def when_text(event: Event) -> str:
     return timefmt.days(event.start_date, event.end_date)
 
 
-def place_text(event: Event) -> str:
-    """ "Community Centre, 62 Marchmont St, London WC1N 1AB", "Online", or both; only the
-    area of an address for confirmed attendees (turnout.events.places)."""
-    parts = []
-    place = places.public_place(event)
-    if place:
-        parts.append(place.text)
-    if event.online_url:
-        parts.append(_("Online") if not parts else _("also online"))
-    return "; ".join(parts)
-
-
 def display_title(event: Event) -> str:
     if event.is_cancelled:
         return _("Cancelled: %(title)s") % {"title": event.title}
@@ -249,7 +237,7 @@ def _preview_image(event: Event) -> dict:
 def link_preview(event: Event) -> dict:
     """What a shared link shows: title, date and place, the page's address, and the
     picture or the flyer."""
-    description = " · ".join(p for p in (when_text(event), place_text(event)) if p)
+    description = " · ".join(p for p in (when_text(event), places.place_text(event)) if p)
     if event.tagline:
         description += f" — {event.tagline}"
     return {

@@ -1,8 +1,6 @@
-import base64
-import hmac
-
-from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+from turnout.core.tokens import keyed_token
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -21,7 +19,6 @@ def invitation_token(invitation) -> str:
     """The invitation link's token: an HMAC of the invitation's stored secret under
     SECRET_KEY, as for an attendee's link (turnout.rsvp.links). The same each time the
     email is rendered; a copy of the database alone gives no working link."""
-    key = settings.SECRET_KEY.encode()
-    message = f"turnout.groups.invitation:{invitation.token_secret}".encode()
-    digest = hmac.new(key, message, "sha256")
-    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+    return keyed_token(
+        f"turnout.groups.invitation:{invitation.token_secret}", stored_hash=invitation.token_hash
+    )

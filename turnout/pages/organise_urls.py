@@ -18,6 +18,7 @@ urlpatterns = [
     path("groups/<slug:group>/", include("turnout.feeds.organise_urls")),
     path("groups/<slug:group>/", include("turnout.comparisons.organise_urls")),
     path("groups/<slug:group>/", include("turnout.flyers.organise_urls")),
+    path("groups/<slug:group>/", include("turnout.federation.organise_urls")),
     path("", pages.dashboard, name="dashboard"),
     path("new-group/", groups.group_new, name="group_new"),
     path("", include("turnout.groups.organise_urls")),

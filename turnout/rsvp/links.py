@@ -3,25 +3,25 @@
 The token is an HMAC of the registration's stored random secret under SECRET_KEY:
 every email to the attendee carries the same working link, a copy of the database
 alone gives no working link, and the page finds the registration by the token's
-SHA-256 hash. Rotating SECRET_KEY makes every emailed link stop working.
+SHA-256 hash. After SECRET_KEY changes, the link is still made with the old secret while
+it is one of SECRET_KEY_FALLBACKS (turnout.core.tokens.keyed_token); once it is not, links
+emailed from then on open nothing (those emailed before still do).
 """
 
 import base64
-import hashlib
-import hmac
 import io
 
 import segno
 from django.conf import settings
 from django.core import signing
 
-from turnout.core.tokens import new_secret, token_hash
+from turnout.core.tokens import keyed_token, new_secret, token_hash
 
 
 def token_for(registration) -> str:
-    key = settings.SECRET_KEY.encode()
-    digest = hmac.new(key, f"turnout.rsvp:{registration.token_secret}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+    return keyed_token(
+        f"turnout.rsvp:{registration.token_secret}", stored_hash=registration.token_hash
+    )
 
 
 def new_link(registration) -> None:

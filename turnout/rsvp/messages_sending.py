@@ -34,7 +34,6 @@ from turnout.groups.models import Group
 from turnout.rsvp.models import MeetingMessage, MeetingMessageDelivery, Registration
 
 KIND = "rsvp/email/message"
-INSERT_BATCH = 500  # rows per INSERT while fanning out
 DUE_BATCH = 100  # scheduled messages started per run of the periodic job
 Audience = MeetingMessage.Audience
 Status = MeetingMessage.Status
@@ -175,15 +174,18 @@ def fan_out(*, message: MeetingMessage) -> int:
         people = recipients(event=event, audience=locked.audience).filter(
             email_confirmed_at__lte=locked.sent_at
         )
-        ids: list[int] = []
-        batch: list[Registration] = []
-        for registration in people.iterator(chunk_size=INSERT_BATCH):
-            batch.append(registration)
-            if len(batch) == INSERT_BATCH:
-                ids += _write(locked, event, batch)
-                batch = []
-        ids += _write(locked, event, batch)
-        outbox.deliver_later(ids)
+        emails = (
+            Message(
+                kind=KIND,
+                to_email=registration.email,
+                about=registration,
+                params={"message": locked.pk},
+                language=registration.language or event.language,
+                bulk=True,
+            )
+            for registration in people.iterator(chunk_size=outbox.INSERT_BATCH)
+        )
+        ids = outbox.queue_bulk(emails, each_batch=lambda saved: _tie(locked, saved))
         locked.recipient_count = len(ids)
         if not ids:
             locked.status = Status.SENT
@@ -191,23 +193,14 @@ def fan_out(*, message: MeetingMessage) -> int:
     return len(ids)
 
 
-def _write(message: MeetingMessage, event: Event, people: list[Registration]) -> list[int]:
-    emails = Message.objects.bulk_create(
-        Message(
-            kind=KIND,
-            to_email=registration.email,
-            about=registration,
-            params={"message": message.pk},
-            language=registration.language or event.language,
-            bulk=True,
-        )
-        for registration in people
-    )
+def _tie(message: MeetingMessage, emails: list[Message]) -> None:
+    """A delivery row per email written, tying it to the message and its registration."""
     MeetingMessageDelivery.objects.bulk_create(
-        MeetingMessageDelivery(meeting_message=message, registration=registration, message=email)
-        for registration, email in zip(people, emails, strict=True)
+        MeetingMessageDelivery(
+            meeting_message=message, registration_id=email.about_id, message=email
+        )
+        for email in emails
     )
-    return [email.pk for email in emails]
 
 
 def progress(*, message: MeetingMessage) -> dict:

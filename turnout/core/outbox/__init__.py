@@ -7,7 +7,14 @@ holds the text of the email, so no working secret link is stored: once sent, it
 keeps its kind, subject, address (until anonymised), status and times.
 """
 
-from turnout.core.outbox.queueing import blank, deliver_later, forget_due, queue
+from turnout.core.outbox.queueing import (
+    INSERT_BATCH,
+    blank,
+    deliver_later,
+    forget_due,
+    queue,
+    queue_bulk,
+)
 from turnout.core.outbox.rendering import (
     FINISHED,
     Email,
@@ -23,6 +30,7 @@ from turnout.core.outbox.rendering import (
 
 __all__ = [
     "FINISHED",
+    "INSERT_BATCH",
     "Email",
     "SubjectGone",
     "UnknownKind",
@@ -33,6 +41,7 @@ __all__ = [
     "one_line",
     "prepare_all",
     "queue",
+    "queue_bulk",
     "register",
     "render",
     "render_template",

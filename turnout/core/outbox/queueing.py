@@ -1,7 +1,8 @@
 """Queueing a message in the caller's transaction, and blanking mail records later."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 from django.db import transaction
 from django.db.models import Case, F, QuerySet, Value, When
@@ -11,6 +12,7 @@ from turnout.core.models import Message
 
 DELIVERY_BATCH = 50  # message ids per delivery task
 BATCH_SIZE = 500  # rows blanked per transaction
+INSERT_BATCH = 500  # rows per INSERT while queueing many
 
 
 def queue(
@@ -53,6 +55,28 @@ def deliver_later(message_ids: Sequence[int]) -> None:
 
     for start in range(0, len(message_ids), DELIVERY_BATCH):
         tasks.deliver.enqueue(message_ids=list(message_ids[start : start + DELIVERY_BATCH]))
+
+
+def queue_bulk(
+    messages: Iterable[Message],
+    *,
+    each_batch: Callable[[list[Message]], None] | None = None,
+    batch_size: int = INSERT_BATCH,
+) -> list[int]:
+    """Write these unsaved messages with one INSERT a batch and enqueue their delivery,
+    all in the caller's transaction (so a worker killed halfway leaves nothing); their
+    ids. ``messages`` may be a generator: it is read a batch at a time. ``each_batch``
+    is given each batch once saved, to write the rows that point at them."""
+    rows = iter(messages)
+    ids: list[int] = []
+    with transaction.atomic(savepoint=False):  # inside the caller's: no savepoint needed
+        while batch := list(islice(rows, batch_size)):
+            saved = Message.objects.bulk_create(batch)
+            if each_batch is not None:
+                each_batch(saved)
+            ids += [message.pk for message in saved]
+        deliver_later(ids)
+    return ids
 
 
 def blank(messages: QuerySet, now: dt.datetime) -> int:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from turnout.groups import selectors
+from turnout.groups import people_links, selectors
 from turnout.groups import services as groups
 from turnout.groups.models import Group, Membership
 
@@ -33,6 +33,7 @@ def people(request: HttpRequest, group: str) -> HttpResponse:
         "is_owner": is_owner,
         "sole_owner": is_owner and owners == 1,
         "invitations": selectors.open_invitations(group=found),
+        "more_links": people_links.for_group(found),
     }
     return render(request, "groups/organise/people.html", context)
 

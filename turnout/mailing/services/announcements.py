@@ -42,7 +42,6 @@ from turnout.mailing.services import subscriptions
 logger = logging.getLogger("turnout.mailing")
 
 TEMPLATE = "mailing/email/announcement"
-INSERT_BATCH = 500  # rows per INSERT while fanning out
 
 
 def empty_subject_message() -> str:
@@ -294,27 +293,20 @@ def fan_out(*, announcement: Announcement) -> int:
         forget_after = timezone.now() + dt.timedelta(days=group.anonymise_after_days)
         suppressed = set(group.suppressions.values_list("email_hash", flat=True))
         recipients = audience(group=group).filter(confirmed_at__lte=locked.sent_at).order_by("id")
-        ids: list[int] = []
-        batch: list[Message] = []
-        for subscriber in recipients.iterator(chunk_size=INSERT_BATCH):
-            if subscriptions.email_hash(subscriber.email) in suppressed:
-                continue
-            batch.append(
-                Message(
-                    kind=TEMPLATE,
-                    to_email=subscriber.email,
-                    about=locked,
-                    params={"subscriber": subscriber.pk},
-                    language=subscriber.language or group.language,
-                    bulk=True,
-                    forget_after=forget_after,
-                )
+        messages = (
+            Message(
+                kind=TEMPLATE,
+                to_email=subscriber.email,
+                about=locked,
+                params={"subscriber": subscriber.pk},
+                language=subscriber.language or group.language,
+                bulk=True,
+                forget_after=forget_after,
             )
-            if len(batch) == INSERT_BATCH:
-                ids += [m.pk for m in Message.objects.bulk_create(batch)]
-                batch = []
-        ids += [m.pk for m in Message.objects.bulk_create(batch)]
-        outbox.deliver_later(ids)
+            for subscriber in recipients.iterator(chunk_size=outbox.INSERT_BATCH)
+            if subscriptions.email_hash(subscriber.email) not in suppressed
+        )
+        ids = outbox.queue_bulk(messages)
         locked.recipient_count = len(ids)
         if not ids:
             locked.status = Announcement.Status.SENT

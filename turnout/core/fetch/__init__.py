@@ -30,13 +30,10 @@ the worker that sends email is not the one waiting.
 ``TURNOUT_IMPORT_ALLOW_PRIVATE_ADDRESSES`` (off in production mode, on in debug,
 demo and test runs) lets a development machine import from a server on itself.
 
-The calendar import fetches with the defaults (``fetch(url)``). Federation passes its
-own Accept header, size limit, private-address setting and deadline, and POSTs signed
-deliveries with ``post`` (no redirects followed: an inbox that moves is not followed
-with a signed body).
+The calendar import fetches with the defaults; federation passes its own ``Options``
+and POSTs with ``post`` (no redirect followed with a signed body).
 """
 
-import contextlib
 import dataclasses
 import http.client
 import ipaddress
@@ -51,6 +48,13 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from turnout.core.fetch.pinned import (
+    PinnedHTTPConnection,
+    PinnedHTTPSConnection,
+    Watchdog,
+    remaining,
+)
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
@@ -62,9 +66,10 @@ CALENDAR_ACCEPT = "text/calendar, */*;q=0.5"
 class FetchRefused(Exception):
     """The URL cannot be fetched; ``message`` says why, for the organiser."""
 
-    def __init__(self, message: str, *, code: str):
+    def __init__(self, message: str, *, code: str, status: int | None = None):
         super().__init__(message)
         self.message, self.code = message, code
+        self.status = status  # the HTTP status, when the server answered with an error
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ def _lookup(host: str, port: int, deadline: float) -> list:
 
     thread = threading.Thread(target=look_up, name="turnout-fetch-lookup", daemon=True)
     thread.start()
-    thread.join(_remaining(deadline))
+    thread.join(remaining(deadline))
     if thread.is_alive():
         raise TimeoutError
     if "error" in outcome:
@@ -190,87 +195,6 @@ def resolve(host: str, port: int, deadline: float, *, allow_private: bool | None
     return addresses[0]
 
 
-class _Watchdog:
-    """Shuts the fetch's socket down when the deadline passes, wherever the fetch waits.
-
-    A blocked read on a socket shut down from another thread returns at once (an end
-    of file, or an error); the fetch then sees ``fired`` and reports the timeout, so
-    a body cut short is never taken for the whole. One watchdog serves every hop of a
-    fetch: each connection is ``watch``ed while it is open."""
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self.fired = threading.Event()
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> "_Watchdog":
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket | None) -> None:
-        """Guard ``sock`` from now on (None: the connection is closed, guard nothing)."""
-        with self._lock:
-            if sock is not None and self.fired.is_set():
-                sock.close()
-                raise TimeoutError
-            self._sock = sock
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired.set()
-            sock = self._sock
-        if sock is not None:
-            # The plain socket's shutdown, also under TLS: SSLSocket.shutdown would drop
-            # its TLS state while the fetch's thread is reading with it. OSError: closed.
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-    def connect(self, address: str, port: int) -> socket.socket:
-        # One address, one connect call: its timeout bounds it by the time left.
-        sock = socket.create_connection((address, port), _remaining(self.deadline))
-        self.watch(sock)
-        return sock
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """An HTTP connection to an address checked beforehand; Host stays the host name."""
-
-    def __init__(self, host, port, *, address, watchdog):
-        super().__init__(host, port, timeout=_remaining(watchdog.deadline))
-        self._address, self._watchdog = address, watchdog
-
-    def connect(self):
-        self.sock = self._watchdog.connect(self._address, self.port)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """As above over TLS: SNI and the certificate check use the host name."""
-
-    def __init__(self, host, port, *, address, watchdog):
-        super().__init__(
-            host,
-            port,
-            timeout=_remaining(watchdog.deadline),
-            context=ssl.create_default_context(),
-        )
-        self._address, self._watchdog = address, watchdog
-
-    def connect(self):
-        sock = self._watchdog.connect(self._address, self.port)
-        tls = self._context.wrap_socket(
-            sock, server_hostname=self.host, do_handshake_on_connect=False
-        )
-        self._watchdog.watch(tls)  # wrapping took over the plain socket
-        self.sock = tls
-        tls.do_handshake()
-
-
 def _timed_out(seconds: float) -> FetchRefused:
     return FetchRefused(
         _("The server took too long to answer (more than %(seconds)s seconds).")
@@ -279,23 +203,13 @@ def _timed_out(seconds: float) -> FetchRefused:
     )
 
 
-def _remaining(deadline: float) -> float:
-    """Seconds left before ``deadline``; TimeoutError when none are (fetch() words it)."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError
-    return left
-
-
 def _too_large(max_bytes: int) -> FetchRefused:
-    if max_bytes == MAX_BYTES:
-        return FetchRefused(
-            _("The calendar is larger than %(mb)s MB; it cannot be imported.")
-            % {"mb": MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
-    # Federation logs it; no person reads it in a page.
-    return FetchRefused(f"The answer is larger than {max_bytes} bytes.", code="too_large")
+    message = _("The calendar is larger than %(mb)s MB; it cannot be imported.") % {
+        "mb": MAX_BYTES // (1024 * 1024)
+    }  # federation's smaller limits are only logged: no person reads them in a page
+    return FetchRefused(
+        message if max_bytes == MAX_BYTES else f"Over {max_bytes} bytes.", code="too_large"
+    )
 
 
 def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: int) -> bytes:
@@ -315,17 +229,17 @@ def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: i
         if total > max_bytes:
             raise _too_large(max_bytes)
         chunks.append(chunk)
-        _remaining(deadline)
+        remaining(deadline)
     return b"".join(chunks)
 
 
-def _one_request(url: str, watchdog: _Watchdog, options: Options):
+def _one_request(url: str, watchdog: Watchdog, options: Options):
     """(status, location or None, Fetched or None) for one request, nothing followed."""
     scheme, host, port = check_url(url)
     address = resolve(host, port, watchdog.deadline, allow_private=options.allow_private)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    kind = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    kind = PinnedHTTPSConnection if scheme == "https" else PinnedHTTPConnection
     connection = kind(host, port, address=address, watchdog=watchdog)
     headers = {"User-Agent": options.user_agent, "Accept": options.accept}
     headers.update(options.headers)
@@ -360,7 +274,7 @@ def fetch(url: str, *, timeout: float | None = None, options: Options | None = N
     ``timeout`` (by default the setting) bounds the whole fetch, redirects included."""
     options = options or Options()
     seconds = timeout_seconds() if timeout is None else timeout
-    with _Watchdog(time.monotonic() + seconds) as watchdog:
+    with Watchdog(time.monotonic() + seconds) as watchdog:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 status, location, fetched = _one_request(url, watchdog, options)
@@ -379,6 +293,7 @@ def fetch(url: str, *, timeout: float | None = None, options: Options | None = N
                 raise FetchRefused(
                     _("The server answered with an error (HTTP %(status)s).") % {"status": status},
                     code="status",
+                    status=status,
                 )
             url = urljoin(url, location.strip())
     raise FetchRefused(
