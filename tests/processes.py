@@ -38,14 +38,16 @@ def worker_env(**extra: str) -> dict:
 
 
 class Workers:
-    """Start, kill and stop ``turnout worker`` processes; always stopped by the fixture.
+    """Start, kill and stop ``turnout worker`` processes (on ``queues`` only, if given:
+    every queue otherwise); always stopped by the fixture.
 
     Each worker's stderr goes to a file (``logs()`` reads them all): a pipe nobody
     reads would fill up with log lines and block the worker.
     """
 
-    def __init__(self, **env: str) -> None:
+    def __init__(self, *, queues: tuple[str, ...] = (), **env: str) -> None:
         self.env = env
+        self.queue_args = [arg for queue in queues for arg in ("--queue", queue)]
         self.processes: list[subprocess.Popen] = []
         self.log_dir = Path(tempfile.mkdtemp(prefix="turnout-workers-"))
 
@@ -55,7 +57,7 @@ class Workers:
             log = self.log_dir / f"worker-{len(self.processes) + 1}.log"
             with open(log, "wb") as stderr:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "turnout.cli", "worker"],
+                    [sys.executable, "-m", "turnout.cli", "worker", *self.queue_args],
                     env=worker_env(**self.env),
                     cwd=ROOT,
                     stdout=subprocess.DEVNULL,

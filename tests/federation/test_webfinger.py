@@ -8,6 +8,7 @@ lib/federation/web_finger/web_finger.ex). Hostile or malformed resources get a s
 """
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -22,6 +23,11 @@ from turnout.groups import services as groups
 pytestmark = pytest.mark.django_db
 URL = "/.well-known/webfinger"
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
+
+
+def domain() -> str:
+    """What accounts here are named with: the host and, as in the tests, a port."""
+    return urlsplit(settings.BASE_URL).netloc
 
 
 def actor_id(group) -> str:
@@ -40,7 +46,7 @@ def test_webfinger_for_a_group_answers_its_actor(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/jrd+json"
     jrd = json.loads(response.content)
-    assert jrd["subject"] == f"acct:riverside-tenants@{site_host()}"
+    assert jrd["subject"] == f"acct:riverside-tenants@{domain()}"
     assert jrd["aliases"] == [actor_id(group), f"{settings.BASE_URL}/riverside-tenants/"]
     assert jrd["links"] == [
         {"rel": "self", "type": "application/activity+json", "href": actor_id(group)},
@@ -58,7 +64,7 @@ def test_webfinger_without_the_acct_scheme_answers_too(client):
     response = finger(client, f"riverside-tenants@{site_host()}")
 
     assert response.status_code == 200
-    assert json.loads(response.content)["subject"] == f"acct:riverside-tenants@{site_host()}"
+    assert json.loads(response.content)["subject"] == f"acct:riverside-tenants@{domain()}"
 
 
 def test_webfinger_for_an_old_slug_answers_the_current_identity(client):
@@ -69,7 +75,7 @@ def test_webfinger_for_an_old_slug_answers_the_current_identity(client):
 
     assert response.status_code == 200
     jrd = json.loads(response.content)
-    assert jrd["subject"] == f"acct:new-name@{site_host()}"
+    assert jrd["subject"] == f"acct:new-name@{domain()}"
     assert jrd["links"][0]["href"] == actor_id(group)
 
 
@@ -79,7 +85,7 @@ def test_webfinger_for_the_actor_id_answers_the_group(client):
     response = finger(client, actor_id(group))
 
     assert response.status_code == 200
-    assert json.loads(response.content)["subject"] == f"acct:riverside-tenants@{site_host()}"
+    assert json.loads(response.content)["subject"] == f"acct:riverside-tenants@{domain()}"
 
 
 def test_webfinger_for_the_instance_actor(client):
@@ -153,3 +159,18 @@ def test_webfinger_never_fails_on_any_text(client, resource):
     response = client.get(URL, {"resource": resource})
 
     assert response.status_code in (200, 400, 404)
+
+
+def test_a_site_on_another_port_is_named_with_it_as_mastodon_checks(client, settings):
+    """Mastodon asks again for the subject's account when it is not the one it asked
+    for (mastodon/mastodon app/services/resolve_account_service.rb
+    ``process_webfinger!``): a site served on a port must keep it in the subject, or
+    ``@slug@host:port`` would be asked for at the port-less host, where nothing answers."""
+    settings.BASE_URL = "http://127.0.0.3:8123"
+    make_group(slug="riverside-tenants")
+
+    group = json.loads(finger(client, "acct:riverside-tenants@127.0.0.3:8123").content)
+    instance = json.loads(finger(client, "acct:127.0.0.3@127.0.0.3:8123").content)
+
+    assert group["subject"] == "acct:riverside-tenants@127.0.0.3:8123"
+    assert instance["subject"] == "acct:127.0.0.3@127.0.0.3:8123"

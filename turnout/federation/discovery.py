@@ -62,9 +62,16 @@ def _account(text: str) -> tuple[str, str]:
     return name.lower(), host.lower()
 
 
+def _domain() -> str:
+    """The domain accounts here are named with: the host, and its port when the site is
+    served on one (Mastodon names accounts ``user@localhost:3000`` so, and asks again
+    for a subject that is not the account it asked for:
+    mastodon/mastodon app/services/resolve_account_service.rb)."""
+    return urlsplit(settings.BASE_URL).netloc.lower()
+
+
 def _hosts() -> set[str]:
-    netloc = urlsplit(settings.BASE_URL).netloc.lower()
-    return {site_host().lower(), netloc}
+    return {site_host().lower(), _domain()}
 
 
 def _by_url(resource: str) -> dict | None:
@@ -86,7 +93,7 @@ def _by_url(resource: str) -> dict | None:
 def _group_jrd(group: Group) -> dict:
     actor, page = ids.group_id(group), absolute_url("public:group", group=group.slug)
     return {
-        "subject": f"acct:{group.slug}@{site_host()}",
+        "subject": f"acct:{group.slug}@{_domain()}",
         "aliases": [actor, page],
         "links": [
             {"rel": "self", "type": "application/activity+json", "href": actor},
@@ -98,7 +105,7 @@ def _group_jrd(group: Group) -> dict:
 def _instance_jrd() -> dict:
     actor = ids.instance_actor()
     return {
-        "subject": f"acct:{site_host()}@{site_host()}",
+        "subject": f"acct:{site_host()}@{_domain()}",
         "aliases": [actor],
         "links": [{"rel": "self", "type": "application/activity+json", "href": actor}],
     }
