@@ -136,7 +136,8 @@ def demo(port: int) -> int:
         flush=True,
     )
     # Beside the server, as a deployment runs them (docs/admin-guide.md): a worker that
-    # delivers the emails (printed to this terminal), and one for calendar imports.
+    # delivers the emails (printed to this terminal), and one for what waits on other
+    # servers (calendar imports, fediverse deliveries).
     background = [
         subprocess.Popen([sys.executable, "-m", "turnout.cli", "worker", *args])
         for args in DEMO_WORKERS
@@ -173,7 +174,7 @@ def _run(argv: list[str]) -> int:
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)"
     )
     worker_parser = commands.add_parser(
-        "worker", help="run a background worker (emails, imports, periodic jobs)"
+        "worker", help="run a background worker (emails, imports, federation, periodic jobs)"
     )
     worker_parser.add_argument(
         "--queue",
@@ -182,7 +183,7 @@ def _run(argv: list[str]) -> int:
         metavar="NAME",
         dest="queues",
         help="take tasks from this queue only (repeatable; default: every queue): "
-        "default, email, imports",
+        "default, email, imports, federation",
     )
     flyer_parser = commands.add_parser("flyer", help="write an event's flyer as a PDF file")
     flyer_parser.add_argument("event", metavar="GROUP/EVENT", help="the group's and event's slugs")

@@ -8,9 +8,10 @@ to be idempotent, and an email sent just before a kill may go out twice (at most
 one duplicate per kill).
 
 A worker takes every queue in ``TASKS`` unless given some (``turnout worker --queue
-NAME``): a deployment runs one for "default" and "email" and one for "imports", so a
-slow calendar fetch never holds up email. Every worker runs the upkeep thread; the
-periodic jobs still start once per period, however many run (turnout.core.schedule).
+NAME``): a deployment runs one for "default" and "email" and one for "imports" and
+"federation", so a slow calendar server or fediverse inbox never holds up email. Every
+worker runs the upkeep thread; the periodic jobs still start once per period, however
+many run (turnout.core.schedule).
 """
 
 import datetime as dt

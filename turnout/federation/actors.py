@@ -7,8 +7,10 @@ reads ``members``, ``resources``, ``todos``, ``events``, ``posts`` and ``discuss
 besides the outbox; a ``Group`` lacking them is not taken as a group, so it would not be
 listed as one nor its events shown as the group's. The six extra collections answer
 empty ``OrderedCollection``s (Turnout has no such things to share; ``events`` stays
-empty until the integrator fills the outbox). Mastodon shows a ``Group`` as an account
-that can be followed like any other (mastodon/mastodon
+empty because Mobilizon takes a group's events from the outbox's ``Create{Event}``:
+framasoft/mobilizon lib/federation/activity_pub/refresher.ex, ``fetch_group``).
+Mastodon shows a ``Group`` as an account that can be followed like any other
+(mastodon/mastodon
 app/services/activitypub/process_account_service.rb reads preferredUsername, name,
 summary, icon, url, inbox, outbox, followers, endpoints.sharedInbox, publicKey,
 manuallyApprovesFollowers, discoverable and published). ``discoverable`` is True:

@@ -1,5 +1,5 @@
 """Fetching from a URL someone typed, without letting it reach inside: for any app
-that fetches from the internet (calendar imports in turnout.feeds; federation next).
+that fetches from the internet (calendar imports in turnout.feeds, federation).
 
 A URL chosen by a user (or by another server) must not become a way to read the
 server's own network (server-side request forgery). Every fetch here:
