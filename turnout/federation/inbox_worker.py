@@ -69,7 +69,7 @@ def work(item_id: int) -> str:
         raise TryAgain(str(passing)) from None
     except (Refused, following.Refused, SignatureRefused, remote_actors.Unavailable) as refused:
         return _refuse(item, str(refused))
-    if status != Status.DONE:  # DONE was settled with the act
+    if status == Status.UNPROCESSED:  # DONE was settled with the act
         _waiting(item.pk).update(status=status, reason="")
     return str(status)
 
