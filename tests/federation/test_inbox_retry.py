@@ -10,6 +10,7 @@ GETs with a 503 or by not answering before the fetcher's deadline (set short her
 import datetime as dt
 import json
 import logging
+import socket
 
 import pytest
 from django.utils import timezone
@@ -209,3 +210,43 @@ def test_a_retry_verifies_the_signature_as_of_its_arrival(client, group, server)
 
     assert item.status == DONE
     assert Follower.objects.exists()
+
+
+def test_a_refused_connection_is_passing(client, group, server):
+    """Nothing listens on the actor's port (its server restarting): tried again later."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.2", 0))
+        port = probe.getsockname()[1]
+    actor_id = f"http://127.0.0.2:{port}/users/alice"
+    item = receive(client, follow({"id": actor_id}, ids.group_id(group)), "alice")
+
+    run(item)
+
+    assert item.status == WAITING
+    assert "unreachable" in item.reason
+    assert len(retries(item)) == 1
+
+
+def test_an_answer_over_a_megabyte_is_refused_at_once(client, group, server):
+    alice = server.actor("alice", summary="x" * (1024 * 1024 + 1))
+    item = receive(client, follow(alice, ids.group_id(group)), "alice")
+
+    run(item)
+
+    assert item.status == REFUSED
+    assert "too_large" in item.reason
+    assert retries(item) == []
+
+
+def test_a_private_address_is_refused_at_once(client, group, server, settings):
+    """As in production, where federation never reaches loopback or private addresses."""
+    alice = server.actor("alice")
+    item = receive(client, follow(alice, ids.group_id(group)), "alice")
+    settings.TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
+
+    run(item)
+
+    assert item.status == REFUSED
+    assert "private" in item.reason
+    assert retries(item) == []
+    assert server.requests == []
