@@ -2,7 +2,9 @@
 documents, and requests signed with keys the tests make (tests/federation/keys.py).
 
 Every GET it answers is recorded with its headers, so a test can check that the worker's
-fetch of an actor was signed by the instance actor ("authorized fetch" servers ask it)."""
+fetch of an actor was signed by the instance actor ("authorized fetch" servers ask it).
+``fail(n, how)`` makes the next ``n`` GETs fail for a passing reason: a 503, or no answer
+until the fetcher's deadline has passed ("hang")."""
 
 import json
 import threading
@@ -19,11 +21,16 @@ class RemoteServer:
     def __init__(self, address: str = "127.0.0.2"):
         self.documents: dict[str, dict] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.failures: list[str] = []  # "503" or "hang", one per GET to come
+        self.released = threading.Event()  # ends every hang when the server stops
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers.items())))
+                if server.failures:
+                    self.fail(server.failures.pop(0))
+                    return
                 document = server.documents.get(urlsplit(self.path).path)
                 if document is None:
                     self.send_response(404)
@@ -37,6 +44,14 @@ class RemoteServer:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def fail(self, how: str):
+                if how == "hang":
+                    server.released.wait(timeout=5)
+                    return
+                self.send_response(int(how))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def log_message(self, *args):
                 pass
 
@@ -49,8 +64,13 @@ class RemoteServer:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def fail(self, n: int, how: str = "503") -> None:
+        """The next ``n`` GETs fail: ``how`` is an HTTP status, or "hang"."""
+        self.failures.extend([how] * n)
 
     def actor(self, name: str, *, key: str | None = None, served: bool = True, **more) -> dict:
         """A Mastodon-shaped Person (mastodon/mastodon

@@ -14,6 +14,14 @@ A ``Delete`` of an actor is verified with the cached key only: Mastodon sends it
 account is gone, and its key with it (mastodon/mastodon
 app/services/delete_account_service.rb, ``delete_actor_json``); with no key cached,
 nothing of the actor is kept here, so it is dropped (and logged).
+
+The sender had its 202 and will not send the activity again, so a key that cannot be
+fetched for a passing reason (remote_actors.Passing: the server down, slow or busy)
+does not refuse the item: it stays WAITING, with the reason, and the task is run again
+later with back-off (turnout.federation.tasks; ``TryAgain``); after the last attempt
+``give_up`` refuses it, logged. The item's status is the guard that makes a retry (or a
+run put back after a worker was killed) harmless: the act, the replay record and the
+DONE status commit together, and only an item still WAITING is acted on or settled.
 """
 
 import datetime as dt
@@ -24,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from turnout.core.tasks import TryAgain
 from turnout.federation import following, remote_actors, signatures
 from turnout.federation.models import InboxItem, RemoteActor
 from turnout.federation.refusals import Refusal, SignatureRefused
@@ -43,21 +52,47 @@ def incoming(item: InboxItem) -> signatures.Incoming:
 
 
 def work(item_id: int) -> str:
-    """Verify and act on one waiting item; its new status ("gone" if there is none)."""
-    item = InboxItem.objects.filter(pk=item_id, status=Status.WAITING).first()
+    """Verify and act on one waiting item; its new status ("gone" if there is none).
+    TryAgain, the item left waiting, when the signer's key is not to be had for now."""
+    item = _waiting(item_id).first()
     if item is None:
         return "gone"
     try:
         status = _work(item, json.loads(item.body))
-        reason = ""
-    except (Refused, following.Refused, SignatureRefused, remote_actors.Unavailable) as refused:
-        status, reason = Status.REFUSED, str(refused)[:200]
+    except remote_actors.Passing as passing:
+        reason = f"waiting: {passing}"[:200]
+        _waiting(item.pk).update(reason=reason)
         logger.info(
-            "Inbox item %s (%s from %s) refused: %s",
+            "Inbox item %s (%s from %s) %s; tried again later.",
             item.pk, item.activity_type, item.actor_id, reason,
         )  # fmt: skip
-    InboxItem.objects.filter(pk=item.pk).update(status=status, reason=reason)
+        raise TryAgain(str(passing)) from None
+    except (Refused, following.Refused, SignatureRefused, remote_actors.Unavailable) as refused:
+        return _refuse(item, str(refused))
+    if status == Status.UNPROCESSED:  # DONE was settled with the act
+        _waiting(item.pk).update(status=status, reason="")
     return str(status)
+
+
+def give_up(item_id: int, *, error: str) -> None:
+    """After the last attempt (or a fault): the item, if still waiting, is refused."""
+    item = _waiting(item_id).first()
+    if item is not None:
+        _refuse(item, f"gave up after the last attempt: {error}")
+
+
+def _waiting(item_id: int):
+    return InboxItem.objects.filter(pk=item_id, status=Status.WAITING)
+
+
+def _refuse(item: InboxItem, why: str) -> str:
+    reason = why[:200]
+    logger.info(
+        "Inbox item %s (%s from %s) refused: %s",
+        item.pk, item.activity_type, item.actor_id, reason,
+    )  # fmt: skip
+    _waiting(item.pk).update(status=Status.REFUSED, reason=reason)
+    return str(Status.REFUSED)
 
 
 def _acted_on(activity: dict, actor_id: str) -> bool:
@@ -86,6 +121,8 @@ def _work(item: InboxItem, activity: dict) -> str:
     else:
         actor, verified = _verified_actor(item)
     with transaction.atomic():
+        if not _waiting(item.pk).update(status=Status.DONE, reason=""):
+            return "gone"  # another run settled it meanwhile: nothing acted on twice
         signatures.refuse_replay(verified)
         _act(activity, actor)
     return Status.DONE

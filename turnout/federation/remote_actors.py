@@ -14,6 +14,20 @@ answer only signed requests. A ``keyId`` is either the actor's id with a fragmen
 one key is meant), or a document of the key alone with an ``owner`` (GoToSocial's
 ``…/main-key``): each is followed to the actor. The key must name the actor as its
 owner, and the actor the key.
+
+A fetch that fails is either permanent, and the inbox's worker refuses the item at
+once, or passing (``Passing``), and the worker tries again later (turnout.federation.
+inbox_worker). The line, per turnout.core.fetch's ``FetchRefused``:
+
+- passing: ``timeout`` (no answer in time), ``unreachable`` (connection refused or
+  reset, a broken answer), ``dns`` (the name did not resolve: a resolver's hiccup is
+  common, and a name that never resolves costs only the few attempts), ``tls`` (a
+  certificate lapsed is usually renewed within the hour), and ``status`` with a 5xx,
+  429 (rate-limited: Mastodon answers it to a burst of fetches) or 408;
+- permanent: any other ``status`` (404, 410 the actor is gone, 401/403 the server will
+  not show it to us), ``too_large``, ``private`` (federation never reaches inside),
+  ``invalid``, ``scheme``, ``userinfo``, ``redirects``; and whatever was fetched but is
+  not an actor with this key (not JSON, not an object, no key, the wrong owner).
 """
 
 import datetime as dt
@@ -35,6 +49,23 @@ USER_AGENT = "Turnout federation (+https://github.com/turnout)"
 
 class Unavailable(Exception):
     """The actor or its key cannot be fetched or read; the message says why (for logs)."""
+
+
+class Passing(Unavailable):
+    """Unavailable for now (the server down, slow or busy): worth trying again later."""
+
+
+PASSING_CODES = {"timeout", "unreachable", "dns", "tls"}
+PASSING_STATUSES = {408, 429}
+
+
+def is_passing(refused: fetch.FetchRefused) -> bool:
+    """Whether another try later may succeed where this fetch failed (see above)."""
+    if refused.code == "status":
+        return refused.status is not None and (
+            refused.status >= 500 or refused.status in PASSING_STATUSES
+        )
+    return refused.code in PASSING_CODES
 
 
 def key_for(key_id: str, *, refresh: bool = False) -> tuple[RemoteActor, bool]:
@@ -84,7 +115,9 @@ def get_json(url: str) -> dict:
             url, options=options, timeout=settings.TURNOUT_FEDERATION_TIMEOUT_SECONDS
         )
     except fetch.FetchRefused as refused:
-        raise Unavailable(f"{url}: {refused.code}") from None
+        what = f"HTTP {refused.status}" if refused.status is not None else refused.code
+        kind = Passing if is_passing(refused) else Unavailable
+        raise kind(f"{url}: {what}") from None
     try:
         document = json.loads(fetched.body)
     except (ValueError, UnicodeDecodeError):

@@ -51,6 +51,13 @@ TURNOUT_FEDERATION_TIMEOUT_SECONDS = float(
     os.environ.get("TURNOUT_FEDERATION_TIMEOUT_SECONDS", "10")
 )
 TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
+# An inbox item whose signer's key cannot be fetched for a passing reason (the server
+# down, slow, busy) is tried again: attempts in all, and the first delay, then doubling
+# (±20%): 4, 8, 16 and 32 minutes, so refused about an hour after it came.
+TURNOUT_FEDERATION_FETCH_ATTEMPTS = int(os.environ.get("TURNOUT_FEDERATION_FETCH_ATTEMPTS", "5"))
+TURNOUT_FEDERATION_FETCH_RETRY_SECONDS = float(
+    os.environ.get("TURNOUT_FEDERATION_FETCH_RETRY_SECONDS", "240")
+)
 TURNOUT_NODEINFO_CACHE_SECONDS = 600  # NodeInfo's counts are counted at most this often
 # POSTs a minute to the inboxes from one actor's host; then 429 (turnout.federation.inbox).
 TURNOUT_FEDERATION_INBOX_POSTS_PER_MINUTE = int(
