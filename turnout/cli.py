@@ -174,7 +174,7 @@ def _run(argv: list[str]) -> int:
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)"
     )
     worker_parser = commands.add_parser(
-        "worker", help="run a background worker (emails, imports, federation, periodic jobs)"
+        "worker", help="run a background worker (email, imports, federation, jobs)"
     )
     worker_parser.add_argument(
         "--queue",
