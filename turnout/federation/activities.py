@@ -34,7 +34,8 @@ from turnout.federation.objects import NotFederated, event_object, page_url
 CHANGES = ("time", "place", "cancelled")
 
 
-def _stamp(moment: dt.datetime) -> str:
+def stamp(moment: dt.datetime) -> str:
+    """A moment as it appears in activity ids: UTC, compact, to the microsecond."""
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
@@ -67,7 +68,7 @@ def create(event: Event) -> dict:
 def update(event: Event) -> dict:
     """``Update{Event}``: the meeting changed (or was cancelled)."""
     obj = _bare(event_object(event))
-    activity_id = f"{obj['id']}#update-{_stamp(event.updated_at)}"
+    activity_id = f"{obj['id']}#update-{stamp(event.updated_at)}"
     return _activity(event, "Update", activity_id, obj, obj["updated"])
 
 
@@ -96,7 +97,7 @@ def note_about_change(event: Event, what: str) -> dict:
         raise ValueError(f"A note is about one of {CHANGES}, not {what!r}.")
     obj = _bare(event_object(event))  # refuses drafts and unlisted meetings
     content = _note_text(event, what)
-    note_id = f"{obj['id']}#note-{what}-{_stamp(event.updated_at)}"
+    note_id = f"{obj['id']}#note-{what}-{stamp(event.updated_at)}"
     note = {
         "id": note_id,
         "type": "Note",
@@ -150,10 +151,10 @@ def delete(event: Event, *, deleted: dt.datetime | None = None) -> dict:
 
 def _answer(kind: str, follower, *, now: dt.datetime | None = None) -> dict:
     group_id = ids.group_id(follower.group)
-    stamp = _stamp(now or timezone.now())
+    when = stamp(now or timezone.now())
     return {
         "@context": CONTEXT,
-        "id": f"{group_id}#{kind.lower()}s/follows/{follower.pk}-{stamp}",
+        "id": f"{group_id}#{kind.lower()}s/follows/{follower.pk}-{when}",
         "type": kind,
         "actor": group_id,
         "to": [follower.actor_id],

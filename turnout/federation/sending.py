@@ -16,8 +16,6 @@ left stays here. Everything is written in the organiser's transaction by
 ``outgoing.send``, to the group's accepted followers only; no followers, no rows.
 """
 
-import datetime as dt
-
 from django.utils import timezone
 
 from turnout.events.models import Event
@@ -35,10 +33,6 @@ def is_federated(event: Event) -> bool:
     return True
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
 def _send(event: Event, activity: dict) -> None:
     inboxes = outgoing.inboxes_of(
         Follower.objects.filter(group=event.group, accepted_at__isnull=False)
@@ -48,7 +42,7 @@ def _send(event: Event, activity: dict) -> None:
     if SentActivity.objects.filter(activity_id=activity["id"]).exists():
         # The same move again (published, withdrawn, published again): a new activity,
         # or outgoing.send would take it for the first one, already delivered.
-        activity = {**activity, "id": f"{activity['id']}-{_stamp(timezone.now())}"}
+        activity = {**activity, "id": f"{activity['id']}-{activities.stamp(timezone.now())}"}
     outgoing.send(group=event.group, activity=activity, inboxes=inboxes)
 
 
