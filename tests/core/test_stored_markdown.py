@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.factories import make_event, make_group
+from tests.factories import make_event
 from turnout.core import markdown, rendered
 from turnout.core.markdown import render_markdown
 from turnout.events.models import Event
+from turnout.flyers import services as flyers
 from turnout.groups.models import Group
 
 RULED = "Before the line.\n\n---\n\nAfter the line."
@@ -198,3 +199,21 @@ class _Output:
 
     def flush(self):
         pass
+
+
+def test_after_a_version_change_the_first_view_stores_back_and_the_next_costs_as_before(
+    client, group, renderer_changed
+):
+    event = make_event(group=group, description=RULED)
+    flyers.add_statement(event=event, title="Why", body=RULED, dated="2024-03-01")
+    renderer_changed()
+
+    with CaptureQueriesContext(connection) as first:
+        page = event_page(client, event)
+    with CaptureQueriesContext(connection) as second:
+        again = event_page(client, event)
+
+    writes = [q["sql"] for q in first if q["sql"].startswith("UPDATE")]
+    assert len(writes) == 2  # the description's and the statement's rendering, once each
+    assert len(second) == len(first) - len(writes) * 3 == 2  # each write in a savepoint
+    assert page.count(str(render_markdown(RULED))) == again.count(str(render_markdown(RULED))) == 2
