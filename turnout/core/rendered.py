@@ -18,7 +18,7 @@ every stale row in batches so that the first visitors do not pay for it.
 import hashlib
 import logging
 
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, migrations, models, transaction
 from django.utils.safestring import SafeString, mark_safe
 
 from turnout.core.markdown import current_version, render_markdown
@@ -172,3 +172,18 @@ def rerender_stale(model, *, batch_size: int = 500) -> int:
         if stale:
             model._base_manager.bulk_update(stale, [c for c in columns if c not in sources])
         changed += len(stale)
+
+
+def add_stored_markdown(app_label: str, model_name: str, source: str) -> list:
+    """A migration's operations: add ``stored_markdown(source)`` to the model and store the
+    rendering of every row it already has (the pages show nothing else)."""
+
+    def render_existing(apps, schema_editor):
+        rerender_stale(apps.get_model(app_label, model_name))
+
+    html_field, stamp_field = stored_markdown(source)
+    return [
+        migrations.AddField(model_name.lower(), f"{source}_rendered", html_field),
+        migrations.AddField(model_name.lower(), f"{source}_stamp", stamp_field),
+        migrations.RunPython(render_existing, migrations.RunPython.noop),
+    ]
