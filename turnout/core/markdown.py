@@ -62,12 +62,19 @@ LINK_REL = "nofollow noopener noreferrer"
 LIBRARIES = ("markdown-it-py", "nh3")
 
 
+def _code_of(function) -> str:
+    """A rule's source, or its bytecode where the source is not installed."""
+    try:
+        return inspect.getsource(function)
+    except OSError:
+        return repr((function.__code__.co_code, function.__code__.co_consts))
+
+
 def render_version() -> str:
     """A short digest of what shapes ``render_markdown``'s output, computed afresh."""
     settings = (
         sorted(RENDERER_OPTIONS.items()),
-        inspect.getsource(_shift_headings),
-        inspect.getsource(_image_as_alt_text),
+        [_code_of(rule) for rule in (_shift_headings, _image_as_alt_text)],
         sorted(ALLOWED_TAGS),
         sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
         sorted(ALLOWED_SCHEMES),
