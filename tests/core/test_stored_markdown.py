@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tests.factories import make_event
 from turnout.core import markdown, rendered
 from turnout.core.markdown import render_markdown
+from turnout.events import services as events
 from turnout.events.models import Event
 from turnout.flyers import services as flyers
 from turnout.groups.models import Group
@@ -95,6 +96,17 @@ def test_a_row_saved_with_only_its_source_named_stores_its_rendering_too(group):
     row = Group.objects.get(pk=group.pk)
     assert row.about_rendered == '<p dir="auto"><em>Changed</em></p>\n'
     assert row.about_stamp == rendered.stamp("*Changed*", row.about_rendered)
+
+
+def test_a_meeting_edited_through_its_service_stores_the_new_rendering(group):
+    event = make_event(group=group, description="Old words.")
+
+    events.update_event(event=event, description="*New* words.")
+
+    assert stored(event) == (
+        '<p dir="auto"><em>New</em> words.</p>\n',
+        rendered.stamp("*New* words.", '<p dir="auto"><em>New</em> words.</p>\n'),
+    )
 
 
 def test_a_rendering_made_under_an_old_version_is_rendered_again_and_stored(
