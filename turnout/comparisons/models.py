@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.rendered import StoredMarkdown, stored_markdown
 from turnout.core.slugs import SLUG_MAX_LENGTH, validate_slug
 from turnout.core.validators import validate_web_url
 from turnout.groups.models import Group
@@ -22,7 +23,7 @@ MAX_CASES = 20
 MAX_CITATIONS_PER_CELL = 20
 
 
-class Comparison(models.Model):
+class Comparison(StoredMarkdown):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
@@ -39,6 +40,7 @@ class Comparison(models.Model):
         validators=[MaxLengthValidator(INTRODUCTION_MAX_LENGTH)],
         help_text=_("Markdown. Up to 10,000 characters."),
     )
+    introduction_rendered, introduction_stamp = stored_markdown("introduction")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

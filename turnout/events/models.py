@@ -9,6 +9,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.rendered import StoredMarkdown, stored_markdown
 from turnout.core.slugs import SLUG_MAX_LENGTH, validate_slug
 from turnout.core.timezones import to_aware, validate_time_zone
 from turnout.core.validators import validate_web_url
@@ -71,7 +72,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(StoredMarkdown):
     """A meeting, kept as the organiser meant it: local date and time in a named zone.
 
     ``starts_at``/``ends_at`` are the UTC instants derived from the local fields
@@ -97,6 +98,7 @@ class Event(models.Model):
         validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
         help_text=_("Markdown. Up to 20,000 characters."),
     )
+    description_rendered, description_stamp = stored_markdown("description")
     start_date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_date = models.DateField(_("end date"))

@@ -22,7 +22,6 @@ Nothing about people is in them: no organiser, no contact address, no followers'
 from django.conf import settings
 
 from turnout.core.links import absolute_file_url, absolute_url, site_host
-from turnout.core.markdown import render_markdown
 from turnout.federation import ids, keys
 from turnout.groups.models import Group
 
@@ -50,7 +49,7 @@ def group_actor(group: Group) -> dict:
         "type": "Group",
         "preferredUsername": group.slug,
         "name": group.name,
-        "summary": str(render_markdown(group.about)),
+        "summary": str(group.about_html),
         "url": absolute_url("public:group", group=group.slug),
         "inbox": base + "inbox/",
         "outbox": base + "outbox/",

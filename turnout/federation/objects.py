@@ -28,7 +28,6 @@ shows, organisers' names and emails (the group is the author).
 from django.utils import translation
 
 from turnout.core.links import absolute_file_url, absolute_url
-from turnout.core.markdown import render_markdown
 from turnout.core.timefmt import event_when
 from turnout.events import places
 from turnout.events.models import Event, PublicCounts
@@ -153,7 +152,7 @@ def event_object(event: Event) -> dict:
     check_federated(event)
     page = page_url(event)
     status = "CANCELLED" if event.is_cancelled else "CONFIRMED"
-    content = render_markdown(event.description)[:]  # a plain str: sanitised HTML
+    content = event.description_html[:]  # a plain str: sanitised HTML
     told = summary(event)
     data = {
         "@context": CONTEXT,

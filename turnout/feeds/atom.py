@@ -23,7 +23,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from turnout.core.links import absolute_url, site_host
-from turnout.core.markdown import render_markdown
 from turnout.events import places, selectors
 from turnout.events.models import Event
 from turnout.feeds.jsonld import SITE_NAME, display_title, when_text
@@ -126,7 +125,7 @@ def _entry(feed: ET.Element, event: Event) -> None:
     _author(entry, event.group)
     _add(entry, "summary", summary(event), type="text")
     if event.description:
-        _add(entry, "content", str(render_markdown(event.description)), type="html")
+        _add(entry, "content", str(event.description_html), type="html")
 
 
 def render(*, group: Group | None, events, updated: dt.datetime | None) -> bytes:

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from turnout.core import timefmt
 from turnout.core.links import absolute_file_url, absolute_url
-from turnout.core.markdown import render_markdown
 from turnout.core.timefmt import event_when
 from turnout.events import places
 from turnout.events.models import Event, PublicCounts
@@ -55,9 +54,10 @@ def script_json(data: dict) -> SafeString:
 # --- plain-text pieces, shared with the Atom feed
 
 
-def plain_text(markdown: str, *, limit: int | None = None) -> str:
-    """The Markdown's words as one line of plain text (sanitised first, like the page)."""
-    text = " ".join(html.unescape(strip_tags(render_markdown(markdown or ""))).split())
+def plain_text(sanitised: str, *, limit: int | None = None) -> str:
+    """The words of Markdown's sanitised HTML (as the page shows it: ``event.description_html``)
+    as one line of plain text."""
+    text = " ".join(html.unescape(strip_tags(sanitised)).split())
     return Truncator(text).chars(limit) if limit else text
 
 
@@ -179,7 +179,7 @@ def event_jsonld(
             "url": absolute_url("public:group", group=group.slug),
         },
     }
-    description = event.tagline or plain_text(event.description, limit=DESCRIPTION_CHARS)
+    description = event.tagline or plain_text(event.description_html, limit=DESCRIPTION_CHARS)
     if description:
         data["description"] = description
     mode, where = _location(event, page)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from turnout.comparisons.models import Comparison
+from turnout.core.rendered import StoredMarkdown, stored_markdown
 from turnout.core.text import shorten
 from turnout.core.validators import validate_web_url
 from turnout.events.models import Event
@@ -23,7 +24,7 @@ QUOTE_MAX_LENGTH = 1_000
 MAX_BLOCKS_PER_EVENT = 20
 
 
-class Statement(models.Model):
+class Statement(StoredMarkdown):
     """What the group says, in its own name and dated (signed by the group)."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="statements")
@@ -34,6 +35,7 @@ class Statement(models.Model):
         validators=[MaxLengthValidator(STATEMENT_BODY_MAX_LENGTH)],
         help_text=_("Markdown. Up to 10,000 characters."),
     )
+    body_rendered, body_stamp = stored_markdown("body")
     dated = models.DateField(_("date"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

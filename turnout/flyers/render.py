@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 
 from turnout.core import bidi, timefmt
 from turnout.core.links import absolute_url
-from turnout.core.markdown import render_markdown
 from turnout.events import places
 from turnout.flyers import cache, selectors
 from turnout.flyers.fitting import BLOCK_STEPS, block_step
@@ -130,7 +129,7 @@ def _block(shown, event, direction: str) -> dict | None:
             "kind": "statement",
             "title": content.title,
             "title_dir": text_dir(content.title, direction),
-            "body_html": str(render_markdown(content.body)),
+            "body_html": str(content.body_html),
             "body_dir": text_dir(content.body, direction),
             "signed": event.group.name,
             "signed_dir": text_dir(event.group.name, direction),

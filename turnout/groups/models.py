@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from turnout.core.rendered import StoredMarkdown, stored_markdown
 from turnout.core.slugs import SLUG_MAX_LENGTH, validate_group_slug
 from turnout.core.timezones import validate_time_zone
 from turnout.core.validators import validate_web_url
@@ -74,7 +75,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
-class Group(models.Model):
+class Group(StoredMarkdown):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
         _("web address"),
@@ -91,6 +92,7 @@ class Group(models.Model):
         validators=[MaxLengthValidator(ABOUT_MAX_LENGTH)],
         help_text=_("Markdown. Up to 10,000 characters."),
     )
+    about_rendered, about_stamp = stored_markdown("about")
     contact_email = models.EmailField(_("contact email"))
     website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     time_zone = models.CharField(
