@@ -165,3 +165,14 @@ def workers(transactional_db, smtp):
         pool.stop_all()
         print(pool.logs())
         pool.remove_logs()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A redis-server of the session's own (tests/redisserver.py), started when a test of
+    the shared cache first asks for it; a missing redis-server fails, never skips."""
+    from tests.redisserver import ThrowawayRedis
+
+    server = ThrowawayRedis().start()
+    yield server
+    server.remove()

@@ -1,0 +1,115 @@
+"""The page cache shared by several servers through Redis (TURNOUT_CACHE_URL): a change
+made in one process is seen at once by another serving from the cache, and a Redis that
+goes down leaves the site up, building pages uncached."""
+
+import logging
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.processes import ROOT, wait_for, worker_env
+from tests.redisserver import ThrowawayRedis, _free_port
+from turnout.events.models import Event
+
+REDIS = "django.core.cache.backends.redis.RedisCache"
+
+
+def page(event) -> str:
+    return f"/{event.group.slug}/events/{event.slug}/"
+
+
+class Server:
+    """gunicorn serving the test database with the shared cache, one worker."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.port = _free_port()
+        self.env = worker_env(
+            TURNOUT_CACHE_URL=redis_url,
+            TURNOUT_PAGE_CACHE_SECONDS="60",
+            TURNOUT_BASE_URL=f"http://127.0.0.1:{self.port}",
+            TURNOUT_ALLOW_HTTP="1",
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "turnout.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "turnout.test_settings"},
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for(self._up)
+
+    def _up(self) -> bool:
+        try:
+            self.get("/")
+        except OSError:
+            return False
+        return True
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as r:
+            return r.read().decode()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def test_a_change_made_in_another_process_is_seen_at_once(transactional_db, redis_server, event):
+    a = Server(redis_server.url)
+    try:
+        assert event.title in a.get(page(event))
+        # Behind the cache's back (no save, no hook): A still serves its cached copy.
+        Event.objects.filter(pk=event.pk).update(title="Changed behind its back")
+        assert "Changed behind its back" not in a.get(page(event))
+
+        # B, another process, changes the meeting as an organiser's form does.
+        script = (
+            "from turnout.events.models import Event; from turnout.events import services; "
+            f"services.update_event(event=Event.objects.get(pk={event.pk}), title='Renamed in B')"
+        )
+        subprocess.run(
+            [sys.executable, "-m", "turnout.cli", "manage", "shell", "-c", script],
+            env=a.env, cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+
+        assert "Renamed in B" in a.get(page(event))  # at once: no expiry waited for
+        assert "Renamed in B" in a.get(f"/{event.group.slug}/")
+        assert "Renamed in B" in a.get("/")
+    finally:
+        a.stop()
+
+
+def test_a_redis_that_goes_down_leaves_the_site_up(settings, event, caplog):
+    redis = ThrowawayRedis().start()
+    settings.CACHES = {"default": {"BACKEND": REDIS, "LOCATION": redis.url}}
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    try:
+        assert Client().get(page(event)).status_code == 200  # cached
+        redis.stop()
+
+        with caplog.at_level(logging.WARNING, logger="turnout.core.pagecache"):
+            response = Client().get(page(event))
+            home = Client().get("/")
+
+        assert response.status_code == 200
+        assert event.title in response.content.decode()
+        assert home.status_code == 200
+        assert "cache" in caplog.text.lower()
+    finally:
+        redis.remove()
+        cache.close()
+
+
+@pytest.mark.parametrize("value", ["redis://127.0.0.1:6399/0", ""])
+def test_the_cache_comes_from_turnout_cache_url(value):
+    env = worker_env(TURNOUT_CACHE_URL=value)
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    expected = "RedisCache" if value else "LocMemCache"
+    assert result.stdout.strip().endswith(expected)
