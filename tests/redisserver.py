@@ -30,7 +30,7 @@ class ThrowawayRedis:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "ThrowawayRedis":
-        for attempt in range(3):  # the free port may be taken meanwhile
+        for _attempt in range(3):  # the free port may be taken meanwhile
             self.port = _free_port()
             self.process = subprocess.Popen(
                 [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
