@@ -14,8 +14,9 @@ os.environ.setdefault("TURNOUT_DATABASE_URL", "sqlite://:memory:")
 
 from turnout.settings import *  # noqa: F403
 
-# Each test sees its own changes at once (tests/core/test_pagecache.py turns it on).
-TURNOUT_PAGE_CACHE_SECONDS = 0
+# Each test sees its own changes at once (tests/core/test_pagecache.py turns it on; the
+# servers of tests/core/test_pagecache_redis.py, in processes of their own, through this).
+TURNOUT_PAGE_CACHE_SECONDS = float(os.environ.get("TURNOUT_TEST_PAGE_CACHE_SECONDS", "0"))
 TURNOUT_NODEINFO_CACHE_SECONDS = 0  # tests/federation/test_nodeinfo.py turns it on
 TURNOUT_FLYER_CACHE_DIR = None  # tests that need the flyer cache give it a tmp_path
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -29,7 +29,7 @@ class Server:
         self.port = _free_port()
         self.env = worker_env(
             TURNOUT_CACHE_URL=redis_url,
-            TURNOUT_PAGE_CACHE_SECONDS="60",
+            TURNOUT_TEST_PAGE_CACHE_SECONDS="60",
             TURNOUT_BASE_URL=f"http://127.0.0.1:{self.port}",
             TURNOUT_ALLOW_HTTP="1",
         )
@@ -84,7 +84,7 @@ def test_a_change_made_in_another_process_is_seen_at_once(transactional_db, redi
 
 def test_a_redis_that_goes_down_leaves_the_site_up(settings, event, caplog):
     redis = ThrowawayRedis().start()
-    settings.CACHES = {"default": {"BACKEND": REDIS, "LOCATION": redis.url}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": REDIS, "LOCATION": redis.url}}
     settings.TURNOUT_PAGE_CACHE_SECONDS = 60
     try:
         assert Client().get(page(event)).status_code == 200  # cached
