@@ -224,6 +224,24 @@ def test_filtered_pages_never_fill_the_page_cache(client, town, page_cache):
     assert len(cache._cache) == size
 
 
+def page_keys() -> set[str]:
+    return {key for key in cache._cache if ":page:" in key}  # the local-memory store
+
+
+def test_the_first_page_of_one_valid_filter_is_cached_under_its_value(
+    client, town, page_cache, django_assert_max_num_queries
+):
+    first = client.get("/?city=London")
+    assert len(page_keys()) == 1
+
+    for same in ("?city=london", "?city=%20LONDON%20", "?city=London&page=1", "?city=London&x=1"):
+        with django_assert_max_num_queries(0):
+            again = client.get("/" + same)
+        assert again.content == first.content
+
+    assert len(page_keys()) == 1  # one key for the value, whatever the query string said
+
+
 def test_a_filtered_page_is_fresh_while_the_plain_one_is_cached(client, group, venue, page_cache):
     meeting = make_event(group=group, venue=venue, title="A solidarity meeting")
     client.get("/")
