@@ -107,11 +107,50 @@ QUERY = st.dictionaries(
     max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=QUERY)
-def test_hostile_query_strings_make_a_bounded_number_of_keys(settings, event, query):
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
-
-    response = Client().get("/", query)
+def test_hostile_query_strings_make_a_bounded_number_of_keys(local_cache, visitor, event, query):
+    """At most: the plain first page, and the first page of each filter that applies (here
+    the one town, group and language; online or in person)."""
+    response = visitor.get("/", query)
 
     assert response.status_code == 200
     pages = [key for key in cache._cache if ":page:" in key]  # the local-memory store
-    assert len(pages) <= 4, query
+    assert len(pages) <= 6, query
+
+
+@pytest.fixture
+def local_cache(settings):
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def test_each_language_has_its_own_copy(backend, event):
+    english = shown(page(event))
+    ukrainian = Client().get(page(event), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+
+    assert '<html lang="en"' in english
+    assert '<html lang="uk"' in ukrainian
+    assert '<html lang="en"' in shown(page(event))
+
+
+@pytest.mark.parametrize("which", ["group", "event"])
+def test_html_and_activitypub_are_never_served_for_each_other(backend, event, which):
+    path = {"group": f"/{event.group.slug}/", "event": page(event)}[which]
+    activity = "application/activity+json"
+    html = Client().get(path, HTTP_ACCEPT="text/html")  # cached
+
+    other = Client().get(path, HTTP_ACCEPT=activity)
+    again = Client().get(path, HTTP_ACCEPT="text/html")
+
+    assert html["Content-Type"].startswith("text/html")
+    # The group's actor as JSON; the meeting's, a 303 to its Event.
+    assert other.status_code == 303 or other["Content-Type"].startswith("application/")
+    assert "<html" not in other.content.decode()
+    assert again["Content-Type"].startswith("text/html")
+    assert all("Accept" in r["Vary"] for r in (html, other, again))
