@@ -42,6 +42,7 @@ sends ``Vary: Accept`` on both, so that neither this cache nor one on the way se
 one for the other.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -112,8 +113,15 @@ def _guarded(use: Callable):
         return use()
     except Exception as exc:  # the backend's own (redis.ConnectionError, TimeoutError...)
         _failed_until = time.monotonic() + RETRY_SECONDS
-        logger.warning("Page cache unavailable, pages built uncached for %ss: %r", RETRY_SECONDS, exc)
+        logger.warning("Page cache unavailable, pages built uncached %ss: %r", RETRY_SECONDS, exc)
         raise Unavailable from exc
+
+
+def _write(use: Callable) -> None:
+    """``use()`` to write to the cache, if it works: if not, nothing is served from it
+    meanwhile, and what it holds expires within TURNOUT_PAGE_CACHE_SECONDS."""
+    with contextlib.suppress(Unavailable):
+        _guarded(use)
 
 
 def _stamp_now() -> None:
@@ -136,10 +144,7 @@ def _local() -> bool:
 
 def drop_all() -> None:
     """Forget every cached page and ``recent`` value, at once, in every process."""
-    try:
-        _guarded(lambda: cache.set(GENERATION, secrets.token_hex(8), timeout=None))
-    except Unavailable:
-        pass  # a copy kept there expires within TURNOUT_PAGE_CACHE_SECONDS
+    _write(lambda: cache.set(GENERATION, secrets.token_hex(8), timeout=None))
     _stamp_now()
 
 
@@ -153,10 +158,7 @@ def changed(*scopes: str) -> None:
 
 def _new_versions(scopes: Iterable[str]) -> None:
     tokens = {VERSION + scope: secrets.token_hex(8) for scope in scopes}
-    try:
-        _guarded(lambda: cache.set_many(tokens, timeout=None))
-    except Unavailable:
-        pass  # nothing served from it meanwhile; what it kept expires
+    _write(lambda: cache.set_many(tokens, timeout=None))
     if _local():
         _stamp_now()
 
@@ -178,15 +180,8 @@ def recent(key: str, compute: Callable[[], object], *, follows: Iterable[str] = 
     if value is None:
         value = compute()
         if value is not None:
-            _keep(key, value)
+            _write(lambda: cache.set(key, value, settings.TURNOUT_PAGE_CACHE_SECONDS))
     return value
-
-
-def _keep(key: str, value) -> None:
-    try:
-        _guarded(lambda: cache.set(key, value, settings.TURNOUT_PAGE_CACHE_SECONDS))
-    except Unavailable:
-        pass
 
 
 def cacheable(request: HttpRequest) -> bool:
@@ -227,7 +222,7 @@ def anonymous_page(
     if page is None:
         page = _with_headers(render({"csrf_token": CSRF_PLACEHOLDER}))
         if key is not None:
-            _keep(key, page)
+            _write(lambda: cache.set(key, page, settings.TURNOUT_PAGE_CACHE_SECONDS))
     html, headers = page
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
