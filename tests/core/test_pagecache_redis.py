@@ -88,6 +88,7 @@ def test_a_redis_that_goes_down_leaves_the_site_up(settings, event, caplog, monk
     redis = ThrowawayRedis().start()
     settings.CACHES = {**settings.CACHES, "default": {"BACKEND": REDIS, "LOCATION": redis.url}}
     settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    settings.TURNOUT_NODEINFO_CACHE_SECONDS = 60
     try:
         assert Client().get(page(event)).status_code == 200  # cached
         redis.stop()
@@ -95,10 +96,12 @@ def test_a_redis_that_goes_down_leaves_the_site_up(settings, event, caplog, monk
         with caplog.at_level(logging.WARNING, logger="turnout.core.pagecache"):
             response = Client().get(page(event))
             home = Client().get("/")
+            nodeinfo = Client().get("/nodeinfo/2.1")
 
         assert response.status_code == 200
         assert event.title in response.content.decode()
         assert home.status_code == 200
+        assert nodeinfo.status_code == 200
         assert "cache" in caplog.text.lower()
     finally:
         redis.remove()
