@@ -184,6 +184,19 @@ def recent(key: str, compute: Callable[[], object], *, follows: Iterable[str] = 
     return value
 
 
+def kept(key: str, compute: Callable[[], object], seconds: float):
+    """``compute()``, kept ``seconds`` in the cache under ``key`` (a value that follows
+    nothing: a count a crawler asks for); computed each time while the cache is down."""
+    try:
+        value = _guarded(lambda: cache.get(key))
+    except Unavailable:
+        return compute()
+    if value is None:
+        value = compute()
+        _write(lambda: cache.set(key, value, seconds))
+    return value
+
+
 def cacheable(request: HttpRequest) -> bool:
     """Whether this visitor may get what another was shown: an anonymous GET."""
     return (
