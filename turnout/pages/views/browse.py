@@ -32,7 +32,11 @@ def home(request: HttpRequest) -> HttpResponse:
     def key() -> str:
         # The page number that would be shown ("abc" is the first page, too far the
         # last), so that made-up numbers cannot fill the cache.
-        count = pagecache.recent("upcoming-count", lambda: events.upcoming_events().count())
+        count = pagecache.recent(
+            "upcoming-count",
+            lambda: events.upcoming_events().count(),
+            follows=[pagecache.LISTINGS],
+        )
         return f"home:{Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number}"
 
     def render_page(extra: dict) -> str:
