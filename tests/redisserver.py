@@ -10,13 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.postgres import _free_port
+
 REDIS_SERVER = "/usr/bin/redis-server"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ThrowawayRedis:

@@ -20,10 +20,8 @@ def backend(request, settings):
     if request.param == "redis":
         url = request.getfixturevalue("redis_server").url
         settings.CACHES = {**settings.CACHES, "default": {"BACKEND": REDIS, "LOCATION": url}}
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield request.param
-    cache.clear()
+    request.getfixturevalue("page_cache")  # on the cache just chosen
+    return request.param
 
 
 def page(event) -> str:
@@ -107,7 +105,7 @@ QUERY = st.dictionaries(
     max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=QUERY)
-def test_hostile_query_strings_make_a_bounded_number_of_keys(local_cache, visitor, event, query):
+def test_hostile_query_strings_make_a_bounded_number_of_keys(page_cache, visitor, event, query):
     """At most: the plain first page, and the first page of each filter that applies (here
     the one town, group and language; online or in person)."""
     response = visitor.get("/", query)
@@ -115,14 +113,6 @@ def test_hostile_query_strings_make_a_bounded_number_of_keys(local_cache, visito
     assert response.status_code == 200
     pages = [key for key in cache._cache if ":page:" in key]  # the local-memory store
     assert len(pages) <= 6, query
-
-
-@pytest.fixture
-def local_cache(settings):
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -204,14 +204,6 @@ def test_a_private_address_s_city_is_never_offered_nor_filtered_by(client, group
     assert "Hiddenville" not in without_problems(body)
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def page_keys() -> set[str]:
     return {key for key in cache._cache if ":page:" in key}  # the local-memory store
 
