@@ -165,3 +165,25 @@ def workers(transactional_db, smtp):
         pool.stop_all()
         print(pool.logs())
         pool.remove_logs()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on (the tests run with it off), empty before and after."""
+    from django.core.cache import cache
+
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A redis-server of the session's own (tests/redisserver.py), started when a test of
+    the shared cache first asks for it; a missing redis-server fails, never skips."""
+    from tests.redisserver import ThrowawayRedis
+
+    server = ThrowawayRedis().start()
+    yield server
+    server.remove()

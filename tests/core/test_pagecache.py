@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_event
 from turnout.events import services as events
+from turnout.events.models import Event
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import Registration
 
@@ -59,9 +60,14 @@ def test_every_cached_response_carries_its_own_working_csrf_token(event):
     assert Registration.objects.filter(email="ann@example.org").exists()
 
 
-def test_changes_show_once_the_cache_expires(settings, event):
+def cancel_behind_the_caches_back(event) -> None:
+    """Written without a save, as the seats held are: no new version, the copy stays."""
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+
+
+def test_a_change_without_a_save_shows_once_the_cache_expires(settings, event):
     Client().get(page(event))
-    events.cancel_event(event=event)
+    cancel_behind_the_caches_back(event)
 
     assert "This meeting has been cancelled." not in Client().get(page(event)).content.decode()
     cache.clear()  # what the expiry does after TURNOUT_PAGE_CACHE_SECONDS
@@ -220,12 +226,10 @@ def test_each_page_of_home_is_cached_on_its_own(twenty_one_events):
     assert "Page 2 of 2" in second.content.decode()
 
 
-def test_a_new_meeting_shows_on_home_once_the_cache_expires(group, venue, event):
+def test_a_new_meeting_shows_on_home_at_once(group, venue, event):
     Client().get("/")
     make_event(group=group, venue=venue, title="Another meeting")
 
-    assert "Another meeting" not in Client().get("/").content.decode()
-    cache.clear()  # what the expiry does after TURNOUT_PAGE_CACHE_SECONDS
     assert "Another meeting" in Client().get("/").content.decode()
 
 
@@ -267,7 +271,7 @@ def test_drop_all_forgets_every_cached_page_and_recent_value(event):
 
     Client().get(page(event))
     assert pagecache.recent("answer", lambda: 42) == 42
-    events.cancel_event(event=event)
+    cancel_behind_the_caches_back(event)
 
     pagecache.drop_all()
 
@@ -283,7 +287,7 @@ def test_drop_all_in_another_process_reaches_this_ones_cache(settings, tmp_path,
 
     settings.TURNOUT_PAGE_CACHE_STAMP = tmp_path / "pagecache.stamp"
     Client().get(page(event))
-    events.cancel_event(event=event)
+    cancel_behind_the_caches_back(event)
     assert "This meeting has been cancelled." not in Client().get(page(event)).content.decode()
 
     subprocess.run(

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 from turnout.groups.models import User
@@ -155,14 +154,6 @@ def test_the_account_language_is_not_taken_from_a_post_without_csrf(organiser):
 
     assert response.status_code == 403
     assert User.objects.get(pk=organiser.pk).language == ""
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("path", ["/", "group", "meeting"])

@@ -4,7 +4,6 @@ it" after publishing, unpublish, delete, and the organisers' Edit link; with bad
 import icalendar
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import make_event
@@ -14,14 +13,6 @@ from turnout.rsvp import services as rsvp
 
 pytestmark = pytest.mark.django_db
 BAND = "Draft: only organisers see this"
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A few seconds' cache of public pages for anonymous visitors, kept in each process.
+"""A cache of public pages for anonymous visitors that follows changes.
 
 A meeting shared widely is opened by many people at once; each of them would
 otherwise cost queries and a template. The event page, a group's page and ``/`` are
@@ -8,14 +8,32 @@ page without a form sets no cookie. Only visitors with no session and no pending
 messages get the cached page: anyone logged in, or about to see a message, gets it
 rendered for them, and what they see is never kept for others.
 
-Each gunicorn worker keeps its own copy, so a change (a seat taken, a meeting
-cancelled) shows everywhere within ``TURNOUT_PAGE_CACHE_SECONDS`` (0 turns the cache
-off; the tests run with it off). A change that must not wait for that, such as a
-meeting taken off the listings or its address made private, drops every cached page
-at once with ``drop_all``: every key holds a generation, kept in the cache (for a cache
-shared by several servers) and as the time stamp of a file in ``VAR_DIR`` (for the
-worker processes of one server, whose local caches it cannot reach). A new generation
-leaves every copy behind; a ``stat`` a request is its cost.
+A page is kept under a key that holds the versions of what it shows (``follows``): a
+meeting page and a group's page follow their group's version, ``/`` the listings'. Every
+save of what those pages show (the meeting, its group, its venue, its blocks, its
+tables, their slugs) gives its group and the listings a new version, at once and again
+once committed (turnout.pages.receivers), so an organiser's change is seen at once;
+only the seat counts, written without a save, may be ``TURNOUT_PAGE_CACHE_SECONDS`` old
+(0 turns the cache off; the tests run with it off). Why the group, not each meeting: a
+statement, a quote, a venue or a table is the group's and shown on several of its
+meetings, and every row the pages show knows its group in one step; a group's pages are
+few, and changes are rare beside views. A version is a random token (a version lost
+from the cache becomes a new one, so copies kept before cannot come back), read with
+the generation in one ``get_many`` (one round trip to Redis).
+
+The cache is Django's (settings: ``TURNOUT_CACHE_URL``): each process's own memory by
+default, or Redis shared by several servers. With memory, a new version in one worker
+cannot reach the others' memory, so it also touches the stamp file below, as
+``drop_all`` does (one server: every copy goes, which costs one render per page). A
+cache that fails (Redis down) is left alone for ``RETRY_SECONDS`` and pages are built
+uncached meanwhile, with a warning in the log.
+
+A change that must reach everything at once, such as a meeting taken off the listings
+or its address made private, drops every cached page with ``drop_all``: every key holds
+a generation, kept in the cache (for a cache shared by several servers) and as the time
+stamp of a file in ``VAR_DIR`` (for the worker processes of one server, whose local
+caches it cannot reach). A new generation leaves every copy behind; a ``stat`` a
+request is its cost.
 
 Only HTML is kept. A page that answers something else under content negotiation (the
 group and meeting pages answer ActivityPub clients with JSON or a redirect) decides that
@@ -24,14 +42,17 @@ sends ``Vary: Accept`` on both, so that neither this cache nor one on the way se
 one for the other.
 """
 
+import contextlib
 import hashlib
+import logging
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
@@ -39,32 +60,72 @@ from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "turnout-csrf-token-placeholder"
 GENERATION = "pagecache:generation"
+VERSION = "pagecache:version:"  # + a scope: LISTINGS, or group_scope(slug)
+LISTINGS = "listings"  # what "/" lists: every group's upcoming meetings
+RETRY_SECONDS = 5  # a cache that failed is left alone this long
+LOCAL_BACKENDS = ("LocMemCache", "DummyCache")
+
+logger = logging.getLogger(__name__)
+_failed_until = 0.0  # this process's: until when the cache is left alone
 
 
-def _key(prefix: str, key: str) -> str:
-    # Every key holds the generation, so that a new one leaves every copy behind.
-    text = f"{_generation()}:{get_language()}:{key}"
+class Unavailable(Exception):
+    """The cache failed (Redis down) or did a moment ago: build the page uncached."""
+
+
+def group_scope(slug: str) -> str:
+    """The scope of what a group's pages show: the group, its meetings and their blocks."""
+    return f"group:{slug}"
+
+
+def _key(prefix: str, key: str, follows: Iterable[str] = ()) -> str:
+    # Every key holds the generation and the versions it follows, so that a new one
+    # leaves every copy behind.
+    text = f"{_versions(follows)}:{get_language()}:{key}"
     return f"{prefix}:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _generation() -> str:
-    """A name for the cache's present contents: the cache's random one (if the cache
-    lost it, a new one, so that copies kept before cannot come back) and the stamp of
-    the file that every process on this server sees."""
-    generation = cache.get(GENERATION)
-    if generation is None:
-        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
-        generation = cache.get(GENERATION, "")
+def _versions(follows: Iterable[str]) -> str:
+    """A name for the cache's present contents and the versions in ``follows``: one
+    ``get_many``; any missing (never set, or lost) becomes a new random one, so that
+    copies kept before cannot come back; and the stamp of the file that every process
+    on this server sees."""
+    names = [GENERATION, *(VERSION + scope for scope in follows)]
+    found = _guarded(lambda: cache.get_many(names))
+    missing = [name for name in names if name not in found]
+    if missing:
+        _guarded(lambda: [cache.add(name, secrets.token_hex(8), timeout=None) for name in missing])
+        found.update(_guarded(lambda: cache.get_many(missing)))
     try:
         stamp = os.stat(settings.TURNOUT_PAGE_CACHE_STAMP).st_mtime_ns
     except OSError:
         stamp = 0
-    return f"{generation}:{stamp}"
+    return ":".join([*(str(found.get(name, "")) for name in names), str(stamp)])
 
 
-def drop_all() -> None:
-    """Forget every cached page and ``recent`` value, at once, in every process."""
-    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
+def _guarded(use: Callable):
+    """``use()`` of the cache; Unavailable if it fails, or failed less than
+    RETRY_SECONDS ago (one warning a failure, not one a request)."""
+    global _failed_until
+    if time.monotonic() < _failed_until:
+        raise Unavailable
+    try:
+        return use()
+    except Exception as exc:  # the backend's own (redis.ConnectionError, TimeoutError...)
+        _failed_until = time.monotonic() + RETRY_SECONDS
+        logger.warning("Page cache unavailable, pages built uncached %ss: %r", RETRY_SECONDS, exc)
+        raise Unavailable from exc
+
+
+def _write(use: Callable) -> None:
+    """``use()`` to write to the cache, if it works: if not, nothing is served from it
+    meanwhile, and what it holds expires within TURNOUT_PAGE_CACHE_SECONDS."""
+    with contextlib.suppress(Unavailable):
+        _guarded(use)
+
+
+def _stamp_now() -> None:
+    """A new time stamp on the file every process on this server reads."""
     stamp = settings.TURNOUT_PAGE_CACHE_STAMP
     stamp.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -76,20 +137,63 @@ def drop_all() -> None:
     os.utime(stamp, ns=(now, now))
 
 
-def recent(key: str, compute: Callable[[], object]):
-    """``compute()``, or what it gave in the last few seconds in this process.
+def _local() -> bool:
+    """Whether each process has a cache of its own (memory), which others cannot reach."""
+    return settings.CACHES["default"]["BACKEND"].endswith(LOCAL_BACKENDS)
 
-    For data a POST may read a few seconds old, as the cached page shows it (a None is
-    not kept). Whatever must be exact is checked again by the database.
+
+def drop_all() -> None:
+    """Forget every cached page and ``recent`` value, at once, in every process."""
+    _write(lambda: cache.set(GENERATION, secrets.token_hex(8), timeout=None))
+    _stamp_now()
+
+
+def changed(*scopes: str) -> None:
+    """What ``scopes`` name has changed: their pages are built again, now and once the
+    change is committed (a page built meanwhile, from what was there before, is kept
+    under the version of now)."""
+    _new_versions(scopes)
+    transaction.on_commit(lambda: _new_versions(scopes))
+
+
+def _new_versions(scopes: Iterable[str]) -> None:
+    tokens = {VERSION + scope: secrets.token_hex(8) for scope in scopes}
+    _write(lambda: cache.set_many(tokens, timeout=None))
+    if _local():
+        _stamp_now()
+
+
+def recent(key: str, compute: Callable[[], object], *, follows: Iterable[str] = ()):
+    """``compute()``, or what it gave in the last few seconds (a None is not kept), or
+    since what ``follows`` names last changed, whichever is shorter.
+
+    For data a POST may read a few seconds old, as the cached page shows it. Whatever
+    must be exact is checked again by the database.
     """
     if settings.TURNOUT_PAGE_CACHE_SECONDS <= 0:
         return compute()
-    key = _key("recent", key)
-    value = cache.get(key)
+    try:
+        key = _key("recent", key, follows)
+        value = _guarded(lambda: cache.get(key))
+    except Unavailable:
+        return compute()
     if value is None:
         value = compute()
         if value is not None:
-            cache.set(key, value, settings.TURNOUT_PAGE_CACHE_SECONDS)
+            _write(lambda: cache.set(key, value, settings.TURNOUT_PAGE_CACHE_SECONDS))
+    return value
+
+
+def kept(key: str, compute: Callable[[], object], seconds: float):
+    """``compute()``, kept ``seconds`` in the cache under ``key`` (a value that follows
+    nothing: a count a crawler asks for); computed each time while the cache is down."""
+    try:
+        value = _guarded(lambda: cache.get(key))
+    except Unavailable:
+        return compute()
+    if value is None:
+        value = compute()
+        _write(lambda: cache.set(key, value, seconds))
     return value
 
 
@@ -107,6 +211,8 @@ def anonymous_page(
     request: HttpRequest,
     key: str | Callable[[], str],
     render: Callable[[dict], str | tuple[str, dict[str, str]]],
+    *,
+    follows: Iterable[str] = (LISTINGS,),
 ) -> HttpResponse:
     """The page ``render(extra_context)`` makes, from the cache when the visitor allows it.
 
@@ -115,16 +221,21 @@ def anonymous_page(
     an exception it raises (``Http404``) leaves nothing in the cache. ``key`` names the
     page among the others; a callable is asked only for visitors who may get the cached
     copy. Whatever goes into the key must take few values (a page number that exists,
-    not the raw query string), so that visitors cannot fill the cache.
+    not the raw query string), so that visitors cannot fill the cache. ``follows``: the
+    scopes whose change makes the page be built again (``group_scope``, ``LISTINGS``).
     """
     if not cacheable(request):
         html, headers = _with_headers(render({}))
         return HttpResponse(html, headers=headers)
-    key = _key("page", key() if callable(key) else key)
-    page = cache.get(key)
+    try:
+        key = _key("page", key() if callable(key) else key, follows)
+        page = _guarded(lambda: cache.get(key))
+    except Unavailable:
+        key = page = None
     if page is None:
         page = _with_headers(render({"csrf_token": CSRF_PLACEHOLDER}))
-        cache.set(key, page, settings.TURNOUT_PAGE_CACHE_SECONDS)
+        if key is not None:
+            _write(lambda: cache.set(key, page, settings.TURNOUT_PAGE_CACHE_SECONDS))
     html, headers = page
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))

@@ -30,7 +30,7 @@ from turnout.events import selectors
 from turnout.events.models import Event, Topic
 from turnout.groups.models import Group
 
-# The query parameters that filter; any of them makes a page no cache may keep.
+# The query parameters that filter (turnout.pages.views.browse decides what is cached).
 PARAMETERS = ("q", "city", "group", "topic", "language", "mode", "from", "to")
 ONLINE, IN_PERSON = "online", "in-person"
 SHOWN_LENGTH = 60  # of a value repeated in a message

@@ -15,8 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 
+from turnout.core import pagecache
 from turnout.core.links import absolute_url, site_host
 from turnout.core.slugs import SLUG_MAX_LENGTH
 from turnout.events.models import Event
@@ -150,7 +150,7 @@ def _counts() -> tuple[int, int]:
     seconds = settings.TURNOUT_NODEINFO_CACHE_SECONDS
     if seconds <= 0:
         return _count()
-    return tuple(cache.get_or_set(NODEINFO_COUNTS, _count, timeout=seconds))
+    return tuple(pagecache.kept(NODEINFO_COUNTS, _count, seconds))
 
 
 def _count() -> tuple[int, int]:

@@ -185,6 +185,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if MODE == "test" else 600
 
+# The cache (turnout.core.pagecache: public pages, their versions, recent values):
+# each process's own memory, or Redis shared by several servers with
+# TURNOUT_CACHE_URL=redis://host:6379/0. Redis holds the cache only (tasks stay on the
+# database queue); short timeouts, so that a Redis that is down costs little. "local"
+# is always the process's own memory, for what depends only on its key (a template
+# fragment such as the empty RSVP fields): no round trip, nothing to follow, never down.
+_LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+_cache_url = os.environ.get("TURNOUT_CACHE_URL", "").strip()
+if not _cache_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif urlsplit(_cache_url).scheme in ("redis", "rediss", "unix"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    raise ImproperlyConfigured("TURNOUT_CACHE_URL must start with redis://, rediss:// or unix://")
+CACHES["local"] = _LOCAL
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "groups.User"
 LOGIN_URL = "accounts:login"

@@ -76,4 +76,6 @@ def widget(request: HttpRequest, group: str) -> HttpResponse:
         }
         return render_to_string("feeds/widget.html", context, request)
 
-    return pagecache.anonymous_page(request, f"widget:{group}", render_page)
+    return pagecache.anonymous_page(
+        request, f"widget:{group}", render_page, follows=[pagecache.group_scope(group)]
+    )

@@ -74,7 +74,9 @@ def _send(request: HttpRequest, group: str, event: str, size: str) -> HttpRespon
     )
     if pagecache.cacheable(request):
         known = pagecache.recent(
-            f"flyer:{group}:{event}:{size}", lambda: _public_key(group, event, size)
+            f"flyer:{group}:{event}:{size}",
+            lambda: _public_key(group, event, size),
+            follows=[pagecache.group_scope(group)],
         )
         if known is None:
             raise Http404

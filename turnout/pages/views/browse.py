@@ -12,6 +12,8 @@ from turnout.events import selectors as events
 from turnout.groups.models import Group
 
 EVENTS_PER_PAGE = 20
+UNBOUNDED = {"q", "from", "to"}  # filters that take too many values to be cached
+FIRST = (None, "", "1")  # the page numbers that ask for the first page, as written
 GROUPS_PER_PAGE = 50
 
 
@@ -19,28 +21,52 @@ def home(request: HttpRequest) -> HttpResponse:
     """Upcoming meetings of every group, a page at a time, filtered as the visitor asks.
 
     The plain list and its page numbers go through the page cache (anonymous visitors
-    may get a copy a few seconds old, ``turnout.core.pagecache``); a filtered or searched
-    page never does, so no query string can add a page to the cache."""
+    may get a copy a few seconds old, ``turnout.core.pagecache``), and so does the first
+    page of one filter (``_filtered``); the key is made of the page number shown and the
+    filter's checked value, never the query string, so that no query string can add
+    pages to the cache beyond those few."""
     asked = request.GET.get("page")
     if browse.asks_to_filter(request.GET):
-        return HttpResponse(_home(request, asked, filtered=True))
+        return _filtered(request, asked)
 
     def key() -> str:
         # The page number that would be shown ("abc" is the first page, too far the
         # last), so that made-up numbers cannot fill the cache.
-        count = pagecache.recent("upcoming-count", lambda: events.upcoming_events().count())
+        count = pagecache.recent(
+            "upcoming-count",
+            lambda: events.upcoming_events().count(),
+            follows=[pagecache.LISTINGS],
+        )
         return f"home:{Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number}"
 
+    def render_page(extra: dict) -> str:
+        offered = browse.choices()
+        return _home(request, asked, offered, browse.parse(QueryDict(), choices=offered), extra)
+
+    return pagecache.anonymous_page(request, key, render_page, follows=[pagecache.LISTINGS])
+
+
+def _filtered(request: HttpRequest, asked) -> HttpResponse:
+    """A filtered "/". The first page of one filter whose value applied (a town, a group,
+    a topic, a language, online or in person) is cached under that value: one key for
+    each value the choices offer. Anything else (a search, dates, several filters, a
+    later page, a value that did not apply) is built for the request and never kept."""
+    offered = pagecache.recent("browse-choices", browse.choices, follows=[pagecache.LISTINGS])
+    chosen = browse.parse(request.GET, choices=offered)
+    params = chosen.params
+    if chosen.problems or len(params) != 1 or set(params) & UNBOUNDED or asked not in FIRST:
+        return HttpResponse(_home(request, asked, offered, chosen))
     return pagecache.anonymous_page(
-        request, key, lambda extra: _home(request, asked, filtered=False, **extra)
+        request,
+        f"home:{params.urlencode()}",
+        lambda extra: _home(request, None, offered, chosen, extra),
+        follows=[pagecache.LISTINGS],
     )
 
 
-def _home(request: HttpRequest, asked, *, filtered: bool, **extra) -> str:
-    offered = browse.choices()
-    chosen = browse.parse(request.GET if filtered else QueryDict(), choices=offered)
+def _home(request: HttpRequest, asked, offered, chosen, extra: dict | None = None) -> str:
     page = Paginator(browse.meetings(chosen), EVENTS_PER_PAGE).get_page(asked)
-    context = {"page": page, "choices": offered, "chosen": chosen, **extra}
+    context = {"page": page, "choices": offered, "chosen": chosen, **(extra or {})}
     return render_to_string("pages/home.html", context, request)
 
 

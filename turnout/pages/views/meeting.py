@@ -68,6 +68,7 @@ def event_page(request: HttpRequest, group: str, event: str) -> HttpResponse:
         found = pagecache.recent(
             f"event:{group}:{event}",
             lambda: events.public_event(group_slug=group, event_slug=event),
+            follows=[pagecache.group_scope(group)],
         )
         if found is None:
             raise Http404
@@ -106,7 +107,9 @@ def _page(request: HttpRequest, group: str, event: str) -> HttpResponse:
         html = render_to_string(PAGE, {**meeting_context(found), **extra}, request)
         return html, events.robots_headers(found)
 
-    return pagecache.anonymous_page(request, f"event:{group}:{event}", render_page)
+    return pagecache.anonymous_page(
+        request, f"event:{group}:{event}", render_page, follows=[pagecache.group_scope(group)]
+    )
 
 
 def _page_for_its_organisers(request: HttpRequest, group: str, event: str) -> HttpResponse | None:

@@ -38,6 +38,8 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
         }
         return render_to_string("pages/group.html", context, request)
 
-    response = pagecache.anonymous_page(request, f"group:{group}", render_page)
+    response = pagecache.anonymous_page(
+        request, f"group:{group}", render_page, follows=[pagecache.group_scope(group)]
+    )
     patch_vary_headers(response, ("Accept",))
     return response
