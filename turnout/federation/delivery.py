@@ -76,7 +76,6 @@ PER_HOST = 20  # of which to one host
 THREADS = 4  # hosts delivered to side by side
 ROUNDS = 100  # rounds in one run, at most
 ANSWER_BYTES = 64 * 1024  # an inbox answers 202 with little or nothing
-USER_AGENT = "Turnout federation (+https://github.com/turnout)"
 
 
 def lease() -> dt.timedelta:
@@ -253,7 +252,7 @@ def _attempt(row: Delivery, activity: SentActivity, signers: dict) -> Outcome:
     options = fetch.Options(
         headers=tuple(headers.items()),
         accept=ids.ACTIVITY_JSON,
-        user_agent=USER_AGENT,
+        user_agent=ids.USER_AGENT,
         max_bytes=ANSWER_BYTES,
         allow_private=settings.TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES,
     )

@@ -25,7 +25,6 @@ from turnout.groups.models import Group
 
 logger = logging.getLogger("turnout.federation")
 GROUPS_PATH = "/federation/groups/"
-URL_MAX = 2000
 
 
 class Refused(Exception):
@@ -42,7 +41,7 @@ def object_id(value) -> str:
 def is_url(value) -> bool:
     """An http(s) URL with a host, at most 2000 characters, nothing unprintable in it
     (PostgreSQL's text refuses NUL; a line break has no place in an id)."""
-    if not isinstance(value, str) or len(value) > URL_MAX or not value.isprintable():
+    if not isinstance(value, str) or len(value) > ids.URL_MAX or not value.isprintable():
         return False
     if " " in value:
         return False

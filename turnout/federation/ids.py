@@ -9,6 +9,9 @@ view moves; the views of turnout/federation/urls.py answer at the same paths.
 from django.conf import settings
 
 ACTIVITY_JSON = "application/activity+json"
+# How Turnout names itself to other servers, and the longest id it takes from them.
+USER_AGENT = "Turnout federation (+https://github.com/turnout)"
+URL_MAX = 2000
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 

@@ -25,14 +25,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from turnout.core import ratelimit
-from turnout.federation import signatures, tasks
+from turnout.federation import ids, signatures, tasks
 from turnout.federation.following import is_url, object_id
 from turnout.federation.models import InboxItem
 from turnout.groups.models import Group
 
 logger = logging.getLogger("turnout.federation")
 MAX_BODY = 1024 * 1024
-URL_MAX = 2000
 # Kept with the item for the worker's check; a signature may cover others, kept too.
 SIGNATURE_HEADERS = ("signature", "signature-input", "host", "date", "digest", "content-digest")
 
@@ -49,12 +48,12 @@ def receive(request: HttpRequest, *, group: Group | None) -> InboxItem:
     activity = _activity(body)
     url = request.build_absolute_uri()
     actor_id = object_id(activity.get("actor"))
-    if len(url) > URL_MAX or not is_url(actor_id):
+    if len(url) > ids.URL_MAX or not is_url(actor_id):
         raise Refused(400, "an activity needs an actor's URL")
     incoming = signatures.Incoming("POST", url, request.headers, body)
     try:
         claimed = signatures.claim(incoming)
-        if len(claimed.key_id) > URL_MAX:
+        if len(claimed.key_id) > ids.URL_MAX:
             raise signatures.SignatureRefused(signatures.Refusal.MALFORMED, "keyId too long")
         signatures.check_key_owner(claimed.key_id, actor_id=actor_id)
         if signatures.seen_before(claimed):

@@ -44,7 +44,6 @@ from turnout.federation.models import RemoteActor
 FRESH_FOR = dt.timedelta(days=1)
 MAX_BYTES = 1024 * 1024
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
-USER_AGENT = "Turnout federation (+https://github.com/turnout)"
 
 
 class Unavailable(Exception):
@@ -106,7 +105,7 @@ def get_json(url: str) -> dict:
         method="GET",
         headers=tuple(_signed_get(url).items()),
         accept=ACCEPT,
-        user_agent=USER_AGENT,
+        user_agent=ids.USER_AGENT,
         max_bytes=MAX_BYTES,
         allow_private=settings.TURNOUT_FEDERATION_ALLOW_PRIVATE_ADDRESSES,
     )
