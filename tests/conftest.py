@@ -168,11 +168,19 @@ def workers(transactional_db, smtp):
 
 
 @pytest.fixture
-def page_cache(settings):
-    """The page cache on (the tests run with it off), empty before and after."""
+def page_cache(settings, fragment_cache):
+    """The page cache on (the tests run with it off), and its fragments, as in production;
+    empty before and after."""
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def fragment_cache(settings):
+    """The pages' cached fragments on (the tests run with them off), empty before and
+    after; the pages themselves still built for each request."""
     from django.core.cache import cache
 
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    settings.TURNOUT_FRAGMENT_CACHE_SECONDS = 600
     cache.clear()
     yield
     cache.clear()
