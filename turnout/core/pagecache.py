@@ -35,6 +35,10 @@ stamp of a file in ``VAR_DIR`` (for the worker processes of one server, whose lo
 caches it cannot reach). A new generation leaves every copy behind; a ``stat`` a
 request is its cost.
 
+Pages built for one visitor (logged in, or the cached copy expired) reuse ``fragment``s:
+the pieces that are the same for everyone, kept longer under the same versions (see
+there), so that such a page costs little more than its one or two queries.
+
 Only HTML is kept. A page that answers something else under content negotiation (the
 group and meeting pages answer ActivityPub clients with JSON or a redirect) decides that
 before calling ``anonymous_page`` and never passes the other answer through it, and
