@@ -3,7 +3,10 @@ import os
 
 import pytest
 
-from tests.migrations import latest_schema_after  # noqa: F401 -- a fixture for migration tests
+from tests.migrations import (
+    latest_schema_after,  # noqa: F401 -- a fixture for migration tests
+    run_last,
+)
 from tests.postgres import ThrowawayPostgres
 from tests.processes import Workers
 from tests.smtp import SMTPServer
@@ -42,6 +45,10 @@ def database_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(database_server, django_db_modify_db_settings_parallel_suffix):
     pass
+
+
+def pytest_collection_modifyitems(session, config, items):
+    run_last(items)  # the data migrations' tests, which move the schema back and forth
 
 
 def pytest_report_header(config):
