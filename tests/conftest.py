@@ -48,7 +48,8 @@ def django_db_modify_db_settings(database_server, django_db_modify_db_settings_p
 
 
 def pytest_collection_modifyitems(session, config, items):
-    run_last(items)  # the data migrations' tests, which move the schema back and forth
+    # The data migrations' tests, which move the schema back and forth.
+    run_last(items, cascade=DATABASE == "postgres")
 
 
 def pytest_report_header(config):

@@ -41,13 +41,15 @@ def latest_schema_after(request, transactional_db):
         executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def run_last(items: list) -> None:
-    """The tests that move the schema, moved (in their order) after every other. Their
-    database is emptied with ``CASCADE`` (what Django does for ``available_apps``): on
-    PostgreSQL, a table of the old schema (gone from the models) may still refer to one
-    being emptied between two of them."""
+def run_last(items: list, *, cascade: bool) -> None:
+    """The tests that move the schema, moved (in their order) after every other. With
+    ``cascade`` (PostgreSQL) their database is emptied with ``CASCADE`` (what Django does for
+    ``available_apps``): a table of the old schema (gone from the models) may still refer
+    to one being emptied between two of them. SQLite's emptying needs no cascade (and
+    its cascade would look for the tables of the new schema)."""
     moving = [item for item in items if "latest_schema_after" in item.fixturenames]
-    every_app = [config.name for config in apps.get_app_configs()]
-    for item in moving:
-        item.add_marker(pytest.mark.django_db(transaction=True, available_apps=every_app))
+    if cascade:
+        every_app = [config.name for config in apps.get_app_configs()]
+        for item in moving:
+            item.add_marker(pytest.mark.django_db(transaction=True, available_apps=every_app))
     items[:] = [item for item in items if item not in moving] + moving
