@@ -1,0 +1,65 @@
+"""What one RSVP POST costs the database, pinned: a POST that takes a seat and one that
+joins the waitlist of a full meeting each issue a fixed list of statements, so nothing
+grows back into the request (issue 22, item 3; bench/profile_rsvp.py lists them).
+
+The event comes from the page cache's few seconds' copy, as in production (a first
+POST fills it); the counts differ by database only in the transaction's own statements
+(SQLite's ``BEGIN IMMEDIATE`` and ``COMMIT`` are statements Django records)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_event
+from turnout.rsvp.models import Registration
+
+Status = Registration.Status
+
+
+def page(event) -> str:
+    return f"/{event.group.slug}/events/{event.slug}/"
+
+
+def rsvp(client, event, email: str) -> list[str]:
+    """One RSVP POST; the SQL statements it issued."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(page(event), {"name": "Ann Smith", "email": email})
+    assert response.status_code == 200
+    assert "<h1>Check your inbox</h1>" in response.content.decode()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def in_transaction(count: int) -> int:
+    """``count`` statements, and SQLite's BEGIN IMMEDIATE and COMMIT."""
+    return count + 2 if connection.vendor == "sqlite" else count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seat_costs_one_statement_before_the_form_and_six_in_its_transaction(client, group, venue, page_cache):
+    event = make_event(group=group, venue=venue, capacity=10)
+    rsvp(client, event, "first@example.org")  # the event is now in the page cache
+
+    statements = rsvp(client, event, "ann@example.org")
+
+    # the client's and the address's limits (one statement, before the form), then in one
+    # transaction: the domain's limit, the address's earlier registration, the seat, the
+    # registration, the outbox row and its delivery task. No savepoint, and nothing after
+    # the commit (the organisers' "full" alert is looked at only when a seat fills it).
+    assert len(statements) == 1 + in_transaction(6), "\n".join(statements)
+    assert not [sql for sql in statements if "django_session" in sql]  # an anonymous visitor
+    assert Registration.objects.get(email="ann@example.org").status == Status.HELD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waitlist_place_costs_one_statement_before_the_form_and_seven_after(client, group, venue, page_cache):
+    event = make_event(group=group, venue=venue, capacity=1)
+    rsvp(client, event, "first@example.org")  # takes the one seat; the event is cached
+
+    statements = rsvp(client, event, "ann@example.org")
+
+    # as for a seat, but the seat refused, then the waitlist's next place (one statement:
+    # it finds no seat freed meanwhile).
+    assert len(statements) == 1 + in_transaction(7), "\n".join(statements)
+    assert not [sql for sql in statements if "django_session" in sql]
+    registration = Registration.objects.get(email="ann@example.org")
+    assert registration.status == Status.WAITLIST_UNCONFIRMED
