@@ -35,7 +35,9 @@ def in_transaction(count: int) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_seat_costs_one_statement_before_the_form_and_six_in_its_transaction(client, group, venue, page_cache):
+def test_a_seat_costs_one_statement_before_the_form_and_six_in_its_transaction(
+    client, group, venue, page_cache
+):
     event = make_event(group=group, venue=venue, capacity=10)
     rsvp(client, event, "first@example.org")  # the event is now in the page cache
 
@@ -51,7 +53,9 @@ def test_a_seat_costs_one_statement_before_the_form_and_six_in_its_transaction(c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_waitlist_place_costs_one_statement_before_the_form_and_seven_after(client, group, venue, page_cache):
+def test_a_waitlist_place_costs_one_statement_before_the_form_and_seven_after(
+    client, group, venue, page_cache
+):
     event = make_event(group=group, venue=venue, capacity=1)
     rsvp(client, event, "first@example.org")  # takes the one seat; the event is cached
 

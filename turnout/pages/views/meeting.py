@@ -163,15 +163,22 @@ def _rsvp(request: HttpRequest, event: Event) -> HttpResponse:
 def _register_and_keep_posted(event: Event, form: RSVPForm) -> Registration:
     """Register; with "keep me posted" ticked, the group's mailing list also emails its own
     confirmation link (whether or not the registration is new). Both in one transaction:
-    both happen or neither."""
+    both happen or neither. Without it, the registration's transaction is the only one
+    (no savepoint inside another)."""
+    if not form.cleaned_data["keep_posted"]:
+        return _register(event, form)
     with transaction.atomic():
-        registration, _created = rsvp.register(
-            event=event, language=get_language(), **form.registration_fields()
+        registration = _register(event, form)
+        subscriptions.request_subscription(
+            group=event.group, email=registration.email, source="form"
         )
-        if form.cleaned_data["keep_posted"]:
-            subscriptions.request_subscription(
-                group=event.group, email=registration.email, source="form"
-            )
+    return registration
+
+
+def _register(event: Event, form: RSVPForm) -> Registration:
+    registration, _created = rsvp.register(
+        event=event, language=get_language(), **form.registration_fields()
+    )
     return registration
 
 
