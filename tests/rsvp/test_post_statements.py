@@ -67,3 +67,33 @@ def test_a_waitlist_place_costs_one_statement_before_the_form_and_seven_after(
     assert not [sql for sql in statements if "django_session" in sql]
     registration = Registration.objects.get(email="ann@example.org")
     assert registration.status == Status.WAITLIST_UNCONFIRMED
+
+
+def test_the_check_your_inbox_page_is_rendered_once_for_many_visitors(
+    client, group, venue, page_cache
+):
+    """Anonymous visitors' "check your inbox" pages differ only in the address: the page is
+    kept (as the meeting page is) with the address put in its place, escaped."""
+    event = make_event(group=group, venue=venue, capacity=10)
+    first = client.post(page(event), {"name": "Ann Smith", "email": "first@example.org"})
+
+    second = client.post(page(event), {"name": "Bo O'Brien", "email": "o'brien@example.org"})
+
+    assert [t.name for t in first.templates][:1] == ["rsvp/check_inbox.html"]
+    assert second.templates == []  # no template rendered for it
+    text = second.content.decode()
+    assert "We have emailed o&#x27;brien@example.org a link" in text
+    assert "first@example.org" not in text
+    assert text == first.content.decode().replace("first@example.org", "o&#x27;brien@example.org")
+
+
+def test_a_logged_in_organisers_check_your_inbox_page_is_rendered_for_them(
+    organiser_client, group, venue, page_cache
+):
+    event = make_event(group=group, venue=venue, capacity=10)
+    organiser_client.post(page(event), {"name": "Ann Smith", "email": "first@example.org"})
+
+    second = organiser_client.post(page(event), {"name": "Bo", "email": "bo@example.org"})
+
+    assert [t.name for t in second.templates][:1] == ["rsvp/check_inbox.html"]
+    assert "Log out" in second.content.decode()
