@@ -3,8 +3,8 @@ joins the waitlist of a full meeting each issue a fixed list of statements, so n
 grows back into the request (issue 22, item 3; bench/profile_rsvp.py lists them).
 
 The event comes from the page cache's few seconds' copy, as in production (a first
-POST fills it); the counts differ by database only in the transaction's own statements
-(SQLite's ``BEGIN IMMEDIATE`` and ``COMMIT`` are statements Django records)."""
+POST fills it). The transaction's BEGIN (SQLite's ``BEGIN IMMEDIATE``) and COMMIT are
+statements Django records on both databases."""
 
 import pytest
 from django.db import connection
@@ -30,8 +30,8 @@ def rsvp(client, event, email: str) -> list[str]:
 
 
 def in_transaction(count: int) -> int:
-    """``count`` statements, and SQLite's BEGIN IMMEDIATE and COMMIT."""
-    return count + 2 if connection.vendor == "sqlite" else count
+    """``count`` statements, and the transaction's BEGIN and COMMIT."""
+    return count + 2
 
 
 @pytest.mark.django_db(transaction=True)
