@@ -131,7 +131,10 @@ def run_case(name: str, page: str, emails, args) -> dict:
         text = " ".join(sql.split())
         print(f"{number:3}. [{what}] {text[:220]}{'…' if len(text) > 220 else ''}")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.lines)
+    stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
+    stats.print_stats(args.lines)
+    if args.callees:
+        stats.print_callees(args.callees)
     print(out.getvalue())
     return {"cpu_ms": cpu_ms, "statements": len(statements)}
 
@@ -141,6 +144,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
+    parser.add_argument("--callees", default="", help="also what functions matching this call")
     args = parser.parse_args()
 
     pg = None
