@@ -1,6 +1,6 @@
 """Profile: what Turnout's RSVP POST does beyond the bare prototype's (issue 22, item 3).
 
-    .venv/bin/python bench/profile_rsvp.py [--posts 100] [--lines 40] [--postgres]
+    .venv/bin/python bench/profile_rsvp.py [--posts 100] [--lines 40] [--postgres] [--bare]
 
 Sets up its own database (a temporary SQLite file, or with ``--postgres`` a throwaway
 PostgreSQL from tests/postgres.py), migrated, and the RSVP rush's group and meeting
@@ -18,7 +18,9 @@ For each: ``--posts`` POSTs after 5 to warm up, first timed without the profiler
 per POST, ``time.process_time``: the test client's own work included, the same before
 and after), then again under cProfile (functions by cumulative time); and the SQL
 statements of one POST, each named by what it is for. For where the time goes, not for
-the rate: bench/rsvp_rush.py measures that against the bare prototype.
+the rate: bench/rsvp_rush.py measures that against the bare prototype. ``--bare`` runs
+the same cases against bench/bare_rsvp/ (its own settings and database), for the
+comparison in one process; compare on PostgreSQL (SQLite's commits differ by settings).
 """
 
 import argparse
@@ -102,7 +104,7 @@ def run_case(name: str, page: str, emails, args) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    expected = "Check your inbox"
+    expected = "Check your inbox"  # in both Turnout's answer and the bare prototype's
     for _ in range(WARM):
         post(page, new_visitor(page), next(emails), expected)
     visitor = new_visitor(page)  # one POST's statements, the meeting neither filling nor full
@@ -139,11 +141,59 @@ def run_case(name: str, page: str, emails, args) -> dict:
     return {"cpu_ms": cpu_ms, "statements": len(statements)}
 
 
+def profile_bare(database_url: str, args) -> None:
+    """The same two cases against bench/bare_rsvp/, with its own settings."""
+    os.environ.update(DJANGO_SETTINGS_MODULE="bare_rsvp.settings", BARE_DATABASE_URL=database_url)
+    sys.path.insert(0, str(ROOT / "bench"))
+    import django
+
+    django.setup()
+    from bare_rsvp.models import Event
+    from django.core.management import call_command
+
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    Event.objects.create(slug="rush", title="What internationalism means", capacity=seats_for(args))
+    emails = (f"p{i}@d{i % 500}.example.org" for i in range(10**9))
+    summary(
+        run_case("seat", "/e/rush/", emails, args), run_case("waitlist", "/e/rush/", emails, args)
+    )
+
+
+def profile_turnout(database_url: str, var_dir: Path, args) -> None:
+    environment(database_url, var_dir)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.load import rush_email
+    from bench.rsvp_rush import setup_turnout
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # production's manifest
+    page = setup_turnout(seats_for(args))["rush"]
+    emails = (rush_email("p", i) for i in range(10**9))
+    summary(run_case("seat", page, emails, args), run_case("waitlist", page, emails, args))
+
+
+def seats_for(args) -> int:
+    """As many seats as the seat case takes: the waitlist case finds the meeting full."""
+    return WARM + 1 + 2 * args.posts
+
+
+def summary(seat: dict, waitlist: dict) -> None:
+    print(
+        f"summary: seat {seat['cpu_ms']:.2f} ms, {seat['statements']} statements; "
+        f"waitlist {waitlist['cpu_ms']:.2f} ms, {waitlist['statements']} statements"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
+    parser.add_argument("--bare", action="store_true", help="the bare prototype instead")
     parser.add_argument("--callees", default="", help="also what functions matching this call")
     args = parser.parse_args()
 
@@ -157,27 +207,10 @@ def main() -> None:
     else:
         database_url = f"sqlite:///{var_dir / 'rsvp.sqlite3'}"
     try:
-        environment(database_url, var_dir)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        from bench.load import rush_email
-        from bench.rsvp_rush import setup_turnout
-
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)  # production's manifest
-        seats = WARM + 2 * args.posts + 1  # the seat case takes them all
-        page = setup_turnout(seats)["rush"]
-        numbers = iter(range(10**9))
-        emails = (rush_email("p", i) for i in numbers)
-        seat = run_case("seat", page, emails, args)
-        waitlist = run_case("waitlist", page, emails, args)
-        print(
-            f"summary: seat {seat['cpu_ms']:.2f} ms, {seat['statements']} statements; "
-            f"waitlist {waitlist['cpu_ms']:.2f} ms, {waitlist['statements']} statements"
-        )
+        if args.bare:
+            profile_bare(database_url, args)
+        else:
+            profile_turnout(database_url, var_dir, args)
     finally:
         if pg is not None:
             pg.stop()
