@@ -190,7 +190,10 @@ def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None,
         if event.approval_required:
             raise RegistrationClosed(closed_reason(event, now) or _("Registration is closed."))
     hold = event.confirmation_required
-    if not take_seats(event.pk, seats, hold=hold, registering_at=now):
+    # A meeting full a few seconds ago (``event`` is that copy) is most likely full still:
+    # its waitlist's counter is asked first, which says under the row's lock how many
+    # seats are free; a seat is tried first otherwise. Either way the database decides.
+    if event.is_full or not take_seats(event.pk, seats, hold=hold, registering_at=now):
         # Now this transaction holds the row.
         position, free = next_waitlist_position(event.pk, now)
         if position is None:
@@ -198,8 +201,8 @@ def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None,
             if fresh.approval_required:  # turned on since ``event`` was read
                 return _place(fresh, seats, now)
             raise RegistrationClosed(closed_reason(fresh, now) or _("Registration is closed."))
-        # Seats freed meanwhile (the counter's statement says how many are free now, under
-        # the row's lock) would stay nobody's otherwise.
+        # Seats freed since (or not yet taken when ``event`` was read) would stay nobody's
+        # otherwise; a seat taken now leaves its waitlist position unused (a gap).
         if (free is not None and free < seats) or not take_seats(event.pk, seats, hold=hold):
             if hold:
                 return Status.WAITLIST_UNCONFIRMED, position, free is None or free >= seats
