@@ -194,7 +194,7 @@ def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None,
     # its waitlist's counter is asked first, which says under the row's lock how many
     # seats are free; a seat is tried first otherwise. Either way the database decides.
     if event.is_full or not take_seats(event.pk, seats, hold=hold, registering_at=now):
-        # Now this transaction holds the row.
+        # The counter's UPDATE holds the row for this transaction from here on.
         position, free = next_waitlist_position(event.pk, now)
         if position is None:
             fresh = Event.objects.get(pk=event.pk)
