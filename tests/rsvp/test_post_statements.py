@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_event
+from turnout.core.models import Message
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import Registration
 
@@ -51,6 +52,9 @@ def test_a_seat_costs_one_statement_before_the_form_and_six_in_its_transaction(
     assert len(statements) == 1 + in_transaction(6), "\n".join(statements)
     assert not [sql for sql in statements if "django_session" in sql]  # an anonymous visitor
     assert Registration.objects.get(email="ann@example.org").status == Status.HELD
+    assert list(
+        Message.objects.filter(to_email="ann@example.org").values_list("kind", flat=True)
+    ) == ["rsvp/email/confirm"]  # the confirmation email, once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,6 +73,9 @@ def test_a_waitlist_place_costs_one_statement_before_the_form_and_six_in_its_tra
     assert not [sql for sql in statements if "django_session" in sql]
     registration = Registration.objects.get(email="ann@example.org")
     assert registration.status == Status.WAITLIST_UNCONFIRMED
+    assert list(
+        Message.objects.filter(to_email="ann@example.org").values_list("kind", flat=True)
+    ) == ["rsvp/email/waitlisted"]
 
 
 def test_the_check_your_inbox_page_is_rendered_once_for_many_visitors(
