@@ -8,9 +8,10 @@ On a database holding the demo data (``turnout demo`` makes one in its var/ fold
 ``turnout manage migrate`` on it first if it is older than the code): the demo meeting
 with statement, table and quote, ``/`` and the demo group's page, each viewed 5 times to
 warm up and then ``--views`` times under cProfile through Django's test client, page
-cache off. Prints the ms per view (cProfile roughly doubles it) and the functions by
-cumulative time. For where the time goes, not for the rate: bench/public_pages.py
-measures that.
+cache off; the pages' fragments as configured (on: warm after the warm-up, as for an
+organiser; ``TURNOUT_FRAGMENT_CACHE_SECONDS=0``: every piece built). Prints the ms per
+view (cProfile roughly doubles it) and the functions by cumulative time. For where the
+time goes, not for the rate: bench/public_pages.py measures that.
 """
 
 import argparse

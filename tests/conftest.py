@@ -3,7 +3,10 @@ import os
 
 import pytest
 
-from tests.migrations import latest_schema_after  # noqa: F401 -- a fixture for migration tests
+from tests.migrations import (
+    latest_schema_after,  # noqa: F401 -- a fixture for migration tests
+    run_last,
+)
 from tests.postgres import ThrowawayPostgres
 from tests.processes import Workers
 from tests.smtp import SMTPServer
@@ -42,6 +45,10 @@ def database_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(database_server, django_db_modify_db_settings_parallel_suffix):
     pass
+
+
+def pytest_collection_modifyitems(session, config, items):
+    run_last(items)  # the data migrations' tests, which move the schema back and forth
 
 
 def pytest_report_header(config):
@@ -168,11 +175,19 @@ def workers(transactional_db, smtp):
 
 
 @pytest.fixture
-def page_cache(settings):
-    """The page cache on (the tests run with it off), empty before and after."""
+def page_cache(settings, fragment_cache):
+    """The page cache on (the tests run with it off), and its fragments, as in production;
+    empty before and after."""
+    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def fragment_cache(settings):
+    """The pages' cached fragments on (the tests run with them off), empty before and
+    after; the pages themselves still built for each request."""
     from django.core.cache import cache
 
-    settings.TURNOUT_PAGE_CACHE_SECONDS = 60
+    settings.TURNOUT_FRAGMENT_CACHE_SECONDS = 600
     cache.clear()
     yield
     cache.clear()

@@ -17,6 +17,7 @@ from turnout.settings import *  # noqa: F403
 # Each test sees its own changes at once (tests/core/test_pagecache.py turns it on; the
 # servers of tests/core/test_pagecache_redis.py, in processes of their own, through this).
 TURNOUT_PAGE_CACHE_SECONDS = float(os.environ.get("TURNOUT_TEST_PAGE_CACHE_SECONDS", "0"))
+TURNOUT_FRAGMENT_CACHE_SECONDS = float(os.environ.get("TURNOUT_TEST_FRAGMENT_CACHE_SECONDS", "0"))
 # The session's own stamp (tests/run.py runs the SQLite and PostgreSQL passes side by
 # side: a drop_all in one must not empty the other's cache in the middle of a test).
 if not os.environ.get("TURNOUT_VAR_DIR"):

@@ -107,7 +107,7 @@ def test_any_cell_text_round_trips_through_csv_and_json(group, texts, title):
     keys = [("One", "A"), ("One", "B"), ("Two", "A"), ("Two", "B")]
     for key, text in zip(keys, texts, strict=True):
         comparisons.set_cell(
-            cell=cell_at(table, *key), text=text, citations=[citation(title=title or "t")]
+            cell=cell_at(table, *key), text=text, citations=[citation(title=title.strip() or "t")]
         )
     before = transfer.table_data(table)
     assert before.cells == {k: comparisons.clean_text(t) for k, t in zip(keys, texts, strict=True)}

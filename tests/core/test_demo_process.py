@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -67,6 +69,7 @@ def _wait_for_page(url: str, process: subprocess.Popen, seconds: float) -> int:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+@pytest.mark.own_database  # the demo's own SQLite: the same in both passes
 def test_demo_serves_and_stops_with_its_server_and_worker_on_sigterm(tmp_path):
     port = _free_port()
     env = {

@@ -102,17 +102,18 @@ QUERY = st.dictionaries(
 
 
 @hypothesis_settings(
-    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=QUERY)
 def test_hostile_query_strings_make_a_bounded_number_of_keys(page_cache, visitor, event, query):
     """At most: the plain first page, and the first page of each filter that applies (here
-    the one town, group and language; online or in person)."""
+    the one town, group and language; online or in person); one card for the meeting."""
     response = visitor.get("/", query)
 
     assert response.status_code == 200
     pages = [key for key in cache._cache if ":page:" in key]  # the local-memory store
     assert len(pages) <= 6, query
+    assert len([key for key in cache._cache if ":fragment:" in key]) <= 1, query
 
 
 @pytest.fixture

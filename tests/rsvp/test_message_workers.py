@@ -23,7 +23,7 @@ from turnout.rsvp import messages
 from turnout.rsvp.links import new_link
 from turnout.rsvp.models import MeetingMessage, Registration
 
-PEOPLE = 2000
+PEOPLE = 800
 
 
 def register_many(event, count: int) -> list[str]:

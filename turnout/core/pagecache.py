@@ -35,6 +35,10 @@ stamp of a file in ``VAR_DIR`` (for the worker processes of one server, whose lo
 caches it cannot reach). A new generation leaves every copy behind; a ``stat`` a
 request is its cost.
 
+Pages built for one visitor (logged in, or the cached copy expired) reuse ``fragment``s:
+the pieces that are the same for everyone, kept longer under the same versions (see
+there), so that such a page costs little more than its one or two queries.
+
 Only HTML is kept. A page that answers something else under content negotiation (the
 group and meeting pages answer ActivityPub clients with JSON or a redirect) decides that
 before calling ``anonymous_page`` and never passes the other answer through it, and
@@ -170,17 +174,42 @@ def recent(key: str, compute: Callable[[], object], *, follows: Iterable[str] = 
     For data a POST may read a few seconds old, as the cached page shows it. Whatever
     must be exact is checked again by the database.
     """
-    if settings.TURNOUT_PAGE_CACHE_SECONDS <= 0:
+    seconds = settings.TURNOUT_PAGE_CACHE_SECONDS
+    return _followed("recent", key, compute, follows, seconds)
+
+
+def fragment(key: str, render: Callable[[], str], *, follows: Iterable[str]) -> str:
+    """The HTML ``render()`` makes, kept ``TURNOUT_FRAGMENT_CACHE_SECONDS`` under the
+    versions of what it shows (``follows``) and the language: a piece of a page that is
+    the same for every visitor (a meeting's statements and tables, a meeting's card in a
+    list), reused by the pages built for each request (a logged-in organiser, the page
+    cache off or expired) until what it shows changes. What goes into ``key`` must take
+    few values (a row's id, a choice from a fixed list). A form inside is rendered with
+    ``CSRF_PLACEHOLDER`` for its token (the template tag ``fragment`` does it), never
+    with a visitor's own; nothing else of one visitor may go inside."""
+    seconds = settings.TURNOUT_FRAGMENT_CACHE_SECONDS
+    return _followed("fragment", key, render, follows, seconds)
+
+
+def lasting(key: str, compute: Callable[[], object], *, follows: Iterable[str]):
+    """``compute()``, kept as long as a ``fragment``: data for a page that may be that
+    old where no save changes it (the towns of the meetings to come, as one ends)."""
+    seconds = settings.TURNOUT_FRAGMENT_CACHE_SECONDS
+    return _followed("lasting", key, compute, follows, seconds)
+
+
+def _followed(prefix: str, key: str, compute: Callable, follows: Iterable[str], seconds: float):
+    if seconds <= 0:
         return compute()
     try:
-        key = _key("recent", key, follows)
+        key = _key(prefix, key, follows)
         value = _guarded(lambda: cache.get(key))
     except Unavailable:
         return compute()
     if value is None:
         value = compute()
         if value is not None:
-            _write(lambda: cache.set(key, value, settings.TURNOUT_PAGE_CACHE_SECONDS))
+            _write(lambda: cache.set(key, value, seconds))
     return value
 
 

@@ -44,7 +44,11 @@ class Choices:
     cities: list[str]
     groups: list[Group]
     topics: list[Topic]
-    languages: list[tuple[str, str]] = field(default_factory=lambda: list(settings.LANGUAGES))
+
+    @property
+    def languages(self) -> list[tuple[str, str]]:
+        # Not kept with the rest (a cached copy would unpickle each lazy name, slowly).
+        return list(settings.LANGUAGES)
 
 
 @dataclass

@@ -25,6 +25,19 @@ def feed_events(*, group: Group | None = None) -> QuerySet[Event]:
     return events.filter(group=group) if group else events
 
 
+# What a meeting's card shows (events/_event_card.html): a list of cards reads these
+# columns only, a third of the meeting's, its group's, venue's and picture's.
+CARD_FIELDS = (
+    *("slug", "title", "tagline", "status", "language", "unlisted", "online_url"),
+    *("start_date", "start_time", "end_date", "end_time", "all_day", "time_zone"),
+    *("starts_at", "ends_at", "address_private", "address_area", "group__slug", "group__name"),
+    *(f"venue__{name}" for name in ("name", "address_line1", "address_line2", "city")),
+    *(f"venue__{name}" for name in ("postcode", "country", "accessibility")),
+    *("venue__latitude", "venue__longitude", "venue__group_id"),
+    *(f"picture__{name}" for name in ("alt_text", "small", "small_width", "small_height")),
+)
+
+
 def upcoming_events(*, group: Group | None = None) -> QuerySet[Event]:
     return public_events(group=group).filter(ends_at__gt=timezone.now()).order_by("starts_at")
 

@@ -194,7 +194,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 _cache_url = os.environ.get("TURNOUT_CACHE_URL", "").strip()
 if not _cache_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the pages' fragments of a few hundred meetings in each language (about
+    # 10 MB a process), beside the pages: Django's default of 300 entries would cull them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 elif urlsplit(_cache_url).scheme in ("redis", "rediss", "unix"):
     CACHES = {
         "default": {

@@ -103,5 +103,10 @@ TURNOUT_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("TURNOUT_LOGIN_FAILURES_
 # Public pages for anonymous visitors are cached this long in each process
 # (turnout.core.pagecache): seat counts are at most this stale. 0 turns it off.
 TURNOUT_PAGE_CACHE_SECONDS = float(os.environ.get("TURNOUT_PAGE_CACHE_SECONDS", "2"))
+# Pieces of public pages that are the same for every visitor (a meeting's statements and
+# tables, the meetings' cards in lists) are kept this long under the versions of what they
+# show (turnout.core.pagecache.fragment): a change is seen at once; what changes without
+# a save of a row the pages follow, at most this late. 0 turns it off.
+TURNOUT_FRAGMENT_CACHE_SECONDS = float(os.environ.get("TURNOUT_FRAGMENT_CACHE_SECONDS", "600"))
 # Touched to drop every process's cached pages at once (turnout.core.pagecache.drop_all).
 TURNOUT_PAGE_CACHE_STAMP = VAR_DIR / "pagecache.stamp"

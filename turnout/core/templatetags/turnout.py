@@ -2,11 +2,12 @@ import datetime as dt
 
 from django import template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from turnout.core import languages, timefmt
+from turnout.core import languages, pagecache, timefmt
 from turnout.core.links import absolute_url
 from turnout.core.markdown import render_markdown
 from turnout.core.text import shorten
@@ -123,3 +124,38 @@ def language_switcher(context) -> dict:
         "full_path": request.get_full_path() if request else "/",
         "logged_in": bool(user and user.is_authenticated),
     }
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, parts, group):
+        self.nodelist, self.parts, self.group = nodelist, parts, group
+
+    def render(self, context) -> str:
+        # This year's meetings show no year (turnout.core.timefmt): the key holds it.
+        values = [part.resolve(context) for part in self.parts]
+        key = ":".join(str(value) for value in [*values, timezone.now().year])
+        follows = [pagecache.group_scope(self.group.resolve(context))]
+        html = pagecache.fragment(key, lambda: self._render_shared(context), follows=follows)
+        if pagecache.CSRF_PLACEHOLDER in html:  # a form's token: this visitor's own
+            html = html.replace(pagecache.CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
+        return mark_safe(html)  # noqa: S308 (rendered by the template, escaped there)
+
+    def _render_shared(self, context) -> str:
+        """What is inside, as for any visitor: a form with the placeholder for its token."""
+        with context.push(csrf_token=pagecache.CSRF_PLACEHOLDER):
+            return self.nodelist.render(context)
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "name" value… group=slug %}…{% endfragment %}``: what is inside, kept
+    by ``turnout.core.pagecache.fragment`` under the name, the values it varies by (a
+    row's id, the include's own options) and the version of ``group``'s pages; see there
+    for what may and may not go inside."""
+    bits = token.split_contents()[1:]
+    if not bits or not bits[-1].startswith("group="):
+        raise template.TemplateSyntaxError("fragment needs a name and group=… last.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    parts = [parser.compile_filter(bit) for bit in bits[:-1]]
+    return FragmentNode(nodelist, parts, parser.compile_filter(bits[-1].removeprefix("group=")))

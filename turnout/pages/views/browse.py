@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return f"home:{Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number}"
 
     def render_page(extra: dict) -> str:
-        offered = browse.choices()
+        offered = _choices()
         return _home(request, asked, offered, browse.parse(QueryDict(), choices=offered), extra)
 
     return pagecache.anonymous_page(request, key, render_page, follows=[pagecache.LISTINGS])
@@ -51,7 +51,7 @@ def _filtered(request: HttpRequest, asked) -> HttpResponse:
     a topic, a language, online or in person) is cached under that value: one key for
     each value the choices offer. Anything else (a search, dates, several filters, a
     later page, a value that did not apply) is built for the request and never kept."""
-    offered = pagecache.recent("browse-choices", browse.choices, follows=[pagecache.LISTINGS])
+    offered = _choices()
     chosen = browse.parse(request.GET, choices=offered)
     params = chosen.params
     if chosen.problems or len(params) != 1 or set(params) & UNBOUNDED or asked not in FIRST:
@@ -64,8 +64,16 @@ def _filtered(request: HttpRequest, asked) -> HttpResponse:
     )
 
 
+def _choices() -> browse.Choices:
+    """The filters' towns, groups and topics, kept as long as the pages' fragments: a town
+    whose last meeting has just ended may be offered that much longer (and finds none)."""
+    return pagecache.lasting("browse-choices", browse.choices, follows=[pagecache.LISTINGS])
+
+
 def _home(request: HttpRequest, asked, offered, chosen, extra: dict | None = None) -> str:
-    page = Paginator(browse.meetings(chosen), EVENTS_PER_PAGE).get_page(asked)
+    page = Paginator(browse.meetings(chosen).only(*events.CARD_FIELDS), EVENTS_PER_PAGE).get_page(
+        asked
+    )
     context = {"page": page, "choices": offered, "chosen": chosen, **(extra or {})}
     return render_to_string("pages/home.html", context, request)
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -54,7 +55,9 @@ def meeting_context(event: Event, *, form: RSVPForm | None = None, closed: str =
         **panel,
         # Its schema.org JSON-LD and link preview, from what is loaded already.
         **jsonld.page_context(event, panel),
-        "blocks": flyers.event_blocks(event),
+        # Read only when the page draws them: not when they come from the cache
+        # (the template's ``fragment``).
+        "blocks": SimpleLazyObject(lambda: flyers.event_blocks(event)),
     }
 
 

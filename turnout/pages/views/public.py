@@ -31,8 +31,8 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
         found = get_object_or_404(Group.objects.select_related("picture"), slug=group)
         context = {
             "group": found,
-            "upcoming": events.upcoming_events(group=found),
-            "past": events.past_events(group=found)[:PAST_EVENTS_SHOWN],
+            "upcoming": events.upcoming_events(group=found).only(*events.CARD_FIELDS),
+            "past": events.past_events(group=found).only(*events.CARD_FIELDS)[:PAST_EVENTS_SHOWN],
             "allied": feeds.allied_events(group=found),
             **extra,
         }
