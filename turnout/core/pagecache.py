@@ -229,11 +229,14 @@ def kept(key: str, compute: Callable[[], object], seconds: float):
 def cacheable(request: HttpRequest) -> bool:
     """Whether this visitor may get what another was shown: an anonymous GET."""
     return (
-        settings.TURNOUT_PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        settings.TURNOUT_PAGE_CACHE_SECONDS > 0 and request.method == "GET" and anonymous(request)
     )
+
+
+def anonymous(request: HttpRequest) -> bool:
+    """No session (nobody logged in) and no message waiting to be shown: the page this
+    visitor is answered with shows nothing of theirs but what the view puts in."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
 def anonymous_page(

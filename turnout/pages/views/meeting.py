@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -33,6 +34,8 @@ from turnout.rsvp.models import Registration
 from turnout.rsvp.panel import rsvp_panel
 
 PAGE = "pages/event.html"
+CHECK_INBOX = "rsvp/check_inbox.html"
+EMAIL_PLACEHOLDER = "turnout-email-placeholder"  # no character that escaping changes
 # (action, limit, window in seconds): attempts from one client address, then
 # registrations of one address for one event.
 PER_CLIENT = ("rsvp-address", settings.TURNOUT_RSVP_PER_CLIENT, 60)
@@ -166,19 +169,30 @@ def _rsvp(request: HttpRequest, event: Event) -> HttpResponse:
 def _register_and_keep_posted(event: Event, form: RSVPForm) -> Registration:
     """Register; with "keep me posted" ticked, the group's mailing list also emails its own
     confirmation link (whether or not the registration is new). Both in one transaction:
-    both happen or neither."""
+    both happen or neither. Without it, the registration's transaction is the only one
+    (no savepoint inside another)."""
+    if not form.cleaned_data["keep_posted"]:
+        return _register(event, form)
     with transaction.atomic():
-        registration, _created = rsvp.register(
-            event=event, language=get_language(), **form.registration_fields()
+        registration = _register(event, form)
+        subscriptions.request_subscription(
+            group=event.group, email=registration.email, source="form"
         )
-        if form.cleaned_data["keep_posted"]:
-            subscriptions.request_subscription(
-                group=event.group, email=registration.email, source="form"
-            )
+    return registration
+
+
+def _register(event: Event, form: RSVPForm) -> Registration:
+    registration, _created = rsvp.register(
+        event=event, language=get_language(), **form.registration_fields()
+    )
     return registration
 
 
 def _check_inbox(request: HttpRequest, event: Event, email: str) -> HttpResponse:
+    """The answer to every RSVP that was not refused. For an anonymous visitor, the page
+    is kept a few seconds (as the meeting page is) with a placeholder where the address
+    goes, then the address put in, escaped as the template would: a rush of RSVPs renders
+    it once per meeting, language and seats-left state, not once each."""
     context = {
         "event": event,
         "group": event.group,
@@ -187,4 +201,14 @@ def _check_inbox(request: HttpRequest, event: Event, email: str) -> HttpResponse
         # What the meeting shows anyone (its recent copy), never the address's own state.
         "full": event.is_full,
     }
-    return render(request, "rsvp/check_inbox.html", context)
+    if not pagecache.anonymous(request):
+        return render(request, CHECK_INBOX, context)
+    group = event.group.slug
+    html = pagecache.recent(
+        f"check-inbox:{group}:{event.slug}:{context['full']}",
+        lambda: render_to_string(CHECK_INBOX, {**context, "email": EMAIL_PLACEHOLDER}, request),
+        follows=[pagecache.group_scope(group)],
+    )
+    response = HttpResponse(html.replace(EMAIL_PLACEHOLDER, escape(email)))
+    patch_vary_headers(response, ("Cookie",))  # as a rendered page reads the session
+    return response

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,16 +190,20 @@ def _place(event: Event, seats: int, now: dt.datetime) -> tuple[str, int | None,
         if event.approval_required:
             raise RegistrationClosed(closed_reason(event, now) or _("Registration is closed."))
     hold = event.confirmation_required
-    if not take_seats(event.pk, seats, hold=hold, registering_at=now):
-        # Now this transaction holds the row.
+    # A meeting full a few seconds ago (``event`` is that copy) is most likely full still:
+    # its waitlist's counter is asked first, which says under the row's lock how many
+    # seats are free; a seat is tried first otherwise. Either way the database decides.
+    if event.is_full or not take_seats(event.pk, seats, hold=hold, registering_at=now):
+        # The counter's UPDATE holds the row for this transaction from here on.
         position, free = next_waitlist_position(event.pk, now)
         if position is None:
             fresh = Event.objects.get(pk=event.pk)
             if fresh.approval_required:  # turned on since ``event`` was read
                 return _place(fresh, seats, now)
             raise RegistrationClosed(closed_reason(fresh, now) or _("Registration is closed."))
-        # Seats freed meanwhile stay nobody's otherwise.
-        if not take_seats(event.pk, seats, hold=hold):
+        # Seats freed since (or not yet taken when ``event`` was read) would stay nobody's
+        # otherwise; a seat taken now leaves its waitlist position unused (a gap).
+        if (free is not None and free < seats) or not take_seats(event.pk, seats, hold=hold):
             if hold:
                 return Status.WAITLIST_UNCONFIRMED, position, free is None or free >= seats
             return Status.WAITLISTED, position, False
@@ -244,22 +248,28 @@ def register(
     )
     now = timezone.now()
     _check_open(event, now)
-    check_domain(event=event, email=email)
     language = language if language in languages.offered() else event.language
     return _register(event, name, email, guests, (access_needs, note, language), now)
 
 
 def _register(event, name, email, guests, said, now) -> tuple[Registration, bool]:
-    """``said``: the access needs, the note and the language, as cleaned."""
+    """``said``: the access needs, the note and the language, as cleaned.
+
+    One transaction, with no savepoint of its own when the caller has none open: the
+    domain's count, then the registration. The address registered in another tab at
+    the same moment rolls it all back; the RSVP is then counted again with the link's
+    email, in a transaction of its own."""
     try:
         with transaction.atomic():
-            existing = Registration.objects.filter(event=event, email=email).order_by().first()
-            if existing is not None:
+            check_domain(event=event, email=email)
+            existing_pk = registered(event.pk, email)
+            existing = None
+            if existing_pk is not None:
                 # Locked in the order every writer takes, the event then the registration:
                 # two tabs registering a cancelled address again must not both take seats
                 # for its one row (the second waits, then finds it registered).
                 lock_event(event.pk)
-                existing = Registration.objects.select_for_update().get(pk=existing.pk)
+                existing = Registration.objects.select_for_update().get(pk=existing_pk)
             if existing is not None and hold_expired(existing, now):
                 # Expire it now, as the periodic job would: the person registers afresh.
                 still = Q(pk=existing.pk, status__in=AWAITING_EMAIL, hold_expires_at__lte=now)
@@ -287,10 +297,24 @@ def _register(event, name, email, guests, said, now) -> tuple[Registration, bool
     except IntegrityError:
         # The same address registered in another tab at the same moment: that one won.
         with transaction.atomic():
+            check_domain(event=event, email=email)
             existing = Registration.objects.select_related("event").get(event=event, email=email)
             _send_link_again(existing)
         return existing, False
     return registration, True
+
+
+def registered(event_id: int, email: str) -> int | None:
+    """The id of the address's registration for the event, if it has one (one index
+    read, no model built: most RSVPs find none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Registration._meta.db_table} "  # noqa: S608 -- our table
+            "WHERE event_id = %s AND email = %s",
+            [event_id, email],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _send_link_again(registration: Registration) -> None:

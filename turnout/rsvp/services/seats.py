@@ -87,10 +87,14 @@ def take_seats(
     if registering_at is not None:
         sql = f"{sql} AND {_OPEN} AND {_NO_APPROVAL}"
         params += _open_params(registering_at)
-    changed, _row = _run(sql, params)
-    if changed == 1:
-        notify.after_commit(event_id)  # full now? (after the commit: no longer under the lock)
-    return changed == 1
+    # Whether these seats filled the meeting, from the row as the statement left it.
+    full = "capacity IS NOT NULL AND seats_taken >= capacity"
+    _changed, row = _run(f"{sql} RETURNING {full}", params)
+    if row is None:
+        return False
+    if row[0]:  # full now: its organisers' alert, after the commit (no longer under the lock)
+        notify.after_commit(event_id)
+    return True
 
 
 def _hold_cap_sql() -> tuple[str, list]:
