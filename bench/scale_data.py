@@ -59,6 +59,7 @@ def generate(database_url: str, n: dict[str, int]) -> dict:
         "stamp": stamp(DESCRIPTION, html),
         "description": DESCRIPTION,
         "cities": CITIES,
+        "topics": EXTRA_TOPICS,
         **n,
     }
     params["others"] = max(n["meetings"] - Event.objects.count() - n["group_past"], 10)
@@ -69,7 +70,7 @@ def generate(database_url: str, n: dict[str, int]) -> dict:
             conn.execute(sql, params)
             timings[name] = round(time.monotonic() - t0, 1)
         conn.execute("VACUUM ANALYZE")
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        counts = {t: conn.execute(COUNT % t).fetchone()[0] for t in TABLES}
     group, slug = meeting.group.slug, meeting.slug
     return {
         "sizes": counts,
@@ -80,6 +81,7 @@ def generate(database_url: str, n: dict[str, int]) -> dict:
     }
 
 
+COUNT = "SELECT count(*) FROM %s"  # our own table names, never input
 TABLES = [
     "groups_group", "events_event", "rsvp_registration", "federation_follower",
     "core_message", "events_event_topics",
@@ -91,9 +93,7 @@ STEPS = [
     (
         "topics",
         """INSERT INTO events_topic (name, slug)
-        SELECT t, lower(t) FROM unnest(ARRAY['"""
-        + "','".join(EXTRA_TOPICS)
-        + """']) AS t ON CONFLICT DO NOTHING""",
+        SELECT t, lower(t) FROM unnest(%(topics)s::text[]) AS t ON CONFLICT DO NOTHING""",
     ),
     (
         "groups",
@@ -231,8 +231,8 @@ STEPS = [
                 'mailing/email/announcement'])[1 + m %% 4],
             'person' || m || '@example.org', 'en', '{}'::jsonb, m %% 4 = 3, t.id,
             r.low + m %% r.n, 'About your place', 'sent', 1, '',
-            %(now)s - make_interval(mins => m %% 500000), %(now)s - make_interval(mins => m %% 500000)
-        FROM generate_series(1, %(mail)s) AS m, r, t""",
+            sent, sent
+        FROM (SELECT m, %(now)s - make_interval(mins => m %% 500000) AS sent
+              FROM generate_series(1, %(mail)s) AS m) AS s, r, t""",
     ),
 ]
-
