@@ -17,6 +17,7 @@ from tests.comparisons.helpers import citation, make_table
 from tests.factories import make_event, make_group, make_venue
 from turnout.feeds import imports
 from turnout.flyers import services as flyers
+from turnout.pages.views.public import PAST_EVENTS_SHOWN
 from turnout.rsvp import services as rsvp
 
 CARD_TITLE = re.compile(r'<h[23] class="card-title"><a href="[^"]+" dir="auto">([^<]+)</a></h[23]>')
@@ -44,10 +45,11 @@ def test_home_query_count_is_the_same_for_1_and_3_events(client, django_assert_n
     assert card_titles(response) == [f"Upcoming {i}" for i in range(n)]
 
 
-@pytest.mark.parametrize("n", [1, 3])
-def test_group_page_query_count_is_the_same_for_1_and_3_events(
+@pytest.mark.parametrize("n", [1, 12])
+def test_group_page_query_count_is_the_same_for_1_and_12_events(
     client, django_assert_num_queries, group, n
 ):
+    """12: more past meetings than the page shows (bench/scale.py measures a group with 500)."""
     for i in range(n):
         make_event(
             group=group, venue=make_venue(group=group), title=f"Upcoming {i}", days_ahead=i + 1
@@ -60,7 +62,7 @@ def test_group_page_query_count_is_the_same_for_1_and_3_events(
         response = client.get(f"/{group.slug}/")
 
     upcoming = [f"Upcoming {i}" for i in range(n)]
-    assert card_titles(response) == upcoming + [f"Past {i}" for i in range(n)]
+    assert card_titles(response) == upcoming + [f"Past {i}" for i in range(n)][:PAST_EVENTS_SHOWN]
     assert response.content.decode().count("Allied picnic") == n
 
 
