@@ -357,3 +357,24 @@ def test_all_day_meeting_on_the_group_page(client, group, venue):
     html = client.get(f"/{group.slug}/").content.decode()
 
     assert "Saturday 4 December 2027, all day" in html
+
+
+def test_a_feeds_etag_follows_the_meetings_it_holds_not_those_past_its_limit(
+    client, group, venue, monkeypatch
+):
+    """The validators read the same ``FEED_LIMIT`` meetings as the feed, not the whole
+    window: at 100,000 meetings the site feed's ETag otherwise read every one of them."""
+    monkeypatch.setattr(ical_feeds, "FEED_LIMIT", 2)
+    held = [make_event(group=group, venue=venue, days_ahead=days) for days in (1, 2)]
+    beyond = make_event(group=group, venue=venue, days_ahead=3)
+    feeds = (f"/{group.slug}/events.ics", "/events.ics")
+
+    def etags() -> list[str]:
+        return [client.get(url)["ETag"] for url in feeds]
+
+    before = etags()
+    assert [len(uids(client.get(url))) for url in feeds] == [2, 2]
+    events.update_event(event=beyond, title="Changed, and in no feed")
+    assert etags() == before
+    events.update_event(event=held[0], title="Changed in both feeds")
+    assert all(new != old for new, old in zip(etags(), before, strict=True))
