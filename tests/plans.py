@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+
 def plan(queryset: QuerySet) -> str:
     """EXPLAIN of ``queryset`` with sequential scans off, as text; the test is skipped on
     another database (the connection is known only once the session set it up)."""

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from turnout.events.models import Event
+from turnout.events.models import REMINDER_MAX_HOURS, Event
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import Registration
 
@@ -34,9 +34,14 @@ BATCH = 100  # registrations per transaction: a crowd is not one long lock
 
 
 def due_events(now: dt.datetime) -> QuerySet:
-    """Published meetings not started yet whose reminder time has come."""
+    """Published meetings not started yet whose reminder time has come. No reminder is
+    due more than ``REMINDER_MAX_HOURS`` before its start, so only the meetings starting
+    by then are read (the start's index: a few rows, not every past meeting's)."""
     return Event.objects.filter(
-        status=Event.Status.PUBLISHED, reminder_due_at__lte=now, starts_at__gt=now
+        status=Event.Status.PUBLISHED,
+        reminder_due_at__lte=now,
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(hours=REMINDER_MAX_HOURS),
     )
 
 
