@@ -20,3 +20,18 @@ def plan(queryset: QuerySet) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def plans_of(queries: list[dict], table: str) -> list[str]:
+    """The plans (sequential scans off) of the captured SELECTs that read ``table``."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner (bench/scale.py)")
+    found = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in queries:
+            sql = query["sql"]
+            if sql.startswith("SELECT") and f'"{table}"' in sql:
+                cursor.execute("EXPLAIN " + sql)
+                found.append("\n".join(row[0] for row in cursor.fetchall()))
+    return found
