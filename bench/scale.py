@@ -184,11 +184,23 @@ def explained(name: str, queries: list[str]) -> list[dict]:
     return out
 
 
+COLUMN = r'"\w+"\."\w+"(?: AS "\w+")?'
+COLUMNS = re.compile(rf"^SELECT (DISTINCT )?((?:{COLUMN}, )+{COLUMN}) FROM")
+
+
+def shown_sql(sql: str) -> str:
+    """The SQL with a long list of plain columns cut short: the plan is what matters."""
+    found = COLUMNS.match(sql)
+    if not found or len(found.group(2)) < 120:
+        return sql
+    return f"SELECT {found.group(1) or ''}{found.group(2)[:100]}… FROM{sql[found.end() :]}"
+
+
 def write_plans(path: Path, plans: list[dict], heading: str) -> None:
     lines = [f"## {heading}", ""]
     for p in plans:
         flag = f" — **sequential scan on {', '.join(p['seq_scans'])}**" if p["seq_scans"] else ""
-        lines += [f"### {p['page']}: {p['ms']} ms{flag}", "", "```sql", p["sql"][:3000], "```"]
+        lines += [f"### {p['page']}: {p['ms']} ms{flag}", "", "```sql", shown_sql(p["sql"]), "```"]
         lines += ["", "```", p["plan"], "```", ""]
     path.write_text("\n".join(lines))
 
