@@ -99,7 +99,7 @@ def choices() -> Choices:
     upcoming = selectors.upcoming_events().order_by()
     rows = upcoming.values_list(
         "group_id", "group__slug", "group__name", "venue__city", "address_private"
-    ).annotate(meetings=Count("pk"))
+    ).annotate(meetings=Count("*"))  # no column: the index alone answers
     cities, groups, planned = set(), {}, Counter()
     for group_id, slug, name, city, private, meetings in rows:
         groups[group_id] = Group(pk=group_id, slug=slug, name=name)
