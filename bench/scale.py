@@ -18,13 +18,15 @@ cached``, as bench/public_pages.py --uncached). The load client measures each pa
 both (``--requests`` views, ``--concurrency`` in flight): the meeting page, ``/`` plain
 and filtered (by topic, by town), the group page, the three iCalendar feeds (site, group,
 meeting), and, logged in as the group's organiser (never cached), the meeting's
-registrations page and its CSV export (a POST: each export is recorded).
+registrations page and its CSV export (a POST: each export is recorded), on the second
+server only.
 
 In this process, against the same database with the page cache off: each page once more
 through Django's test client, its queries counted and captured; then each SELECT of
 them under ``EXPLAIN (ANALYZE, BUFFERS)``, and a sequential scan on a large table
-flagged. Then one run each of the anonymisation and reminder jobs, timed, their queries
-explained too. ``--plans FILE`` writes every plan as Markdown (for bench/BENCHMARKS.md).
+flagged; then one run each of the anonymisation and reminder jobs, timed, their queries
+explained too (each query once). ``--plans FILE`` writes the plans as Markdown (for
+bench/BENCHMARKS.md) before the load client starts.
 
 Before the load client starts, waits for the 1-minute load to drop under ``--max-load``
 (the machine is shared; the data and the plans are made meanwhile).
@@ -165,10 +167,14 @@ def explain(sql: str) -> str:
 def explained(name: str, queries: list[str]) -> list[dict]:
     """Each SELECT of ``queries`` (the session and savepoint ones left out) with its plan,
     its time and the large tables it reads from end to end."""
-    out = []
+    out, seen = [], set()
     for sql in queries:
         if not sql.lstrip().upper().startswith("SELECT") or "django_session" in sql:
             continue
+        shape = re.sub(r"\d+", "N", sql)  # a job's same query for another meeting: once
+        if shape in seen:
+            continue
+        seen.add(shape)
         plan = explain(sql)
         time_ms = re.search(r"Execution Time: ([\d.]+) ms", plan)
         scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in LARGE_TABLES})
@@ -251,11 +257,19 @@ def main() -> int:
             "TURNOUT_PAGE_CACHE_SECONDS": "0",
         }
         servers.append(turnout_server(ports["not cached"], args.workers, uncached_env).start())
+        for name, job in jobs():  # before the load: what they change, no page shows
+            queries, seconds, done = job_queries(job)
+            per_page[name] = {"queries": len(queries), "seconds": round(seconds, 3), "did": done}
+            plans += explained(name, queries)
+        if args.plans:  # now: a long run stopped half-way still leaves them
+            write_plans(args.plans, plans, f"Query plans at {args.meetings:,} meetings")
         if args.max_load and not args.quick:  # the data and the plans need no quiet machine
             wait_for_quiet(args.max_load, args.patience)
         load_before = load_average()
         for server, kind in zip(servers, ("cached", "not cached"), strict=True):
             for name, path, marker, as_organiser in measured:
+                if as_organiser and kind == "cached":  # an organiser's pages never are
+                    continue
                 request = organiser_request(server.port, path, session) if as_organiser else None
                 measure_view(server, name, path, marker, args, args.concurrency * 2, request)
                 result = {
@@ -265,10 +279,6 @@ def main() -> int:
                 }
                 results.append(result)
                 print(json.dumps(result), file=sys.stderr)
-        for name, job in jobs():
-            queries, seconds, done = job_queries(job)
-            per_page[name] = {"queries": len(queries), "seconds": round(seconds, 3), "did": done}
-            plans += explained(name, queries)
     finally:
         for server in servers:
             server.stop()
@@ -278,8 +288,6 @@ def main() -> int:
         pg.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
 
-    if args.plans:
-        write_plans(args.plans, plans, f"Query plans at {args.meetings:,} meetings")
     print(
         f"machine: {machine()}; 1-minute load at the start: {load_at_start}, before the "
         f"measurements: {load_before}, at the end: {load_average()}"
@@ -314,7 +322,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--meetings", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="tiny data, few requests")
-    parser.add_argument("--requests", type=int, default=500, help="views per page and server")
+    parser.add_argument("--requests", type=int, default=300, help="views per page and server")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each server")
     parser.add_argument("--client-processes", type=int, default=2)
