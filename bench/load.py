@@ -309,6 +309,17 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def stop_all(servers: list["Server"], pg, var_dir: Path) -> None:
+    """The end of a benchmark: its servers, Django's connections, the throwaway database."""
+    for server in servers:
+        server.stop()
+    from django.db import connections
+
+    connections.close_all()
+    pg.stop()
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
 def _is_gunicorn_worker(pid: int) -> bool:
     """A gunicorn worker: a gunicorn process whose parent is a gunicorn process too."""
     try:

@@ -37,7 +37,6 @@ and not, queries, and the large tables read from end to end.
 import argparse
 import json
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -54,6 +53,7 @@ from bench.load import (  # noqa: E402
     free_port,
     http,
     measure_view,
+    stop_all,
     turnout_env,
     turnout_server,
     wait_for_quiet,
@@ -280,13 +280,7 @@ def main() -> int:
                 results.append(result)
                 print(json.dumps(result), file=sys.stderr)
     finally:
-        for server in servers:
-            server.stop()
-        from django.db import connections
-
-        connections.close_all()
-        pg.stop()
-        shutil.rmtree(var_dir, ignore_errors=True)
+        stop_all(servers, pg, var_dir)
 
     print(
         f"machine: {machine()}; 1-minute load at the start: {load_at_start}, before the "
