@@ -96,6 +96,9 @@ def client(spec: dict) -> None:
     """
     port, path, mode, marker = spec["port"], spec["path"], spec["mode"], spec["marker"].encode()
     users = deque(spec["users"])
+    # A view may be another method with a body, and carry cookies (a logged-in organiser).
+    method, headers = spec.get("method", "GET"), spec.get("headers", [])
+    body = spec.get("body", "").encode()
     records = []
     tokens = []
     if mode == "post":
@@ -129,7 +132,7 @@ def client(spec: dict) -> None:
                     t1 = t0
                     post_status, error = post(i, *tokens[n])
                 elif mode == "view":
-                    get_status, _headers, content = http(port, "GET", path)
+                    get_status, _headers, content = http(port, method, path, headers, body)
                     t1 = time.monotonic()
                     if get_status != 200 or marker not in content:
                         error = f"GET {get_status}" + ("" if marker in content else " unexpected")
@@ -172,6 +175,7 @@ def run_load(
     tag: str,
     path: str,
     marker: str | None = None,
+    request: dict | None = None,
 ):
     """Run the load client against ``server``: records, elapsed time, CPU of each side."""
     from bench.announcement import cpu_seconds, postgres_pids
@@ -187,6 +191,7 @@ def run_load(
             "tag": tag,
             "users": list(range(p, n, processes)),
             "threads": concurrency // processes + (p < concurrency % processes),
+            **(request or {}),  # method, headers, body: a view other than a plain GET
         }
         clients.append(
             subprocess.Popen(
@@ -304,6 +309,17 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def stop_all(servers: list["Server"], pg, var_dir: Path) -> None:
+    """The end of a benchmark: its servers, Django's connections, the throwaway database."""
+    for server in servers:
+        server.stop()
+    from django.db import connections
+
+    connections.close_all()
+    pg.stop()
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
 def _is_gunicorn_worker(pid: int) -> bool:
     """A gunicorn worker: a gunicorn process whose parent is a gunicorn process too."""
     try:
@@ -357,9 +373,12 @@ def setup_bare(admin_url: str, bare_url: str, seats: int, slugs=("warm-up", "rus
     return {slug: f"/e/{slug}/" for slug in slugs}
 
 
-def measure_view(server: Server, name: str, path: str, marker: str, args, n: int) -> dict:
+def measure_view(
+    server: Server, name: str, path: str, marker: str, args, n: int, request: dict | None = None
+) -> dict:
     """``n`` GETs of ``path`` by the load client (``args``: concurrency, client
-    processes); ``marker`` must be in every whole answer. The summary, named ``name``."""
+    processes); ``marker`` must be in every whole answer. The summary, named ``name``.
+    ``request`` may give another ``method``, a ``body`` and ``headers`` (cookies)."""
     records, elapsed, cpu, log = run_load(
         server,
         mode="view",
@@ -369,6 +388,7 @@ def measure_view(server: Server, name: str, path: str, marker: str, args, n: int
         tag=name,
         path=path,
         marker=marker,
+        request=request,
     )
     return {"page": name, "path": path, **summary(records, elapsed, cpu, log, mode="view")}
 

@@ -113,14 +113,25 @@ def test_sequence_rises_after_an_edit(client, group, venue):
     assert sequence() == before + 1
 
 
-def test_group_feed_costs_three_queries(client, group, venue, django_assert_num_queries):
-    for days in range(5):
-        make_event(group=group, venue=venue, days_ahead=days + 1)
+@pytest.mark.parametrize("n", [1, 6])
+def test_feeds_cost_the_same_queries_for_1_and_6_meetings(
+    client, group, venue, organiser, django_assert_num_queries, n
+):
+    """Pinned so that no feed's queries grow with its meetings, nor with other groups'
+    (bench/scale.py measures them at 100,000 meetings)."""
+    other = make_group(owner=organiser)
+    made = [
+        make_event(group=g, venue=make_venue(group=g), days_ahead=days + 1)
+        for days in range(n)
+        for g in (group, other)
+    ]
 
     with django_assert_num_queries(3):  # the group, the validators, the meetings
-        client.get(f"/{group.slug}/events.ics")
+        assert len(uids(client.get(f"/{group.slug}/events.ics"))) == n
     with django_assert_num_queries(2):  # the site feed has no group to look up
-        client.get("/events.ics")
+        assert len(uids(client.get("/events.ics"))) == 2 * n
+    with django_assert_num_queries(1):  # the meeting with its group and venue
+        assert len(uids(client.get(urls(made[-1])[0]))) == 1
 
 
 # --- conditional GET
@@ -346,3 +357,24 @@ def test_all_day_meeting_on_the_group_page(client, group, venue):
     html = client.get(f"/{group.slug}/").content.decode()
 
     assert "Saturday 4 December 2027, all day" in html
+
+
+def test_a_feeds_etag_follows_the_meetings_it_holds_not_those_past_its_limit(
+    client, group, venue, monkeypatch
+):
+    """The validators read the same ``FEED_LIMIT`` meetings as the feed, not the whole
+    window: at 100,000 meetings the site feed's ETag otherwise read every one of them."""
+    monkeypatch.setattr(ical_feeds, "FEED_LIMIT", 2)
+    held = [make_event(group=group, venue=venue, days_ahead=days) for days in (1, 2)]
+    beyond = make_event(group=group, venue=venue, days_ahead=3)
+    feeds = (f"/{group.slug}/events.ics", "/events.ics")
+
+    def etags() -> list[str]:
+        return [client.get(url)["ETag"] for url in feeds]
+
+    before = etags()
+    assert [len(uids(client.get(url))) for url in feeds] == [2, 2]
+    events.update_event(event=beyond, title="Changed, and in no feed")
+    assert etags() == before
+    events.update_event(event=held[0], title="Changed in both feeds")
+    assert all(new != old for new, old in zip(etags(), before, strict=True))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.factories import make_event, make_group, make_venue
 from tests.test_public_queries import card_titles
+from turnout.events import browse
 from turnout.events.models import Event, Topic
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,21 @@ def test_filter_by_place(client, town):
 
 def test_filter_by_group(client, town):
     assert titles(client, "?group=tenants") == ["Rent strike", "حقّك في السكن"]
+
+
+def test_the_group_filter_offers_the_busiest_groups_and_any_group_still_filters(
+    client, town, monkeypatch
+):
+    """On a site of 10,000 groups "/" listed every one in its menu (570 kB a page,
+    bench/scale.py): it offers the ``GROUPS_OFFERED`` with the most upcoming meetings, by
+    name, and a group left out still filters by its address, as one with none planned."""
+    monkeypatch.setattr(browse, "GROUPS_OFFERED", 1, raising=False)
+    text = client.get("/").content.decode()
+
+    menu = re.search(r'<select id="browse-group".*?</select>', text, re.S).group()
+    assert re.findall(r'<option value="([^"]*)"', menu) == ["", "uig"]  # 3 meetings, not 2
+    assert titles(client, "?group=tenants") == ["Rent strike", "حقّك في السكن"]
+    assert not PROBLEMS.search(client.get("/?group=tenants").content.decode())
 
 
 def test_filter_online_or_in_person(client, town):

@@ -8,17 +8,20 @@ threads, each with its own connection, calling it at once.
 """
 
 import datetime as dt
+import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from tests.concurrency import race
 from tests.factories import make_event, make_group, make_venue
 from tests.mail import calendar_of, outbox
+from tests.plans import plan
 from tests.processes import wait_for
 from turnout.core.models import Message, ScheduledJob
 from turnout.core.timefmt import clock, event_when
@@ -389,3 +392,36 @@ def test_threads_sending_reminders_at_once_send_one_per_attendee():
     assert sum(sent) == 20
     assert reminded() == Counter({p.email: 1 for p in people})
     assert Registration.objects.filter(event=hall, reminded_at=now).count() == 20
+
+
+def test_due_meetings_are_read_through_the_start_s_index_from_now_to_a_week_ahead(db):
+    """No reminder comes more than REMINDER_MAX_HOURS before its meeting, so only the
+    meetings starting by then are read: at 100,000 meetings, a hundred rows, not the
+    third of them that had their reminder already (bench/scale.py)."""
+    found = plan(reminders.due_events(timezone.now()))
+
+    assert re.search(r"Index Cond: .*starts_at > .*starts_at <= ", found), found
+
+
+@pytest.mark.django_db
+def test_meetings_whose_reminders_all_went_cost_no_query_each(group, venue):
+    """For a day before each meeting its reminder time has passed: at 100,000 meetings the
+    job read each of the ~95 meetings again, 4 queries each, to find nobody owed one
+    (bench/scale.py). Their count must not change what a run costs."""
+    sent = [person(meeting(group, starts_in=dt.timedelta(days=3), venue=venue), "Ann")]
+    confirmed_days_ago(sent[0].event, days=4)
+    now = sent[0].event.reminder_due_at + MINUTE
+    assert reminders.send_due_reminders(now=now) == 1
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reminders.send_due_reminders(now=now) == 0
+        return len(captured)
+
+    one = queries()
+    for name in ("Bob", "Cat"):
+        other = person(meeting(group, starts_in=dt.timedelta(days=3), venue=venue), name)
+        confirmed_days_ago(other.event, days=4)
+        reminders.send_due_reminders(now=now)
+
+    assert queries() == one == 1

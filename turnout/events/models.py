@@ -310,6 +310,16 @@ class Event(StoredMarkdown):
         indexes = [
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["status", "reminder_due_at"]),
+            # The listed meetings by their end, with what "/"'s filters offer (towns and
+            # groups): the count of the upcoming ones and the choices read this index
+            # alone (PostgreSQL's INCLUDE; SQLite has none), not the whole table
+            # (bench/scale.py, 100,000 meetings).
+            models.Index(
+                fields=["ends_at"],
+                include=["group", "venue", "address_private"],
+                condition=models.Q(status__in=("published", "cancelled"), unlisted=False),
+                name="event_listed_by_end",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -144,6 +144,13 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["event", "status", "waitlist_position"]),
             models.Index(fields=["status", "hold_expires_at"]),
+            # The anonymisation job's: a meeting's people not anonymised yet (once past,
+            # few rows: the index stays small however many registrations there were).
+            models.Index(
+                fields=["event"],
+                condition=Q(anonymised_at__isnull=True),
+                name="registration_not_anonymised",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,10 +22,10 @@ start moves, ``start_moved`` makes everyone due again before the new time.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from turnout.events.models import Event
+from turnout.events.models import REMINDER_MAX_HOURS, Event
 from turnout.rsvp import services as rsvp
 from turnout.rsvp.models import Registration
 
@@ -34,29 +34,44 @@ BATCH = 100  # registrations per transaction: a crowd is not one long lock
 
 
 def due_events(now: dt.datetime) -> QuerySet:
-    """Published meetings not started yet whose reminder time has come."""
+    """Published meetings not started yet whose reminder time has come. No reminder is
+    due more than ``REMINDER_MAX_HOURS`` before its start, so only the meetings starting
+    by then are read (the start's index: a few rows, not every past meeting's)."""
     return Event.objects.filter(
-        status=Event.Status.PUBLISHED, reminder_due_at__lte=now, starts_at__gt=now
+        status=Event.Status.PUBLISHED,
+        reminder_due_at__lte=now,
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(hours=REMINDER_MAX_HOURS),
+    )
+
+
+def _owed(event_id, due_at) -> Q:
+    """Registrations of the meeting ``event_id`` still owed the reminder due at ``due_at``
+    (values, or OuterRef to the meeting's)."""
+    return (
+        Q(event_id=event_id)
+        & Q(status=Registration.Status.CONFIRMED)
+        & Q(reminded_at__isnull=True)
+        & Q(anonymised_at__isnull=True)
+        & Q(confirmed_at__lte=due_at)
+        & ~Q(email="")
     )
 
 
 def _due(event: Event) -> QuerySet:
     """The event's registrations still owed a reminder (a claim re-checks all of it)."""
-    return Registration.objects.filter(
-        Q(event_id=event.pk)
-        & Q(status=Registration.Status.CONFIRMED)
-        & Q(reminded_at__isnull=True)
-        & Q(anonymised_at__isnull=True)
-        & Q(confirmed_at__lte=event.reminder_due_at)
-        & ~Q(email="")
-    )
+    return Registration.objects.filter(_owed(event.pk, event.reminder_due_at))
 
 
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
-    """Queue the reminders now due, each exactly once; how many this call queued."""
+    """Queue the reminders now due, each exactly once; how many this call queued. Only
+    the meetings with someone still owed one are read again: for a day before each
+    meeting its reminder time has passed, and its reminders went long ago."""
     now = now or timezone.now()
     sent = 0
-    for event_id in due_events(now).order_by("reminder_due_at").values_list("pk", flat=True):
+    owed = Registration.objects.filter(_owed(OuterRef("pk"), OuterRef("reminder_due_at")))
+    found = due_events(now).filter(Exists(owed)).order_by("reminder_due_at")
+    for event_id in found.values_list("pk", flat=True):
         sent += _remind(event_id, now)
     return sent
 
