@@ -133,6 +133,7 @@ def test_event_page_query_count_with_blocks(client, django_assert_num_queries, g
             assert shown in response.content.decode()
 
 
+@pytest.mark.postgres_only  # PostgreSQL's planner
 def test_home_counts_and_offers_the_upcoming_meetings_from_an_index_of_the_listed_ones(
     client, group, venue
 ):

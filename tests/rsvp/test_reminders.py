@@ -394,6 +394,7 @@ def test_threads_sending_reminders_at_once_send_one_per_attendee():
     assert Registration.objects.filter(event=hall, reminded_at=now).count() == 20
 
 
+@pytest.mark.postgres_only  # PostgreSQL's planner
 def test_due_meetings_are_read_through_the_start_s_index_from_now_to_a_week_ahead(db):
     """No reminder comes more than REMINDER_MAX_HOURS before its meeting, so only the
     meetings starting by then are read: at 100,000 meetings, a hundred rows, not the
