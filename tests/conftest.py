@@ -194,6 +194,16 @@ def fragment_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """The test twice: on each process's own memory, and on a shared Redis."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_server").url
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        settings.CACHES = {**settings.CACHES, "default": redis}
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def redis_server():
     """A redis-server of the session's own (tests/redisserver.py), started when a test of

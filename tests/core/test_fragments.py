@@ -25,13 +25,10 @@ REDIS = "django.core.cache.backends.redis.RedisCache"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def backend(request, settings):
-    if request.param == "redis":
-        url = request.getfixturevalue("redis_server").url
-        settings.CACHES = {**settings.CACHES, "default": {"BACKEND": REDIS, "LOCATION": url}}
+@pytest.fixture
+def backend(cache_backend, request):
     request.getfixturevalue("fragment_cache")  # on the cache just chosen
-    return request.param
+    return cache_backend
 
 
 @pytest.fixture

@@ -12,16 +12,11 @@ from hypothesis import strategies as st
 from tests.factories import make_event, make_group
 from turnout.events import services as events
 
-REDIS = "django.core.cache.backends.redis.RedisCache"
 
-
-@pytest.fixture(params=["locmem", "redis"])
-def backend(request, settings):
-    if request.param == "redis":
-        url = request.getfixturevalue("redis_server").url
-        settings.CACHES = {**settings.CACHES, "default": {"BACKEND": REDIS, "LOCATION": url}}
+@pytest.fixture
+def backend(cache_backend, request):
     request.getfixturevalue("page_cache")  # on the cache just chosen
-    return request.param
+    return cache_backend
 
 
 def page(event) -> str:
