@@ -5,11 +5,10 @@ workers, SMTP and the browser, so together they take little more than the longes
 SQLite without the browser tests, PostgreSQL without them, and the browser tests, which
 run once, on a PostgreSQL of their own; a test marked ``own_database`` (``turnout demo``
 as a process, on its own SQLite whatever the test database) runs in the SQLite pass
-only, and one marked ``postgres_only`` (what PostgreSQL's planner makes of a query,
-tests/plans.py) in the PostgreSQL pass only. Each PostgreSQL pass starts its own
-throwaway server (tests/postgres.py). The first PostgreSQL pass prints as it goes; the
-others' output follows when all are done. Prints passed/failed/skipped per database (the
-two PostgreSQL passes added up); under CI (``CI=true``) a skipped test fails the run.
+only. Each PostgreSQL pass starts its own throwaway server (tests/postgres.py). The
+first PostgreSQL pass prints as it goes; the others' output follows when all are done.
+Prints passed/failed/skipped per database (the two PostgreSQL passes added up); under CI
+(``CI=true``) a skipped test fails the run.
 """
 
 import json
@@ -21,7 +20,7 @@ import tempfile
 # (name, database, pytest's selection): the first is shown as it runs.
 PASSES = [
     ("postgres", "postgres", ["-m", "not browser and not own_database"]),
-    ("sqlite", "sqlite", ["-m", "not browser and not postgres_only"]),
+    ("sqlite", "sqlite", ["-m", "not browser"]),
     ("browser", "postgres", ["-m", "browser"]),
 ]
 OUTCOMES = ("passed", "failed", "error", "skipped")

@@ -11,13 +11,10 @@ import io
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.comparisons.helpers import citation, make_table
 from tests.factories import make_event, make_group, make_venue
-from tests.plans import plans_of
 from turnout.feeds import imports
 from turnout.flyers import services as flyers
 from turnout.pages.views.public import PAST_EVENTS_SHOWN
@@ -131,20 +128,3 @@ def test_event_page_query_count_with_blocks(client, django_assert_num_queries, g
         assert response.status_code == 200
         if shown:
             assert shown in response.content.decode()
-
-
-@pytest.mark.postgres_only  # PostgreSQL's planner
-def test_home_counts_and_offers_the_upcoming_meetings_from_an_index_of_the_listed_ones(
-    client, group, venue
-):
-    """At 100,000 meetings the count of the upcoming ones and the filters' towns and groups
-    read the whole meetings table (90 ms and 170 ms, bench/scale.py); a partial index of
-    the listed meetings by their end, with what the choices need, is read instead."""
-    make_event(group=group, venue=venue, title="Upcoming")
-
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get("/").status_code == 200
-
-    found = plans_of(captured.captured_queries, "events_event")
-    only_index = [p for p in found if "Index Only Scan using event_listed_by_end" in p]
-    assert len(only_index) == 2, found  # the choices and the count

@@ -30,7 +30,6 @@ from pypdf import PdfReader
 from tests.dump import database_dump
 from tests.factories import make_event, make_group
 from tests.mail import last_queued, outbox
-from tests.plans import plans_of
 from tests.processes import wait_for
 from tests.rsvp.helpers import seats
 from turnout.core import outbox as the_outbox
@@ -298,24 +297,30 @@ def test_job_anonymises_only_meetings_past_the_retention(group, venue):
     assert set(Message.objects.filter(registration=ann).values_list("to_email", flat=True)) == {""}
 
 
-@pytest.mark.postgres_only  # PostgreSQL's planner
 def test_job_finds_who_is_due_through_the_meetings_not_the_registrations_in_order(group, venue):
     """At 100,000 meetings the job walked a million registrations in id order to find the
-    few due (1.2 s): it now starts from the ended meetings and the index of registrations
-    not anonymised yet (bench/scale.py)."""
+    few due (1.2 s): it now starts from the ended meetings, and reads registrations by
+    their meeting among those not anonymised yet, which the partial index
+    ``registration_not_anonymised`` holds (bench/scale.py has the plans: a test database's
+    few rows give the planner no reason to use an index)."""
     past = make_event(group=group, venue=venue, days_ahead=3)
     register(past, "Ann")
 
     with CaptureQueriesContext(connection) as captured:
         assert privacy.anonymise_past_attendees(now=after_retention(past, 90)) == 1
 
-    found = plans_of(captured.captured_queries, "rsvp_registration")
-    assert found
-    walks = re.compile(
-        r"Index Scan using rsvp_registration_pkey on rsvp_registration .*\n(?! +Index Cond)"
-    )
-    assert not [p for p in found if walks.search(p)], found  # all of them, in id order
-    assert any("registration_not_anonymised" in p for p in found), found
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT")
+        and q["sql"].split(" FROM ", 1)[1].startswith('"rsvp_registration"')
+    ]
+    by_meeting = '"rsvp_registration"."event_id"'
+    for sql in reads:  # never the whole table: by meeting, or the ids found so
+        assert by_meeting in sql or '"rsvp_registration"."id" IN' in sql, sql
+    assert any(
+        by_meeting in sql and '"rsvp_registration"."anonymised_at" IS NULL' in sql for sql in reads
+    ), reads
 
 
 def test_a_group_with_seven_days_is_anonymised_earlier(group, venue):
