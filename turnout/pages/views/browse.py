@@ -71,9 +71,8 @@ def _choices() -> browse.Choices:
 
 
 def _home(request: HttpRequest, asked, offered, chosen, extra: dict | None = None) -> str:
-    page = Paginator(browse.meetings(chosen).only(*events.CARD_FIELDS), EVENTS_PER_PAGE).get_page(
-        asked
-    )
+    found = browse.meetings(chosen).only(*events.CARD_FIELDS)
+    page = Paginator(found, EVENTS_PER_PAGE).get_page(asked)
     context = {"page": page, "choices": offered, "chosen": chosen, **(extra or {})}
     return render_to_string("pages/home.html", context, request)
 
