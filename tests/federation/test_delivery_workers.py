@@ -48,8 +48,10 @@ def test_a_worker_killed_mid_delivery_loses_nothing(workers, group, inboxes, cap
     assert before_kill < ACTIVITIES * len(HOSTS)  # killed mid-way
     pool.start()
 
+    # Up to 90 s: on a busy machine a request may pass the 2 s timeout, and its retry
+    # comes a minute later (the back-off's first step).
     wait_for(
-        lambda: all(len(set(s.ids())) == ACTIVITIES for s in inboxes), timeout=30, interval=0.1
+        lambda: all(len(set(s.ids())) == ACTIVITIES for s in inboxes), timeout=90, interval=0.1
     )
     wait_for(lambda: not Delivery.objects.exclude(status="sent").exists(), timeout=10)
     duplicates = sum(count - 1 for s in inboxes for count in Counter(s.ids()).values() if count > 1)
