@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import timezone
 
@@ -191,3 +191,39 @@ def test_the_page_is_built_whole_while_redis_is_down(settings, meeting, monkeypa
 
     assert response.status_code == 200
     assert "Since 2014" in response.content.decode()
+
+
+def test_a_request_reads_each_version_once(backend, meeting, monkeypatch):
+    """The meeting page's fragments all follow its group: one read of the versions for
+    the whole page, not one a fragment (each a round trip to Redis)."""
+    shown(page(meeting))  # the fragments kept
+    reads = []
+    used = caches["default"]  # the backend itself (``cache`` is a proxy to it)
+    get_many = used.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(used, "get_many", counted)
+    assert "Since 2014" in shown(page(meeting))
+    assert len([keys for keys in reads if pagecache.GENERATION in keys]) == 1
+
+
+def test_a_change_made_during_a_request_is_read_again(backend, group):
+    scope = pagecache.group_scope(group.slug)
+    pagecache.request_started()
+    try:
+        before = pagecache._versions([scope])
+        assert pagecache._versions([scope]) == before
+        pagecache.changed(scope)
+        assert pagecache._versions([scope]) != before
+    finally:
+        pagecache.request_finished()
+
+
+def test_outside_a_request_another_process_change_is_read_at_once(backend, group):
+    scope = pagecache.group_scope(group.slug)
+    before = pagecache._versions([scope])
+    cache.set(pagecache.VERSION + scope, "set-by-another-process", timeout=None)
+    assert pagecache._versions([scope]) != before

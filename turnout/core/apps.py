@@ -8,8 +8,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they load models, which an app's configuration
         # module may not do while Django is still loading the apps.
-        from turnout.core import outbox, schedule, tasks
+        from django.core.signals import request_finished, request_started
+
+        from turnout.core import outbox, pagecache, schedule, tasks
         from turnout.core.outbox import tasks as outbox_tasks
+
+        request_started.connect(pagecache.request_started)
+        request_finished.connect(pagecache.request_finished)
 
         schedule.register(name="purge-rate-counters", task=tasks.purge_rate_counters, every=3600)
         schedule.register(

@@ -311,15 +311,19 @@ class Event(StoredMarkdown):
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["status", "reminder_due_at"]),
             # The listed meetings by their end, with what "/"'s filters offer (towns and
-            # groups): the count of the upcoming ones and the choices read this index
+            # groups) and their start: the count of the upcoming ones, the choices and
+            # the earliest start (selectors.earliest_upcoming_start) read this index
             # alone (PostgreSQL's INCLUDE; SQLite has none), not the whole table
             # (bench/scale.py, 100,000 meetings).
             models.Index(
                 fields=["ends_at"],
-                include=["group", "venue", "address_private"],
+                include=["group", "venue", "address_private", "starts_at"],
                 condition=models.Q(status__in=("published", "cancelled"), unlisted=False),
                 name="event_listed_by_end",
             ),
+            # A group's meetings by their start: its page's upcoming and past ones and its
+            # feed, without reading every meeting it ever had.
+            models.Index(fields=["group", "starts_at"], name="event_group_by_start"),
         ]
 
     def __str__(self) -> str:

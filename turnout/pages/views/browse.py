@@ -1,7 +1,7 @@
 """The pages for finding meetings: "/" with its filters and search, every group
 (/groups/), and the archives of past meetings (/past/, /<group>/past/)."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -32,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     def key() -> str:
         # The page number that would be shown ("abc" is the first page, too far the
         # last), so that made-up numbers cannot fill the cache.
+        if asked in FIRST:  # most visits: nothing to count
+            return "home:1"
         count = pagecache.recent(
             "upcoming-count",
             lambda: events.upcoming_events().count(),
@@ -53,12 +55,11 @@ def _filtered(request: HttpRequest, asked) -> HttpResponse:
     later page, a value that did not apply) is built for the request and never kept."""
     offered = _choices()
     chosen = browse.parse(request.GET, choices=offered)
-    params = chosen.params
-    if chosen.problems or len(params) != 1 or set(params) & UNBOUNDED or asked not in FIRST:
+    if len(chosen.params) != 1 or not _kept(chosen) or asked not in FIRST:
         return HttpResponse(_home(request, asked, offered, chosen))
     return pagecache.anonymous_page(
         request,
-        f"home:{params.urlencode()}",
+        f"home:{chosen.params.urlencode()}",
         lambda extra: _home(request, None, offered, chosen, extra),
         follows=[pagecache.LISTINGS],
     )
@@ -70,9 +71,32 @@ def _choices() -> browse.Choices:
     return pagecache.lasting("browse-choices", browse.choices, follows=[pagecache.LISTINGS])
 
 
-def _home(request: HttpRequest, asked, offered, chosen, extra: dict | None = None) -> str:
+def _kept(chosen: browse.Browse) -> bool:
+    """Whether what ``chosen`` finds may be kept under its filter's value: no filter, or
+    one whose value applied and takes few values."""
+    params = chosen.params
+    return not chosen.problems and len(params) <= 1 and not set(params) & UNBOUNDED
+
+
+def _page(chosen: browse.Browse, asked) -> Page:
+    """The page of meetings ``chosen`` finds. Their count, which reads every upcoming
+    meeting that matches, is kept as long as a fragment where the filter allows
+    (``_kept``): it may still count a meeting that ended since, so a page found empty
+    beyond the first is counted again."""
     found = browse.meetings(chosen).only(*events.CARD_FIELDS)
-    page = Paginator(found, EVENTS_PER_PAGE).get_page(asked)
+    paginator = Paginator(found, EVENTS_PER_PAGE)
+    if not _kept(chosen):
+        return paginator.get_page(asked)
+    key = f"home-count:{chosen.params.urlencode()}"
+    paginator.count = pagecache.lasting(key, found.count, follows=[pagecache.LISTINGS])
+    page = paginator.get_page(asked)
+    if page.number > 1 and not page.object_list:
+        page = Paginator(found, EVENTS_PER_PAGE).get_page(asked)
+    return page
+
+
+def _home(request: HttpRequest, asked, offered, chosen, extra: dict | None = None) -> str:
+    page = _page(chosen, asked)
     context = {"page": page, "choices": offered, "chosen": chosen, **(extra or {})}
     return render_to_string("pages/home.html", context, request)
 
