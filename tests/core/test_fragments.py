@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.comparisons.helpers import cell_at, make_table
-from tests.factories import make_event, make_group
+from tests.factories import make_event, make_group, make_venue
 from tests.smtp import free_port
 from turnout.comparisons import services as comparisons
 from turnout.core import pagecache
@@ -80,6 +80,25 @@ def test_a_warm_meeting_page_reads_the_meeting_alone(backend, meeting, django_as
     with django_assert_num_queries(1):
         html = shown(page(meeting))
     assert "Since 2014" in html and "Every people has the right." in html
+
+
+def test_a_warm_front_page_reads_its_list_alone(backend, meeting, django_assert_num_queries):
+    """The filters, the count and the earliest start are kept: one query, the page's
+    meetings; the choices are not even read from the cache."""
+    shown("/")
+
+    with django_assert_num_queries(1):
+        html = shown("/")
+    assert meeting.title in html and f">{meeting.venue.city}</option>" in html
+
+
+def test_a_new_town_is_offered_at_once(backend, meeting):
+    shown("/")
+    elsewhere = make_venue(group=meeting.group, name="Hall", city="Житомир")
+    make_event(group=meeting.group, venue=elsewhere, title="Elsewhere", days_ahead=3)
+
+    html = shown("/")
+    assert ">Житомир</option>" in html and "Elsewhere" in html
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from tests.test_public_queries import card_titles
 from turnout.events import selectors
 from turnout.events.models import Event
 from turnout.pages.views.browse import EVENTS_PER_PAGE
+from turnout.pages.views.public import UPCOMING_EVENTS_SHOWN
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,19 @@ def test_any_page_number_with_a_kept_count_gives_a_page(page, client, fragment_c
     response = client.get("/", {"page": page})
     assert response.status_code == 200
     assert len(card_titles(response)) in (1, EVENTS_PER_PAGE)
+
+
+@pytest.mark.parametrize("planned", [UPCOMING_EVENTS_SHOWN, UPCOMING_EVENTS_SHOWN + 1])
+def test_a_group_page_shows_its_first_upcoming_meetings_and_links_to_all(client, group, planned):
+    for day in range(1, planned + 1):
+        make_event(group=group, title=f"Meeting {day:03}", days_ahead=day)
+
+    html = client.get(f"/{group.slug}/").content.decode()
+
+    shown = [f"Meeting {day:03}" for day in range(1, UPCOMING_EVENTS_SHOWN + 1)]
+    assert card_titles(client.get(f"/{group.slug}/")) == shown
+    link = f'<a href="/?group={group.slug}">Every upcoming meeting of the group</a>'
+    assert (link in html) == (planned > UPCOMING_EVENTS_SHOWN)
+    if planned > UPCOMING_EVENTS_SHOWN:
+        last_page = client.get(f"/?group={group.slug}&page=3")  # 41 to 51
+        assert card_titles(last_page) == [f"Meeting {day:03}" for day in range(41, planned + 1)]

@@ -5,6 +5,8 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 
 from turnout.core import pagecache
 from turnout.events import browse
@@ -42,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return f"home:{Paginator(range(count), EVENTS_PER_PAGE).get_page(asked).number}"
 
     def render_page(extra: dict) -> str:
-        offered = _choices()
+        offered = SimpleLazyObject(_choices)  # read only if the filters are not kept
         return _home(request, asked, offered, browse.parse(QueryDict(), choices=offered), extra)
 
     return pagecache.anonymous_page(request, key, render_page, follows=[pagecache.LISTINGS])
@@ -96,9 +98,25 @@ def _page(chosen: browse.Browse, asked) -> Page:
 
 
 def _home(request: HttpRequest, asked, offered, chosen, extra: dict | None = None) -> str:
-    page = _page(chosen, asked)
-    context = {"page": page, "choices": offered, "chosen": chosen, **(extra or {})}
+    filters = _filters(request, offered, chosen)
+    context = {"page": _page(chosen, asked), "filters": filters, "chosen": chosen, **(extra or {})}
     return render_to_string("pages/home.html", context, request)
+
+
+def _filters(request: HttpRequest, offered, chosen: browse.Browse) -> str:
+    """The filters' links and form (pages/_browse.html), kept as a fragment under the
+    filter's value where it may be kept (``_kept``): a page built for a request then
+    reads no choices (hundreds of towns and groups on a big site)."""
+
+    def render() -> str:
+        context = {"choices": offered, "chosen": chosen}
+        return render_to_string("pages/_browse.html", context, request)
+
+    if not _kept(chosen):  # a search, dates, or a value that did not apply: shown as typed
+        return render()
+    key = f"filters:{chosen.params.urlencode()}"
+    html = pagecache.fragment(key, render, follows=[pagecache.LISTINGS])
+    return mark_safe(html)  # noqa: S308 (rendered by the template, escaped there)
 
 
 def groups(request: HttpRequest) -> HttpResponse:

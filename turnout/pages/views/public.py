@@ -14,6 +14,9 @@ from turnout.feeds import selectors as feeds
 from turnout.groups.models import Group
 
 PAST_EVENTS_SHOWN = 10
+# Then a link to the group's meetings on "/": a page of a bounded size, and a bounded
+# query PostgreSQL reads through the group's index (bench/scale.py).
+UPCOMING_EVENTS_SHOWN = 50
 
 
 def group_page(request: HttpRequest, group: str) -> HttpResponse:
@@ -29,9 +32,12 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
 
     def render_page(extra: dict) -> str:
         found = get_object_or_404(Group.objects.select_related("picture"), slug=group)
+        upcoming = events.upcoming_events(group=found).only(*events.CARD_FIELDS)
+        upcoming = list(upcoming[: UPCOMING_EVENTS_SHOWN + 1])
         context = {
             "group": found,
-            "upcoming": events.upcoming_events(group=found).only(*events.CARD_FIELDS),
+            "upcoming": upcoming[:UPCOMING_EVENTS_SHOWN],
+            "more_upcoming": len(upcoming) > UPCOMING_EVENTS_SHOWN,
             "past": events.past_events(group=found).only(*events.CARD_FIELDS)[:PAST_EVENTS_SHOWN],
             "allied": feeds.allied_events(group=found),
             **extra,
