@@ -102,13 +102,15 @@ QUERY = st.dictionaries(
 @given(query=QUERY)
 def test_hostile_query_strings_make_a_bounded_number_of_keys(page_cache, visitor, event, query):
     """At most: the plain first page, and the first page of each filter that applies (here
-    the one town, group and language; online or in person); one card for the meeting."""
+    the one town, group and language; online or in person); as many filters' fragments
+    and kept counts, one card for the meeting, the choices and the earliest start."""
     response = visitor.get("/", query)
 
     assert response.status_code == 200
     pages = [key for key in cache._cache if ":page:" in key]  # the local-memory store
     assert len(pages) <= 6, query
-    assert len([key for key in cache._cache if ":fragment:" in key]) <= 1, query
+    assert len([key for key in cache._cache if ":fragment:" in key]) <= 6 + 1, query
+    assert len([key for key in cache._cache if ":lasting:" in key]) <= 6 + 2, query
 
 
 @pytest.fixture
