@@ -227,8 +227,9 @@ def lasting(key: str, compute: Callable[[], object], *, follows: Iterable[str]):
 
 
 def keeps_lasting() -> bool:
-    """Whether ``lasting`` keeps anything (``TURNOUT_FRAGMENT_CACHE_SECONDS`` above 0): a
-    shortcut worth taking only when kept is left out when it would be computed each time."""
+    """Whether ``lasting`` keeps anything (``TURNOUT_FRAGMENT_CACHE_SECONDS`` above 0).
+    A value that only saves work when kept (a bound for a query) is better left out than
+    computed for every request when it is not."""
     return settings.TURNOUT_FRAGMENT_CACHE_SECONDS > 0
 
 
