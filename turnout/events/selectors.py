@@ -23,8 +23,12 @@ def public_events(*, group: Group | None = None) -> QuerySet[Event]:
 
 def feed_events(*, group: Group | None = None) -> QuerySet[Event]:
     """The meetings calendar feeds carry (``Event.objects.in_feeds()``): the listed ones,
-    and unpublished ones that were once published (as cancelled)."""
-    events = Event.objects.in_feeds().select_related("group", "venue", "picture")
+    and unpublished ones that were once published (as cancelled).
+
+    Venues and pictures come by their keys, a query each: joined to the meetings, a
+    group's feed at 100,000 meetings had PostgreSQL hash every venue of the site, for its
+    few dozen meetings (bench/scale.py)."""
+    events = Event.objects.in_feeds().select_related("group").prefetch_related("venue", "picture")
     return events.filter(group=group) if group else events
 
 
