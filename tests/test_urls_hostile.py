@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.urls.resolvers import RoutePattern
@@ -194,16 +195,22 @@ def server_errors(client: Client, paths: list[str]) -> list[tuple[str, str, int]
     return failures
 
 
-@pytest.mark.parametrize("who", ["anonymous", "organiser"])
 @pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[name for name, _ in PATTERNS])
-def test_hostile_url_values_never_give_a_server_error(organiser, valid, name, route, who):
+def test_hostile_url_values_never_give_a_server_error(organiser, valid, name, route):
     """Without the CSRF check, so that the hostile form reaches each view (a form with
-    the check on stops at the middleware: the test below)."""
-    client = Client(raise_request_exception=False)
-    if who == "organiser":
-        client.force_login(organiser)
+    the check on stops at the middleware: the test below). An anonymous visitor, then the
+    organiser, each in the world as ``valid`` made it: what the first changed is rolled
+    back (one world for both: making it is a third of the test's time)."""
+    failures = {}
+    for who in ("anonymous", "organiser"):
+        client = Client(raise_request_exception=False)
+        if who == "organiser":
+            client.force_login(organiser)
+        with transaction.atomic():
+            failures[who] = server_errors(client, hostile_paths(name, route, valid))
+            transaction.set_rollback(True)
 
-    assert server_errors(client, hostile_paths(name, route, valid)) == []
+    assert failures == {"anonymous": [], "organiser": []}
 
 
 def test_every_pattern_is_walked():
