@@ -160,6 +160,11 @@ STEPS = [
         FROM (SELECT *, starts_at + interval '2 hours' AS ends FROM planned) AS p""",
     ),
     (
+        "public towns",  # as turnout.events.places.public_city gives them
+        """UPDATE events_event e SET public_city = v.city FROM groups_venue v
+        WHERE v.id = e.venue_id AND NOT e.address_private""",
+    ),
+    (
         "topics of meetings",
         """INSERT INTO events_event_topics (event_id, topic_id)
         SELECT e.id, (SELECT array_agg(id ORDER BY id) FROM events_topic)[1 + e.id %%

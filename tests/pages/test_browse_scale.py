@@ -50,18 +50,19 @@ def generate(n: int, *, seed: int = 19) -> None:
         private = not online and rng.random() < 0.1
         title = " ".join(rng.sample(WORDS, 2)) + f" {i}"
         tagline = rng.choice(["", "Monthly meeting", "Зустріч громади"])
+        venue = None if online else rng.choice(venues[group.pk])
         rows.append(
             Event(
                 group=group, slug=f"generated-{seed}-{i}", title=title, tagline=tagline,
                 start_date=start.date(), start_time=start.time(), end_date=start.date(),
                 end_time=start.time(), time_zone="UTC", starts_at=start,
                 ends_at=start + dt.timedelta(hours=2), language=rng.choice(["en", "uk", "ar"]),
-                venue=None if online else rng.choice(venues[group.pk]),
+                venue=venue, public_city=venue.city if venue and not private else "",
                 online_url="https://meet.example/x" if online else "",
                 address_private=private, address_area="Near the park" if private else "",
                 status=rng.choice(["published"] * 6 + ["draft", "cancelled"]),
                 unlisted=False, search_text=search.text(title, tagline),
-            )
+            )  # the derived columns as the services give them
         )  # fmt: skip
     created = Event.objects.bulk_create(rows)
     hidden = [e for e in created if rng.random() < 0.05]

@@ -101,14 +101,13 @@ def choices() -> Choices:
     (a site of 10,000 groups made "/" a 570 kB page); any other still filters by its
     address (``parse``)."""
     upcoming = selectors.upcoming_events().order_by()
-    rows = upcoming.values_list(
-        "group_id", "group__slug", "group__name", "venue__city", "address_private"
-    ).annotate(meetings=Count("*"))  # no column: the index alone answers
+    rows = upcoming.values_list("group_id", "group__slug", "group__name", "public_city")
+    rows = rows.annotate(meetings=Count("*"))  # no column: the index alone answers
     cities, groups, planned = set(), {}, Counter()
-    for group_id, slug, name, city, private, meetings in rows:
+    for group_id, slug, name, city, meetings in rows:
         groups[group_id] = Group(pk=group_id, slug=slug, name=name)
         planned[group_id] += meetings
-        if city and not private:
+        if city:
             cities.add(city)
     busiest = sorted(groups.values(), key=lambda group: (-planned[group.pk], group.pk))
     return Choices(
@@ -200,7 +199,7 @@ def meetings(chosen: Browse) -> QuerySet[Event]:
         words = search.lookups(chosen.q, "search_text", "group__search_name")
         found = found.filter(words) if words else found.none()
     if chosen.city:
-        found = found.filter(venue__city=chosen.city, address_private=False)
+        found = found.filter(public_city=chosen.city)
     if chosen.group:
         found = found.filter(group=chosen.group)
     if chosen.topic:

@@ -134,6 +134,10 @@ class Event(StoredMarkdown):
         db_default="",
         help_text=_("Like “Central London, near King’s Cross”: enough to plan the journey."),
     )
+    # The venue's town as the public reads it (turnout.events.places.public_city): empty
+    # without a venue or with a private address. "/?city=" reads it by its own index;
+    # joined to the venue, that list walked the upcoming meetings of every town.
+    public_city = models.CharField(max_length=100, editable=False, default="", db_default="")
     online_url = models.URLField(
         _("online meeting link"),
         blank=True,
@@ -317,9 +321,17 @@ class Event(StoredMarkdown):
             # (bench/scale.py, 100,000 meetings).
             models.Index(
                 fields=["ends_at"],
-                include=["group", "venue", "address_private", "starts_at"],
+                include=["group", "public_city", "starts_at"],
                 condition=models.Q(status__in=("published", "cancelled"), unlisted=False),
                 name="event_listed_by_end",
+            ),
+            # The listed meetings of one town by their start: "/?city=" reads its first
+            # page from here, however many meetings other towns have.
+            models.Index(
+                fields=["public_city", "starts_at"],
+                condition=models.Q(status__in=("published", "cancelled"), unlisted=False)
+                & ~models.Q(public_city=""),
+                name="event_listed_by_city",
             ),
             # A group's meetings by their start: its page's upcoming and past ones and its
             # feed, without reading every meeting it ever had.

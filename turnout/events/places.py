@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from turnout.core.validators import has_control_characters
 from turnout.events.models import AREA_MAX_LENGTH, Event
+from turnout.groups.models import Venue
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,29 @@ def place(event: Event, *, full: bool = False) -> Place | None:
 def public_place(event: Event) -> Place | None:
     """The place as anyone may read it: the pages, feeds, flyers and widget."""
     return place(event, full=False)
+
+
+def public_city(event: Event, *, lock_venue: bool = False) -> str:
+    """The town anyone may read (``Event.public_city``, what "/?city=" filters by): the
+    venue's, empty without a venue or when the address is for attendees only.
+
+    Read from the database, not from the venue loaded with the meeting: a venue renamed
+    at the same moment is then either read here or moves this meeting after it
+    (``venue_saved``), as long as the caller holds the meeting's row (``update_event``
+    locks it first) or, for a meeting not saved yet, the venue's (``lock_venue``)."""
+    if not event.venue_id or event.address_private:
+        return ""
+    venues = Venue.objects.filter(pk=event.venue_id)
+    if lock_venue:
+        venues = venues.select_for_update(no_key=True)
+    return venues.values_list("city", flat=True).get()
+
+
+def venue_saved(*, instance: Venue, **kwargs) -> None:
+    """A venue was saved: its meetings with a public address take its town (a post_save
+    receiver, so that the admin and every service are followed)."""
+    shown = Event.objects.filter(venue=instance, address_private=False)
+    shown.exclude(public_city=instance.city).update(public_city=instance.city)
 
 
 def place_text(event: Event) -> str:

@@ -209,6 +209,7 @@ def create_event(
     _normalise_all_day(event)
     _check(event, allow_past_start=allow_past_start)
     event.search_text = search.text(event.title, event.tagline)
+    event.public_city = places.public_city(event, lock_venue=True)
     event.save()
     event.topics.set(topics)
     _keep_addresses(event, before=None)
@@ -255,6 +256,7 @@ def update_event(
     event.updated_at = timezone.now()
     _check(event, allow_past_start=allow_past_start, before=before)
     event.search_text = search.text(event.title, event.tagline)
+    event.public_city = places.public_city(event)
     event.save(
         update_fields=[
             *EDITABLE_FIELDS,
@@ -264,6 +266,7 @@ def update_event(
             "reminder_due_at",
             "updated_at",
             "search_text",
+            "public_city",
         ]
     )
     if topics is not None:  # None: an import, which knows nothing of topics
