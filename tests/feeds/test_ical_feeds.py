@@ -129,7 +129,7 @@ def test_feeds_cost_the_same_queries_for_1_and_6_meetings(
     # The group, the validators, the meetings, their venues (and pictures, had they any).
     with django_assert_num_queries(4):
         assert len(uids(client.get(f"/{group.slug}/events.ics"))) == n
-    with django_assert_num_queries(3):  # the site feed has no group to look up
+    with django_assert_num_queries(2):  # the site feed: no group to look up, venues joined
         assert len(uids(client.get("/events.ics"))) == 2 * n
     with django_assert_num_queries(1):  # the meeting with its group and venue
         assert len(uids(client.get(urls(made[-1])[0]))) == 1

@@ -25,11 +25,13 @@ def feed_events(*, group: Group | None = None) -> QuerySet[Event]:
     """The meetings calendar feeds carry (``Event.objects.in_feeds()``): the listed ones,
     and unpublished ones that were once published (as cancelled).
 
-    Venues and pictures come by their keys, a query each: joined to the meetings, a
-    group's feed at 100,000 meetings had PostgreSQL hash every venue of the site, for its
-    few dozen meetings (bench/scale.py)."""
-    events = Event.objects.in_feeds().select_related("group").prefetch_related("venue", "picture")
-    return events.filter(group=group) if group else events
+    A group's feed reads its meetings' venues and pictures by their keys, a query each:
+    joined, PostgreSQL hashed every venue of the site for the few dozen meetings of a
+    group (bench/scale.py, 100,000 meetings). The site's feed joins them, a row each."""
+    events = Event.objects.in_feeds().select_related("group")
+    if group is None:
+        return events.select_related("venue", "picture")
+    return events.filter(group=group).prefetch_related("venue", "picture")
 
 
 # What a meeting's card shows (events/_event_card.html): a list of cards reads these
