@@ -14,30 +14,42 @@ def fill_public_city(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_picture'),
-        ('events', '0017_listed_start_and_group_start'),
-        ('groups', '0017_stored_markdown'),
+        ("core", "0004_picture"),
+        ("events", "0017_listed_start_and_group_start"),
+        ("groups", "0017_stored_markdown"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='event',
-            name='event_listed_by_end',
+            model_name="event",
+            name="event_listed_by_end",
         ),
         migrations.AddField(
-            model_name='event',
-            name='public_city',
-            field=models.CharField(db_default='', default='', editable=False, max_length=100),
+            model_name="event",
+            name="public_city",
+            field=models.CharField(db_default="", default="", editable=False, max_length=100),
         ),
         migrations.RunPython(fill_public_city, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('status__in', ('published', 'cancelled')), ('unlisted', False)), fields=['ends_at'], include=('group', 'public_city', 'starts_at'), name='event_listed_by_end'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("status__in", ("published", "cancelled")), ("unlisted", False)),
+                fields=["ends_at"],
+                include=("group", "public_city", "starts_at"),
+                name="event_listed_by_end",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('status__in', ('published', 'cancelled')), ('unlisted', False), models.Q(('public_city', ''), _negated=True)), fields=['public_city', 'starts_at'], name='event_listed_by_city'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(
+                    ("status__in", ("published", "cancelled")),
+                    ("unlisted", False),
+                    models.Q(("public_city", ""), _negated=True),
+                ),
+                fields=["public_city", "starts_at"],
+                name="event_listed_by_city",
+            ),
         ),
     ]
