@@ -134,9 +134,7 @@ class Event(StoredMarkdown):
         db_default="",
         help_text=_("Like “Central London, near King’s Cross”: enough to plan the journey."),
     )
-    # The venue's town as the public reads it (turnout.events.places.public_city): empty
-    # without a venue or with a private address. "/?city=" reads it by its own index;
-    # joined to the venue, that list walked the upcoming meetings of every town.
+    # The venue's town as anyone may read it, what "/?city=" filters by (places.public_city).
     public_city = models.CharField(max_length=100, editable=False, default="", db_default="")
     online_url = models.URLField(
         _("online meeting link"),
@@ -314,27 +312,23 @@ class Event(StoredMarkdown):
         indexes = [
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["status", "reminder_due_at"]),
-            # The listed meetings by their end, with what "/"'s filters offer (towns and
-            # groups) and their start: the count of the upcoming ones, the choices and
-            # the earliest start (selectors.earliest_upcoming_start) read this index
-            # alone (PostgreSQL's INCLUDE; SQLite has none), not the whole table
-            # (bench/scale.py, 100,000 meetings).
+            # Listed meetings by end, with "/"'s filters' towns and groups and the start:
+            # the upcoming count, the choices and the earliest start read this index
+            # alone (PostgreSQL's INCLUDE), not the table (bench/scale.py).
             models.Index(
                 fields=["ends_at"],
                 include=["group", "public_city", "starts_at"],
                 condition=models.Q(status__in=("published", "cancelled"), unlisted=False),
                 name="event_listed_by_end",
             ),
-            # The listed meetings of one town by their start: "/?city=" reads its first
-            # page from here, however many meetings other towns have.
+            # "/?city=": one town's listed meetings by start, however many other towns have.
             models.Index(
                 fields=["public_city", "starts_at"],
                 condition=models.Q(status__in=("published", "cancelled"), unlisted=False)
                 & ~models.Q(public_city=""),
                 name="event_listed_by_city",
             ),
-            # A group's meetings by their start: its page's upcoming and past ones and its
-            # feed, without reading every meeting it ever had.
+            # A group's meetings by start: its page's upcoming and past ones, its feed.
             models.Index(fields=["group", "starts_at"], name="event_group_by_start"),
         ]
 
@@ -351,8 +345,7 @@ class Event(StoredMarkdown):
 
     @property
     def is_full(self) -> bool:
-        """Every seat taken (held or confirmed), as this copy of the row says: a new
-        registration would join the waitlist."""
+        """Every seat taken (held or confirmed), as this copy says: a newcomer would wait."""
         return self.capacity is not None and self.seats_taken >= self.capacity
 
     @property
@@ -367,9 +360,8 @@ class Event(StoredMarkdown):
     @property
     def shown_as_cancelled(self) -> bool:
         """How feeds show it: cancelled, or taken back to draft after it was published."""
-        return self.is_cancelled or (
-            self.status == self.Status.DRAFT and self.published_at is not None
-        )
+        withdrawn = self.status == self.Status.DRAFT and self.published_at is not None
+        return self.is_cancelled or withdrawn
 
     @property
     def has_started(self) -> bool:
